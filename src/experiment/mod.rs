@@ -1,0 +1,3 @@
+//! Experiments: replications and their seeds.
+
+pub mod seeds;

@@ -1,0 +1,1 @@
+//! The scenario: TOML schema, distributions, overrides and validation.

@@ -1,0 +1,4 @@
+//! deepmud's integration tests, one binary with a module per subject.
+
+mod engine_properties;
+mod queueing;
