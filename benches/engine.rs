@@ -20,6 +20,7 @@ struct Hold {
     rng: ChaCha8Rng,
 }
 
+#[derive(Clone, Copy)]
 struct Tick;
 
 impl Model for Hold {

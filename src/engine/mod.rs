@@ -19,6 +19,7 @@
 //! use rand::{RngExt, SeedableRng};
 //! use rand_chacha::ChaCha8Rng;
 //!
+//! #[derive(Clone, Copy)]
 //! enum Event { Arrival, Departure }
 //!
 //! struct MM1 { rng: ChaCha8Rng, lambda: f64, mu: f64, queue: Vec<f64>, busy: bool,
@@ -93,8 +94,9 @@ pub enum EngineError {
 
 /// A model driven by the engine: it owns its state and its event type.
 pub trait Model {
-    /// The model's own event type: a plain `enum`.
-    type Event;
+    /// The model's own event type: a plain `Copy` enum (events are moved
+    /// around the heap by copying, and carry no heap data).
+    type Event: Copy;
     /// The model's error type; engine errors convert into it.
     type Error: From<EngineError>;
 
@@ -146,13 +148,13 @@ pub struct Simulation<E> {
     cancelled: u64,
 }
 
-impl<E> Default for Simulation<E> {
+impl<E: Copy> Default for Simulation<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Simulation<E> {
+impl<E: Copy> Simulation<E> {
     /// A simulation at time zero with no pending events.
     pub fn new() -> Self {
         Self::with_capacity(64)
@@ -253,6 +255,7 @@ mod tests {
         generation: Generation,
     }
 
+    #[derive(Clone, Copy)]
     enum Ev {
         Plain(u32),
         Cancellable(u32, Token),

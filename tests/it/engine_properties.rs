@@ -7,6 +7,7 @@ use proptest::prelude::*;
 
 const UNITS: usize = 4;
 
+#[derive(Clone, Copy)]
 struct Ev {
     id: u32,
     unit: usize,

@@ -10,6 +10,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Exp1;
 
+#[derive(Clone, Copy)]
 enum Event {
     Arrival,
     Departure { arrived_h: f64 },
