@@ -1,0 +1,634 @@
+//! `Dist`: a non-negative random quantity in a scenario (a duration, a time
+//! between failures, a grade), written as a bare number (fixed) or a table
+//! `{ dist = "<name>", ... }`, sampled by inverse transform.
+
+use std::cmp::Ordering;
+use std::f64::consts::PI;
+
+use rand::RngExt;
+use rand::distr::Open01;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use toml::{Table, Value};
+
+use super::error::{type_name, unknown_word_hint};
+use crate::stats::normal::{normal_cdf, normal_quantile};
+
+/// The distribution names a scenario may use.
+const NAMES: [&str; 7] = [
+    "fixed",
+    "exponential",
+    "lognormal",
+    "triangular",
+    "uniform",
+    "weibull",
+    "normal",
+];
+
+/// A non-negative random quantity.
+///
+/// Parsed from TOML, then checked by scenario validation ([`Dist::problems`]);
+/// a `Dist` that passed validation has finite moments and non-negative
+/// quantiles. It serialises back to the form the user wrote.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "Value")]
+pub struct Dist(Shape);
+
+/// The parameters, normalised for sampling.
+#[derive(Clone, Debug, PartialEq)]
+enum Shape {
+    Fixed {
+        value: f64,
+    },
+    Exponential {
+        mean: f64,
+    },
+    LogNormal {
+        /// Mean of ln X.
+        mu: f64,
+        /// Standard deviation of ln X.
+        sigma: f64,
+        written: LogNormalForm,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Weibull {
+        shape: f64,
+        scale: f64,
+    },
+    /// A normal truncated at 0: `mean` and `sd` are those of the parent normal.
+    Normal {
+        mean: f64,
+        sd: f64,
+        /// Φ(−mean/sd): the parent's probability below 0, cut off.
+        below_zero: f64,
+    },
+}
+
+/// The two ways to write a lognormal, kept to write it back the same way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum LogNormalForm {
+    MedianP90 { median: f64, p90: f64 },
+    MeanSd { mean: f64, sd: f64 },
+}
+
+impl Dist {
+    /// Always `value`.
+    pub fn fixed(value: f64) -> Dist {
+        Dist(Shape::Fixed { value })
+    }
+
+    /// Triangular on [min, max] with its peak at `mode`.
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Dist {
+        Dist(Shape::Triangular { min, mode, max })
+    }
+
+    /// Lognormal with the given median and 90th percentile.
+    pub fn lognormal_median_p90(median: f64, p90: f64) -> Dist {
+        let sigma = (p90 / median).ln() / normal_quantile(0.9);
+        Dist(Shape::LogNormal {
+            mu: median.ln(),
+            sigma,
+            written: LogNormalForm::MedianP90 { median, p90 },
+        })
+    }
+
+    /// Lognormal with the given mean and standard deviation:
+    /// σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2.
+    fn lognormal_mean_sd(mean: f64, sd: f64) -> Dist {
+        let variance = (sd / mean).powi(2).ln_1p();
+        Dist(Shape::LogNormal {
+            mu: mean.ln() - variance / 2.0,
+            sigma: variance.sqrt(),
+            written: LogNormalForm::MeanSd { mean, sd },
+        })
+    }
+
+    /// Normal(mean, sd) truncated to [0, ∞).
+    fn truncated_normal(mean: f64, sd: f64) -> Dist {
+        Dist(Shape::Normal {
+            mean,
+            sd,
+            below_zero: normal_cdf(-mean / sd),
+        })
+    }
+
+    /// The inverse CDF at `u` in (0, 1). At 0 and 1 it gives the ends of the
+    /// support (possibly infinite); outside [0, 1] the result is meaningless.
+    pub fn quantile(&self, u: f64) -> f64 {
+        match self.0 {
+            Shape::Fixed { value } => value,
+            Shape::Exponential { mean } => -mean * (-u).ln_1p(),
+            Shape::LogNormal { mu, sigma, .. } => (mu + sigma * normal_quantile(u)).exp(),
+            Shape::Triangular { min, mode, max } => {
+                let width = max - min;
+                if u * width < mode - min {
+                    min + (u * width * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * width * (max - mode)).sqrt()
+                }
+            }
+            Shape::Uniform { min, max } => min + u * (max - min),
+            Shape::Weibull { shape, scale } => scale * (-(-u).ln_1p()).powf(shape.recip()),
+            Shape::Normal {
+                mean,
+                sd,
+                below_zero,
+            } => (mean + sd * normal_quantile(below_zero + u * (1.0 - below_zero))).max(0.0),
+        }
+    }
+
+    /// One draw: the quantile of one uniform on the open interval (0, 1).
+    ///
+    /// Exactly one uniform per draw keeps common random numbers aligned
+    /// across scenarios, and inverse transform is portable across crate
+    /// versions, unlike sampling algorithms.
+    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.quantile(rng.sample(Open01))
+    }
+
+    /// The mean, analytically.
+    pub fn mean(&self) -> f64 {
+        match self.0 {
+            Shape::Fixed { value } => value,
+            Shape::Exponential { mean } => mean,
+            Shape::LogNormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
+            Shape::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Shape::Uniform { min, max } => (min + max) / 2.0,
+            Shape::Weibull { shape, scale } => scale * ln_gamma(1.0 + shape.recip()).exp(),
+            // E[X | X ≥ 0] = μ + σ φ(α) / (1 − Φ(α)), α = −μ/σ.
+            Shape::Normal { mean, sd, .. } => {
+                let alpha = -mean / sd;
+                let density = (-alpha * alpha / 2.0).exp() / (2.0 * PI).sqrt();
+                mean + sd * density / normal_cdf(-alpha)
+            }
+        }
+    }
+
+    /// Every reason these parameters are not a valid non-negative
+    /// distribution; `unit` is the quantity's unit, for the messages.
+    pub fn problems(&self, unit: &str) -> Vec<String> {
+        let mut checks = Checks {
+            unit,
+            found: Vec::new(),
+        };
+        match self.0 {
+            Shape::Fixed { value } => checks.at_least_zero("value", value),
+            Shape::Exponential { mean } => checks.positive("mean", mean),
+            Shape::LogNormal { written, .. } => match written {
+                LogNormalForm::MedianP90 { median, p90 } => {
+                    checks.positive("median", median);
+                    checks.ordered("median", median, "p90", p90);
+                }
+                LogNormalForm::MeanSd { mean, sd } => {
+                    checks.positive("mean", mean);
+                    checks.positive("sd", sd);
+                }
+            },
+            Shape::Triangular { min, mode, max } => {
+                checks.at_least_zero("min", min);
+                checks.not_above("min", min, "mode", mode);
+                checks.not_above("mode", mode, "max", max);
+                checks.ordered("min", min, "max", max);
+            }
+            Shape::Uniform { min, max } => {
+                checks.at_least_zero("min", min);
+                checks.ordered("min", min, "max", max);
+            }
+            Shape::Weibull { shape, scale } => {
+                checks.positive("shape", shape);
+                checks.positive("scale", scale);
+            }
+            Shape::Normal { mean, sd, .. } => {
+                checks.at_least_zero("mean", mean);
+                checks.positive("sd", sd);
+            }
+        }
+        if checks.found.is_empty() && !self.mean().is_finite() {
+            checks
+                .found
+                .push("the parameters are too extreme: the mean is not a finite number".into());
+        }
+        checks.found
+    }
+
+    /// Reads the parameters named in `names` from a distribution table,
+    /// collecting every missing, unknown or non-numeric one.
+    fn params<const N: usize>(
+        name: &str,
+        table: &Table,
+        names: [&str; N],
+    ) -> Result<[f64; N], String> {
+        let mut problems = Vec::new();
+        for key in table.keys().filter(|k| *k != "dist") {
+            if !names.contains(&key.as_str()) {
+                let hint = unknown_word_hint(key, &names);
+                problems.push(format!("{name} has no parameter `{key}`; {hint}"));
+            }
+        }
+        let mut values = [0.0; N];
+        for (slot, key) in values.iter_mut().zip(names) {
+            match table.get(key) {
+                None => problems.push(format!("{name} needs `{key}`")),
+                Some(Value::Integer(i)) => *slot = *i as f64,
+                Some(Value::Float(f)) => *slot = *f,
+                Some(other) => problems.push(format!(
+                    "`{key}` must be a number, found {}",
+                    type_name(other)
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(values)
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// Collects parameter-range messages for [`Dist::problems`].
+struct Checks<'a> {
+    unit: &'a str,
+    found: Vec<String>,
+}
+
+impl Checks<'_> {
+    fn positive(&mut self, name: &str, x: f64) {
+        if !(x > 0.0 && x.is_finite()) {
+            self.found.push(
+                format!("{name} must be > 0 {}", self.unit)
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+    }
+
+    fn at_least_zero(&mut self, name: &str, x: f64) {
+        if !(x >= 0.0 && x.is_finite()) {
+            let reason = format!("{name} must be ≥ 0 {}", self.unit);
+            self.found.push(format!(
+                "{} (the quantity cannot be negative)",
+                reason.trim_end()
+            ));
+        }
+    }
+
+    /// `low < high`, strictly: equal ends are a fixed value.
+    fn ordered(&mut self, low_name: &str, low: f64, high_name: &str, high: f64) {
+        if !(low < high && high.is_finite()) {
+            self.found.push(format!(
+                "{high_name} ({high}) must be > {low_name} ({low}); use a bare number for a fixed value"
+            ));
+        }
+    }
+
+    fn not_above(&mut self, low_name: &str, low: f64, high_name: &str, high: f64) {
+        if !matches!(
+            low.partial_cmp(&high),
+            Some(Ordering::Less | Ordering::Equal)
+        ) {
+            self.found
+                .push(format!("{low_name} ({low}) must be ≤ {high_name} ({high})"));
+        }
+    }
+}
+
+impl TryFrom<Value> for Dist {
+    type Error = String;
+
+    fn try_from(value: Value) -> Result<Dist, String> {
+        let table = match value {
+            Value::Integer(i) => return Ok(Dist::fixed(i as f64)),
+            Value::Float(f) => return Ok(Dist::fixed(f)),
+            Value::Table(table) => table,
+            other => {
+                return Err(format!(
+                    "expected a number or a distribution table like \
+                     {{ dist = \"exponential\", mean = 400 }}, found {}",
+                    type_name(&other)
+                ));
+            }
+        };
+        let name = match table.get("dist") {
+            Some(Value::String(name)) => name.as_str(),
+            Some(other) => {
+                return Err(format!(
+                    "`dist` must be a string naming the distribution, found {}",
+                    type_name(other)
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "a distribution table needs `dist = \"<name>\"`, one of: {}",
+                    NAMES.join(", ")
+                ));
+            }
+        };
+        match name {
+            "fixed" => Dist::params(name, &table, ["value"]).map(|[value]| Dist::fixed(value)),
+            "exponential" => {
+                Dist::params(name, &table, ["mean"]).map(|[mean]| Dist(Shape::Exponential { mean }))
+            }
+            "lognormal" if table.contains_key("median") || table.contains_key("p90") => {
+                if table.contains_key("mean") || table.contains_key("sd") {
+                    return Err(
+                        "lognormal takes either `median` and `p90`, or `mean` and `sd`, not a mix"
+                            .into(),
+                    );
+                }
+                Dist::params(name, &table, ["median", "p90"])
+                    .map(|[median, p90]| Dist::lognormal_median_p90(median, p90))
+            }
+            "lognormal" => Dist::params(name, &table, ["mean", "sd"])
+                .map(|[mean, sd]| Dist::lognormal_mean_sd(mean, sd))
+                .map_err(|e| format!("{e} (or give `median` and `p90` instead)")),
+            "triangular" => Dist::params(name, &table, ["min", "mode", "max"])
+                .map(|[min, mode, max]| Dist::triangular(min, mode, max)),
+            "uniform" => Dist::params(name, &table, ["min", "max"])
+                .map(|[min, max]| Dist(Shape::Uniform { min, max })),
+            "weibull" => Dist::params(name, &table, ["shape", "scale"])
+                .map(|[shape, scale]| Dist(Shape::Weibull { shape, scale })),
+            "normal" => Dist::params(name, &table, ["mean", "sd"])
+                .map(|[mean, sd]| Dist::truncated_normal(mean, sd)),
+            unknown => Err(format!(
+                "unknown distribution `{unknown}`; {}",
+                unknown_word_hint(unknown, &NAMES)
+            )),
+        }
+    }
+}
+
+impl Serialize for Dist {
+    /// A bare number for a fixed value, otherwise `{ dist = "<name>", ... }`
+    /// with the parameters the user gave, in their documented order.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (name, params): (&str, &[(&str, f64)]) = match self.0 {
+            Shape::Fixed { value } => return serializer.serialize_f64(value),
+            Shape::Exponential { mean } => ("exponential", &[("mean", mean)]),
+            Shape::LogNormal { written, .. } => match written {
+                LogNormalForm::MedianP90 { median, p90 } => {
+                    ("lognormal", &[("median", median), ("p90", p90)])
+                }
+                LogNormalForm::MeanSd { mean, sd } => ("lognormal", &[("mean", mean), ("sd", sd)]),
+            },
+            Shape::Triangular { min, mode, max } => {
+                ("triangular", &[("min", min), ("mode", mode), ("max", max)])
+            }
+            Shape::Uniform { min, max } => ("uniform", &[("min", min), ("max", max)]),
+            Shape::Weibull { shape, scale } => ("weibull", &[("shape", shape), ("scale", scale)]),
+            Shape::Normal { mean, sd, .. } => ("normal", &[("mean", mean), ("sd", sd)]),
+        };
+        let mut map = serializer.serialize_map(Some(params.len() + 1))?;
+        map.serialize_entry("dist", name)?;
+        for (key, x) in params {
+            map.serialize_entry(key, x)?;
+        }
+        map.end()
+    }
+}
+
+/// ln Γ(x) for x > 0: the Lanczos approximation (g = 7, 9 terms), relative
+/// error about 1e-15, as in Press et al., Numerical Recipes, 3rd ed., §6.1.
+fn ln_gamma(x: f64) -> f64 {
+    const G: f64 = 7.0;
+    const COEFFICIENTS: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection: Γ(x) Γ(1 − x) = π / sin(πx).
+        return (PI / (PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let series = COEFFICIENTS[1..]
+        .iter()
+        .zip(1..)
+        .fold(COEFFICIENTS[0], |sum, (c, i)| sum + c / (x + f64::from(i)));
+    let t = x + G + 0.5;
+    (2.0 * PI).sqrt().ln() + (x + 0.5) * t.ln() - t + series.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    fn dist(text: &str) -> Dist {
+        let value: Value = text.parse().expect("test TOML value is valid");
+        Dist::try_from(value).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn close(a: f64, b: f64, tolerance: f64) -> bool {
+        (a - b).abs() <= tolerance * b.abs().max(1e-300)
+    }
+
+    #[test]
+    fn bare_number_is_a_fixed_value() {
+        assert_eq!(dist("12"), Dist::fixed(12.0));
+        assert_eq!(dist("12.5").quantile(0.3), 12.5);
+        assert_eq!(dist("{ dist = \"fixed\", value = 3 }").mean(), 3.0);
+    }
+
+    #[test]
+    fn lognormal_median_and_p90_are_its_quantiles() {
+        let d = dist("{ dist = \"lognormal\", median = 1000, p90 = 3000 }");
+        assert!(close(d.quantile(0.5), 1000.0, 1e-12), "{}", d.quantile(0.5));
+        assert!(close(d.quantile(0.9), 3000.0, 1e-12), "{}", d.quantile(0.9));
+    }
+
+    #[test]
+    fn lognormal_from_mean_and_sd_has_that_mean() {
+        let d = dist("{ dist = \"lognormal\", mean = 6, sd = 9 }");
+        assert!(close(d.mean(), 6.0, 1e-12), "{}", d.mean());
+    }
+
+    #[test]
+    fn triangular_quantile_at_the_modes_cdf_is_the_mode() {
+        let (min, mode, max) = (24.0, 48.0, 96.0);
+        let d = Dist::triangular(min, mode, max);
+        let cdf_at_mode = (mode - min) / (max - min);
+        assert!(close(d.quantile(cdf_at_mode), mode, 1e-12));
+        assert_eq!(d.quantile(0.0), min);
+        assert_eq!(d.quantile(1.0), max);
+    }
+
+    #[test]
+    fn truncated_normal_mean_matches_the_closed_form() {
+        // Half-normal: mean 0, sd σ truncated at 0 has mean σ √(2/π).
+        let d = dist("{ dist = \"normal\", mean = 0, sd = 3 }");
+        assert!(
+            close(d.mean(), 3.0 * (2.0 / PI).sqrt(), 1e-12),
+            "{}",
+            d.mean()
+        );
+        assert!(d.quantile(1e-9) >= 0.0);
+    }
+
+    #[test]
+    fn weibull_mean_uses_the_gamma_function() {
+        // Shape 2: mean = scale · Γ(1.5) = scale · √π / 2.
+        let d = dist("{ dist = \"weibull\", shape = 2, scale = 10 }");
+        assert!(
+            close(d.mean(), 10.0 * PI.sqrt() / 2.0, 1e-13),
+            "{}",
+            d.mean()
+        );
+        // Shape 1 is the exponential.
+        let e = dist("{ dist = \"weibull\", shape = 1, scale = 10 }");
+        assert!(close(e.mean(), 10.0, 1e-13));
+        assert!(close(e.quantile(0.5), 10.0 * 2f64.ln(), 1e-13));
+    }
+
+    #[test]
+    fn ln_gamma_matches_factorials_and_half_integers() {
+        assert!(close(ln_gamma(5.0).exp(), 24.0, 1e-13));
+        assert!(close(ln_gamma(0.5).exp(), PI.sqrt(), 1e-13));
+        assert!(close(ln_gamma(171.0), 706.573_062_245_787_4, 1e-13));
+    }
+
+    /// A sample mean of 200,000 draws lies within 1% of `mean()`.
+    #[test]
+    fn sample_means_match_analytic_means_for_every_kind() {
+        let kinds = [
+            "{ dist = \"fixed\", value = 7 }",
+            "{ dist = \"exponential\", mean = 400 }",
+            "{ dist = \"lognormal\", median = 6, p90 = 24 }",
+            "{ dist = \"lognormal\", mean = 100, sd = 50 }",
+            "{ dist = \"triangular\", min = 24, mode = 48, max = 72 }",
+            "{ dist = \"uniform\", min = 2, max = 10 }",
+            "{ dist = \"weibull\", shape = 1.5, scale = 4000 }",
+            "{ dist = \"normal\", mean = 10, sd = 8 }",
+        ];
+        let mut rng = ChaCha8Rng::seed_from_u64(20_260_202);
+        for text in kinds {
+            let d = dist(text);
+            let n = 200_000;
+            let sample_mean = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / f64::from(n);
+            assert!(
+                close(sample_mean, d.mean(), 0.01),
+                "{text}: sample mean {sample_mean}, mean {}",
+                d.mean()
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_distribution_name_lists_the_allowed_names() {
+        let error = Dist::try_from(toml::Value::Table(
+            "dist = \"gamma\"\nmean = 3\n".parse().unwrap(),
+        ))
+        .unwrap_err();
+        assert!(error.contains("unknown distribution `gamma`"), "{error}");
+        assert!(error.contains("fixed, exponential, lognormal"), "{error}");
+    }
+
+    #[test]
+    fn misspelt_distribution_name_suggests_the_closest() {
+        let error = Dist::try_from(toml::Value::Table(
+            "dist = \"lognorm\"\nmedian = 3\n".parse().unwrap(),
+        ))
+        .unwrap_err();
+        assert!(error.contains("did you mean `lognormal`?"), "{error}");
+    }
+
+    #[test]
+    fn missing_and_unknown_parameters_are_all_named() {
+        let error = Dist::try_from(toml::Value::Table(
+            "dist = \"triangular\"\nmin = 1\nmod = 2\n".parse().unwrap(),
+        ))
+        .unwrap_err();
+        assert!(
+            error.contains("no parameter `mod`; did you mean `mode`?"),
+            "{error}"
+        );
+        assert!(error.contains("needs `mode`"), "{error}");
+        assert!(error.contains("needs `max`"), "{error}");
+    }
+
+    #[test]
+    fn lognormal_forms_cannot_be_mixed() {
+        let error = Dist::try_from(toml::Value::Table(
+            "dist = \"lognormal\"\nmedian = 3\nsd = 2\n"
+                .parse()
+                .unwrap(),
+        ))
+        .unwrap_err();
+        assert!(error.contains("not a mix"), "{error}");
+    }
+
+    #[test]
+    fn non_numbers_are_rejected() {
+        let error = Dist::try_from(Value::String("long".into())).unwrap_err();
+        assert!(error.contains("found a string"), "{error}");
+        let error = Dist::try_from(toml::Value::Table(
+            "dist = \"exponential\"\nmean = \"400\"\n".parse().unwrap(),
+        ))
+        .unwrap_err();
+        assert!(
+            error.contains("`mean` must be a number, found a string"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn parameters_that_allow_negative_values_are_problems() {
+        let problems = |text: &str| dist(text).problems("h");
+        assert_eq!(
+            problems("-1"),
+            ["value must be ≥ 0 h (the quantity cannot be negative)"]
+        );
+        assert_eq!(
+            problems("{ dist = \"uniform\", min = -1, max = 3 }"),
+            ["min must be ≥ 0 h (the quantity cannot be negative)"]
+        );
+        assert_eq!(
+            problems("{ dist = \"lognormal\", median = 3, p90 = 2 }"),
+            ["p90 (2) must be > median (3); use a bare number for a fixed value"]
+        );
+        assert_eq!(
+            problems("{ dist = \"triangular\", min = 5, mode = 4, max = 9 }"),
+            ["min (5) must be ≤ mode (4)"]
+        );
+        assert_eq!(
+            problems("{ dist = \"exponential\", mean = 0 }"),
+            ["mean must be > 0 h"]
+        );
+        assert_eq!(
+            problems("{ dist = \"weibull\", shape = 0.001, scale = 1 }").len(),
+            1
+        );
+        assert!(problems("{ dist = \"normal\", mean = 5, sd = 1 }").is_empty());
+    }
+
+    #[test]
+    fn dist_serialises_back_to_the_users_form() {
+        for text in [
+            "{ dist = \"lognormal\", median = 6.0, p90 = 24.0 }",
+            "{ dist = \"lognormal\", mean = 6.0, sd = 2.0 }",
+            "{ dist = \"triangular\", min = 1.0, mode = 2.0, max = 3.0 }",
+        ] {
+            let expected: Value = text.parse().unwrap();
+            assert_eq!(Value::try_from(dist(text)).unwrap(), expected);
+        }
+        assert_eq!(
+            Value::try_from(Dist::fixed(12.0)).unwrap(),
+            Value::Float(12.0)
+        );
+    }
+}

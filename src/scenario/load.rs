@@ -1,0 +1,774 @@
+//! Loading: text → TOML table → `--set` overrides → typed `Scenario` →
+//! range checks. Every problem of every stage that can run is collected and
+//! located (file, line, column, dotted key) before any of them is reported.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+use toml::{Spanned, Table, Value};
+
+use super::de::{Fault, deserialize_all, quote};
+use super::error::{ErrorKind, Problem, ScenarioError};
+use super::overrides::{
+    apply_override, child_index, child_key, is_within, lookup, parent, parse_override,
+};
+use super::schema::Scenario;
+use super::validate::validate;
+
+/// The origin of values given on the command line.
+const SET_ORIGIN: &str = "--set";
+
+/// Reads and loads a scenario file, applying `path=value` overrides.
+pub fn load_file(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let origin = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_str(&text, &origin, overrides),
+        Err(error) => Err(ScenarioError::new(
+            ErrorKind::Unreadable,
+            &origin,
+            vec![problem(
+                &origin,
+                None,
+                "",
+                None,
+                format!("cannot read file: {error}"),
+            )],
+        )),
+    }
+}
+
+/// Loads a scenario from TOML text; `origin` names it in problems (a file
+/// path, or a label for built-in text).
+pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    if text.trim().is_empty() {
+        let empty = problem(origin, None, "", None, "file is empty".into());
+        return Err(ScenarioError::new(ErrorKind::Empty, origin, vec![empty]));
+    }
+    let mut table: Table = text.parse().map_err(|error: toml::de::Error| {
+        let position = error.span().map(|span| line_column(text, span.start));
+        let message = format!("TOML syntax error: {}", error.message());
+        let syntax = problem(origin, position, "", None, message);
+        ScenarioError::new(ErrorKind::Syntax, origin, vec![syntax])
+    })?;
+
+    let mut set_paths = Vec::new();
+    let mut set_problems = Vec::new();
+    for arg in overrides {
+        let applied = parse_override(arg).and_then(|(path, value)| {
+            apply_override(&mut table, &path, value)?;
+            Ok(path)
+        });
+        match applied {
+            Ok(path) => set_paths.push(path),
+            Err(message) => set_problems.push(problem(SET_ORIGIN, None, "", None, message)),
+        }
+    }
+
+    let root = Value::Table(table);
+    let locator = Locator {
+        text,
+        origin,
+        offsets: key_offsets(text),
+        set_paths: &set_paths,
+        root: &root,
+    };
+    let (typed, mut problems) = type_and_check(&locator);
+    let kind = if set_problems.is_empty() {
+        ErrorKind::Invalid
+    } else {
+        ErrorKind::Override
+    };
+    problems.extend(set_problems);
+    match typed {
+        Some(scenario) if problems.is_empty() => Ok(scenario),
+        _ => Err(ScenarioError::new(kind, origin, problems)),
+    }
+}
+
+/// Types the tree and checks ranges, returning the problems of both stages
+/// in file order, then those of `--set` values.
+fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
+    let root = locator.root;
+    let (typed, faults) = deserialize_all::<Scenario>(root);
+    let findings = typed.as_ref().map(validate).unwrap_or_default();
+    // A missing key that an unknown key's "did you mean" already names
+    // needs no problem of its own.
+    let suggested: Vec<&str> = faults
+        .iter()
+        .filter_map(|f| f.suggested.as_deref())
+        .collect();
+    let redundant = |path: &str| suggested.contains(&path) && lookup(root, path).is_none();
+    // A check on a value that holds, or sits inside, a placeholder would
+    // only echo the fault that put it there.
+    let echoes_a_fault = |path: &str| {
+        faults
+            .iter()
+            .any(|fault| is_within(path, &fault.path) || is_within(&fault.path, path))
+    };
+    let mut problems: Vec<Problem> = faults
+        .iter()
+        .filter(|fault| !redundant(&fault.path))
+        .map(|fault| locator.fault(fault))
+        .collect();
+    problems.extend(
+        findings
+            .into_iter()
+            .filter(|finding| !redundant(&finding.path) && !echoes_a_fault(&finding.path))
+            .map(|finding| locator.finding(&finding.path, finding.message)),
+    );
+    problems.sort_by_key(|p| (p.origin == SET_ORIGIN, p.line.is_none(), p.line, p.column));
+    (typed, problems)
+}
+
+fn problem(
+    origin: &str,
+    position: Option<(usize, usize)>,
+    key: &str,
+    value: Option<String>,
+    message: String,
+) -> Problem {
+    Problem {
+        origin: origin.to_string(),
+        line: position.map(|(line, _)| line),
+        column: position.map(|(_, column)| column),
+        key: key.to_string(),
+        value,
+        message,
+    }
+}
+
+/// Turns faults and findings, known by path, into located problems.
+struct Locator<'a> {
+    text: &'a str,
+    origin: &'a str,
+    /// Byte offset of each key (or array element) in the text, by path.
+    offsets: HashMap<String, usize>,
+    set_paths: &'a [String],
+    /// The tree that was typed, to quote values.
+    root: &'a Value,
+}
+
+impl Locator<'_> {
+    fn fault(&self, fault: &Fault) -> Problem {
+        self.locate(&fault.path, fault.value.clone(), fault.message.clone())
+    }
+
+    fn finding(&self, path: &str, message: String) -> Problem {
+        let value = lookup(self.root, path).and_then(quote);
+        self.locate(path, value, message)
+    }
+
+    /// A value set on the command line is located there; anything else at
+    /// its key in the file, or at its nearest ancestor that is in the file
+    /// (the section of a missing key).
+    fn locate(&self, path: &str, value: Option<String>, message: String) -> Problem {
+        if self.set_paths.iter().any(|set| is_within(path, set)) {
+            return problem(SET_ORIGIN, None, path, value, message);
+        }
+        let mut at = path;
+        let offset = loop {
+            if let Some(&offset) = self.offsets.get(at) {
+                break Some(offset);
+            }
+            if at.is_empty() {
+                break None;
+            }
+            at = parent(at);
+        };
+        let position = offset.map(|offset| line_column(self.text, offset));
+        problem(self.origin, position, path, value, message)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = before.matches('\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The byte offset of every key in the text, by dotted path; array
+/// elements by the offset of the element.
+fn key_offsets(text: &str) -> HashMap<String, usize> {
+    let mut offsets = HashMap::new();
+    if let Ok(document) = DeTable::parse(text) {
+        record_table(document.get_ref(), "", &mut offsets);
+    }
+    offsets
+}
+
+fn record_table(table: &DeTable<'_>, path: &str, offsets: &mut HashMap<String, usize>) {
+    for (key, value) in table {
+        let path = child_key(path, key.get_ref());
+        offsets.entry(path.clone()).or_insert(key.span().start);
+        record_value(value, &path, offsets);
+    }
+}
+
+fn record_value(value: &Spanned<DeValue<'_>>, path: &str, offsets: &mut HashMap<String, usize>) {
+    match value.get_ref() {
+        DeValue::Table(table) => record_table(table, path, offsets),
+        DeValue::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let path = child_index(path, index);
+                offsets.entry(path.clone()).or_insert(item.span().start);
+                record_value(item, &path, offsets);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::scenario::{DEFAULT_SCENARIO, Dist, Monthly};
+
+    /// The smallest valid scenario: required keys only.
+    const MINIMAL: &str = "\
+[site]
+water_depth_m = 5700
+port_distance_nm = 1100
+
+[mining]
+lift_rate_t_per_h = 100
+buffer_capacity_t = 20000
+trip_in_m_per_h = 50
+trip_out_m_per_h = 80
+";
+
+    /// Every key of the schema, each set away from its default.
+    const FULL: &str = r#"
+[scenario]
+name = "full"
+years = 3.5
+start_month = 4
+seed = 99
+replications = 7
+
+[site]
+water_depth_m = 5700.0
+port_distance_nm = 1100
+
+[weather]
+step_h = 1
+hs_median_m = [2.8, 2.7, 2.5, 2.0, 1.5, 1.5, 1.5, 1.5, 1.5, 2.0, 2.5, 2.7]
+hs_log_sd = 0.4
+hs_lag1_autocorrelation = 0.9
+typhoon_rate_per_month = [0, 0, 0, 0, 0, 0.1, 0.2, 0.4, 0.5, 0.4, 0.2, 0]
+typhoon_warning_h = 48
+typhoon_duration_h = { dist = "uniform", min = 12, max = 36 }
+
+[mining]
+systems = 2
+vessel_speed_kn = 12
+buffer_capacity_t = 30000
+trip_in_m_per_h = 50
+trip_out_m_per_h = 80
+hs_limit_trip_m = 3.5
+hs_limit_lift_m = 4
+hs_limit_survival_m = 6
+patch_t = 20000
+relocation_h = { dist = "weibull", shape = 2, scale = 12 }
+max_trips = 3
+campaign_d = 16
+
+[mining.lift_design]
+pipe_bore_m = 0.3
+slurry_velocity_m_per_s = 4
+mud_volume_fraction = 0.2
+mud_wet_density_t_per_m3 = 1.4
+
+[mining.maintenance]
+interval_d = 365
+duration_h = { dist = "normal", mean = 300, sd = 50 }
+at_port = true
+
+[mining.crew_change]
+interval_d = 28
+duration_h = 4
+
+[[mining.failure]]
+name = "pump"
+tbf_h = { dist = "exponential", mean = 500 }
+repair_h = { dist = "lognormal", mean = 10, sd = 5 }
+
+[[mining.failure]]
+name = "tool"
+tbf_h = { dist = "fixed", value = 4000 }
+repair_h = { dist = "triangular", min = 24, mode = 72, max = 168 }
+retrieve_string = true
+
+[fleet]
+shuttles = 3
+capacity_t = 15000
+speed_kn = 13
+transfer_rate_t_per_h = 800
+hs_limit_transfer_m = 2.5
+
+[port]
+berths = 2
+unload_rate_t_per_h = 1200
+plant_capacity_dry_t_per_d = 1000
+plant_availability = 0.95
+recovery = 0.85
+home_refining_reo_t_per_y = 500
+
+[ore]
+rey_ppm = { dist = "lognormal", median = 670, p90 = 2000 }
+block_t = 5000
+block_autocorrelation = 0.5
+dilution_fraction = 0.05
+dilution_rey_ppm = 250
+heavy_share = 0.4
+solids_mass_fraction = 0.35
+oxide_factor = 1.19
+"#;
+
+    fn load(text: &str, overrides: &[&str]) -> Result<Scenario, ScenarioError> {
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        load_str(text, "x.toml", &overrides)
+    }
+
+    fn problems(text: &str, overrides: &[&str]) -> Vec<Problem> {
+        match load(text, overrides) {
+            Ok(_) => panic!("expected problems in:\n{text}"),
+            Err(error) => error.problems,
+        }
+    }
+
+    fn line_of(text: &str, start: &str) -> usize {
+        text.lines()
+            .position(|l| l.starts_with(start))
+            .expect("line present")
+            + 1
+    }
+
+    #[test]
+    fn default_scenario_loads() {
+        let scenario = load(DEFAULT_SCENARIO, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(scenario.mining.lift_rate_t_per_h() > 0.0);
+    }
+
+    #[test]
+    fn valid_full_scenario_loads_every_key() {
+        let s = load(FULL, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.scenario.name, "full");
+        assert_eq!(s.scenario.start_month, 4);
+        assert_eq!(s.site.port_distance_nm, 1100.0);
+        assert_eq!(s.weather.hs_median_m.month(0), 2.8);
+        assert_eq!(s.weather.hs_log_sd, Monthly::Same(0.4));
+        assert_eq!(s.mining.systems, 2);
+        assert_eq!(s.mining.max_trips, Some(3));
+        assert_eq!(s.mining.lift_rate_t_per_h, None);
+        let design = s.mining.lift_design.as_ref().unwrap();
+        assert_eq!(s.mining.lift_rate_t_per_h(), design.lift_rate_t_per_h());
+        assert!(s.mining.maintenance.as_ref().unwrap().at_port);
+        assert_eq!(
+            s.mining.crew_change.as_ref().unwrap().duration_h,
+            Dist::fixed(4.0)
+        );
+        assert_eq!(s.mining.failure.len(), 2);
+        assert!(s.mining.failure[1].retrieve_string);
+        assert_eq!(s.fleet.shuttles, 3);
+        assert_eq!(s.port.berths, 2);
+        assert_eq!(s.ore.oxide_factor, 1.19);
+    }
+
+    #[test]
+    fn omitted_keys_and_sections_take_their_defaults() {
+        let s = load(MINIMAL, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.scenario.name, "scenario");
+        assert_eq!(s.scenario.replications, 10);
+        assert_eq!(
+            s.weather.typhoon_duration_h,
+            Dist::triangular(24.0, 48.0, 72.0)
+        );
+        assert_eq!(s.mining.systems, 1);
+        assert_eq!(s.mining.relocation_h, Dist::fixed(12.0));
+        assert_eq!(s.mining.hs_limit_survival_m, 6.0);
+        assert!(s.mining.failure.is_empty());
+        assert_eq!(s.fleet.capacity_t, 20_000.0);
+        assert_eq!(s.port.plant_availability, 0.9);
+        assert_eq!(s.ore.rey_ppm, Dist::lognormal_median_p90(1000.0, 3000.0));
+    }
+
+    #[test]
+    fn resolved_scenario_round_trips_through_toml() {
+        for text in [FULL, MINIMAL, DEFAULT_SCENARIO] {
+            let scenario = load(text, &[]).unwrap_or_else(|e| panic!("{e}"));
+            let written = scenario.to_toml_string();
+            let again = load(&written, &[]).unwrap_or_else(|e| panic!("{e}\n{written}"));
+            assert_eq!(again, scenario, "{written}");
+        }
+    }
+
+    #[test]
+    fn integers_are_accepted_where_floats_are_expected() {
+        let s = load(MINIMAL, &["fleet.speed_kn=12", "mining.systems=2"]).unwrap();
+        assert_eq!(s.fleet.speed_kn, 12.0);
+        assert_eq!(s.mining.systems, 2);
+    }
+
+    #[test]
+    fn floats_are_rejected_where_integers_are_expected() {
+        let found = problems(MINIMAL, &["mining.systems=2.0"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].key, "mining.systems");
+        assert!(
+            found[0].message.contains("whole number"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn three_problems_are_reported_together() {
+        let text = MINIMAL.replace("buffer_capacity_t = 20000", "buffer_capacity_t = -3")
+            + "colour = \"red\"\n[port]\nplant_availability = 1.5\n";
+        let found = problems(&text, &[]);
+        let keys: Vec<&str> = found.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "mining.buffer_capacity_t",
+                "mining.colour",
+                "port.plant_availability"
+            ],
+            "{found:#?}"
+        );
+        assert_eq!(
+            found[0].to_string(),
+            format!(
+                "x.toml:{}:1: mining.buffer_capacity_t = -3: must be > 0 t",
+                line_of(&text, "buffer")
+            )
+        );
+    }
+
+    #[test]
+    fn problem_line_and_column_point_at_the_key() {
+        let text = MINIMAL.replace("trip_out_m_per_h = 80", "trip_out_m_per_h = 0");
+        let found = problems(&text, &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, Some(line_of(&text, "trip_out")));
+        assert_eq!(found[0].column, Some(1));
+        let inline =
+            MINIMAL.to_string() + "relocation_h = { dist = \"exponential\", mean = nan }\n";
+        let found = problems(&inline, &[]);
+        assert_eq!(found[0].key, "mining.relocation_h.mean");
+        let line = line_of(&inline, "relocation");
+        let column = inline
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.find("mean"))
+            .unwrap()
+            + 1;
+        assert_eq!((found[0].line, found[0].column), (Some(line), Some(column)));
+    }
+
+    #[test]
+    fn misspelt_key_suggests_closest_valid_key() {
+        let text = MINIMAL.replace("lift_rate_t_per_h", "lift_rate_t_per_hr");
+        let found = problems(&text, &[]);
+        assert_eq!(
+            found.len(),
+            1,
+            "the missing key is not reported twice: {found:#?}"
+        );
+        assert_eq!(
+            found[0].to_string(),
+            format!(
+                "x.toml:{}:1: mining.lift_rate_t_per_hr = 100: unknown key; did you mean `lift_rate_t_per_h`?",
+                line_of(&text, "lift_rate")
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_key_with_nothing_close_lists_the_valid_keys() {
+        let found = problems(&format!("{MINIMAL}[port]\nwharf = 1\n"), &[]);
+        assert!(
+            found[0]
+                .message
+                .contains("expected one of: berths, unload_rate_t_per_h"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn missing_required_key_points_at_its_section() {
+        let text = MINIMAL.replace("water_depth_m = 5700\n", "");
+        let found = problems(&text, &[]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].key, "site.water_depth_m");
+        assert_eq!(found[0].message, "required key is missing");
+        assert_eq!(found[0].line, Some(line_of(&text, "[site]")));
+    }
+
+    #[test]
+    fn missing_sections_are_each_reported() {
+        let found = problems("[scenario]\nyears = 2\n", &[]);
+        let keys: Vec<&str> = found.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["site", "mining"]);
+    }
+
+    #[test]
+    fn nan_is_rejected_where_finite_required() {
+        for value in ["nan", "inf", "-inf", "+nan"] {
+            let found = problems(MINIMAL, &[&format!("site.water_depth_m={value}")]);
+            assert_eq!(found.len(), 1, "{found:#?}");
+            assert_eq!(found[0].message, "must be a finite number");
+        }
+    }
+
+    #[test]
+    fn set_override_changes_a_value() {
+        let s = load(MINIMAL, &["mining.systems=3", "scenario.name=deep run"]).unwrap();
+        assert_eq!(s.mining.systems, 3);
+        assert_eq!(s.scenario.name, "deep run");
+    }
+
+    #[test]
+    fn set_override_is_validated_like_the_file() {
+        let error = load(MINIMAL, &["fleet.speed_kn=-1"]).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Invalid);
+        assert_eq!(error.problems.len(), 1);
+        assert_eq!(
+            error.problems[0].to_string(),
+            "--set: fleet.speed_kn = -1: must be in (0, 40] kn"
+        );
+    }
+
+    #[test]
+    fn set_override_of_a_whole_table_is_checked_inside() {
+        let found = problems(MINIMAL, &["mining.maintenance={ interval_d = -1 }"]);
+        let shown: Vec<String> = found.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "--set: mining.maintenance.duration_h: required key is missing",
+                "--set: mining.maintenance.interval_d = -1: must be > 0 d",
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_set_is_reported_with_its_argument_alongside_other_problems() {
+        let error = load(
+            MINIMAL,
+            &[
+                "mining.systems",
+                "site.water_depth_m.x=1",
+                "fleet.speed_kn=-1",
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Override);
+        let shown: Vec<String> = error.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert!(shown[0].contains("fleet.speed_kn = -1"), "{shown:#?}");
+        assert!(
+            shown[1].starts_with("--set: `mining.systems`: expected `path=value`"),
+            "{shown:#?}"
+        );
+        assert!(
+            shown[2].contains("`site.water_depth_m` is an integer, not a table"),
+            "{shown:#?}"
+        );
+    }
+
+    #[test]
+    fn empty_file_says_so() {
+        for text in ["", "  \n\t\n"] {
+            let error = load(text, &[]).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::Empty);
+            assert_eq!(
+                error.to_string(),
+                "1 problem in x.toml\nx.toml: file is empty"
+            );
+        }
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let error = load("[site]\nwater_depth_m = \n", &[]).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Syntax);
+        let problem = &error.problems[0];
+        assert_eq!((problem.line, problem.column), (Some(2), Some(17)));
+        assert!(
+            problem.message.starts_with("TOML syntax error: "),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn unreadable_file_names_the_path_and_the_reason() {
+        let error = load_file(Path::new("no/such/scenario.toml"), &[]).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Unreadable);
+        let shown = error.to_string();
+        assert!(
+            shown.contains("no/such/scenario.toml: cannot read file: "),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn unknown_dist_name_lists_the_allowed_names() {
+        let found = problems(
+            MINIMAL,
+            &["mining.relocation_h={dist = \"gamma\", mean = 3}"],
+        );
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .contains("unknown distribution `gamma`; expected one of: fixed, exponential"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn bad_dist_parameters_are_problems() {
+        let found = problems(
+            MINIMAL,
+            &["mining.relocation_h={dist = \"lognormal\", median = 10, p90 = 5}"],
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].key, "mining.relocation_h");
+        assert!(
+            found[0].message.contains("p90 (5) must be > median (10)"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn lift_rate_or_lift_design_exactly_one() {
+        let both = problems(
+            MINIMAL,
+            &[
+                "mining.lift_design={pipe_bore_m = 0.3, slurry_velocity_m_per_s = 4, mud_volume_fraction = 0.2}",
+            ],
+        );
+        assert_eq!(
+            both[0].message,
+            "give either lift_rate_t_per_h or lift_design, not both"
+        );
+        let text = MINIMAL.replace("lift_rate_t_per_h = 100\n", "");
+        let neither = problems(&text, &[]);
+        assert_eq!(neither[0].key, "mining.lift_rate_t_per_h");
+        assert!(neither[0].message.starts_with("required key is missing"));
+    }
+
+    #[test]
+    fn survival_limit_below_a_working_limit_is_a_problem() {
+        let found = problems(MINIMAL, &["mining.hs_limit_lift_m=7"]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].key, "mining.hs_limit_survival_m");
+        assert_eq!(
+            found[0].line,
+            Some(line_of(MINIMAL, "[mining]")),
+            "located at its section"
+        );
+    }
+
+    #[test]
+    fn monthly_array_of_wrong_length_names_the_length() {
+        let found = problems(MINIMAL, &["weather.hs_median_m=[1, 2]"]);
+        assert_eq!(
+            found[0].message,
+            "expected 12 monthly values (January to December), found 2"
+        );
+    }
+
+    #[test]
+    fn wrong_shapes_are_type_problems_not_panics() {
+        let cases = [
+            "site = []\nmining = \"x\"\n",
+            "[[site]]\n[[mining]]\n",
+            "[site]\n[mining]\n",
+            "[site]\nwater_depth_m = { a = 1 }\nport_distance_nm = [[1]]\n[mining]\nfailure = [1, \"x\", {}]\n",
+            "[site]\nwater_depth_m = 1e308\nport_distance_nm = 9223372036854775807\n[mining]\nsystems = -9223372036854775808\n",
+            "[weather]\nhs_median_m = []\ntyphoon_duration_h = \"long\"\n[site]\n[mining]\n",
+            "scenario = 1979-05-27T07:32:00Z\n",
+        ];
+        for text in cases {
+            let found = problems(text, &[]);
+            assert!(!found.is_empty());
+        }
+    }
+
+    fn toml_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(Value::Integer),
+            any::<f64>().prop_map(Value::Float),
+            prop_oneof![Just(0.0), Just(1.0), Just(-1.0), Just(0.5), Just(13.0)]
+                .prop_map(Value::Float),
+            "[a-z_]{0,8}".prop_map(Value::String),
+            any::<bool>().prop_map(Value::Boolean),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..13).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("dist".to_string()),
+                        Just("mean".to_string()),
+                        "[a-z]{1,6}"
+                    ],
+                    inner,
+                    0..4
+                )
+                .prop_map(|m| Value::Table(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    const PATHS: [&str; 16] = [
+        "scenario",
+        "scenario.years",
+        "scenario.replications",
+        "site.water_depth_m",
+        "weather.hs_median_m",
+        "weather.typhoon_duration_h",
+        "mining",
+        "mining.systems",
+        "mining.lift_design",
+        "mining.relocation_h",
+        "mining.maintenance",
+        "mining.failure",
+        "mining.hs_limit_survival_m",
+        "fleet",
+        "port.recovery",
+        "ore.rey_ppm",
+    ];
+
+    proptest! {
+        /// Any value anywhere either loads into a scenario that passes its
+        /// own checks again, or yields located problems: never a panic.
+        #[test]
+        fn any_value_at_any_key_loads_or_reports_problems(
+            sets in prop::collection::vec((0..PATHS.len(), toml_value()), 1..4)
+        ) {
+            let overrides: Vec<String> = sets
+                .iter()
+                .map(|(i, value)| format!("{}={value}", PATHS[*i]))
+                .collect();
+            match load_str(MINIMAL, "x.toml", &overrides) {
+                Ok(scenario) => prop_assert!(validate(&scenario).is_empty()),
+                Err(error) => {
+                    prop_assert!(!error.problems.is_empty());
+                    prop_assert!(error.problems.iter().all(|p| !p.message.is_empty()));
+                }
+            }
+        }
+    }
+}

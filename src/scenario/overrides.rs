@@ -1,0 +1,302 @@
+//! Dotted paths into a TOML table, and overrides set through them.
+//!
+//! `--set mining.systems=3` (and, later, `[[phase]]` tables) change the
+//! parsed TOML table before it is typed, so an override is checked exactly
+//! like a value written in the file. A path is dotted bare keys, each
+//! optionally indexing arrays: `mining.failure[0].tbf_h`,
+//! `weather.hs_median_m[6]`. Problems are reported with the same syntax.
+
+use toml::{Table, Value};
+
+use super::error::type_name;
+
+/// One dotted part of a path: a key and the array indices applied after it.
+struct Part<'a> {
+    key: &'a str,
+    indices: Vec<usize>,
+}
+
+/// Splits `path` into parts; errors name the path and what is wrong with it.
+fn parse_path(path: &str) -> Result<Vec<Part<'_>>, String> {
+    if path.is_empty() {
+        return Err("the path is empty".to_string());
+    }
+    path.split('.')
+        .map(|text| {
+            let (key, mut rest) = text.split_at(text.find('[').unwrap_or(text.len()));
+            if key.is_empty() {
+                return Err(format!("`{path}` has an empty key"));
+            }
+            if !key.chars().all(is_bare_key_char) {
+                return Err(format!(
+                    "`{path}`: `{key}` is not a key (letters, digits, `_` and `-` only)"
+                ));
+            }
+            let mut indices = Vec::new();
+            while !rest.is_empty() {
+                let index = rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once(']'))
+                    .and_then(|(digits, after)| Some((digits.parse::<usize>().ok()?, after)));
+                let Some((index, after)) = index else {
+                    return Err(format!("`{path}`: `{text}` has a malformed `[index]`"));
+                };
+                indices.push(index);
+                rest = after;
+            }
+            Ok(Part { key, indices })
+        })
+        .collect()
+}
+
+fn is_bare_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The path of `key` inside the table at `parent` (quoted unless bare).
+pub(crate) fn child_key(parent: &str, key: &str) -> String {
+    let key = if !key.is_empty() && key.chars().all(is_bare_key_char) {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// The path of element `index` of the array at `parent`.
+pub(crate) fn child_index(parent: &str, index: usize) -> String {
+    format!("{parent}[{index}]")
+}
+
+/// Whether `path` is `ancestor` or lies inside it.
+pub(crate) fn is_within(path: &str, ancestor: &str) -> bool {
+    ancestor.is_empty()
+        || path
+            .strip_prefix(ancestor)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// The path one level up (`a.b[2]` → `a.b` → `a` → ``), for finding the
+/// nearest ancestor of a key that has no position of its own.
+pub(crate) fn parent(path: &str) -> &str {
+    path.rfind(['.', '[']).map_or("", |cut| &path[..cut])
+}
+
+/// The value at `path` inside `root`, if there is one.
+pub(crate) fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut value = root;
+    for part in parse_path(path).ok()? {
+        value = value.as_table()?.get(part.key)?;
+        for index in part.indices {
+            value = value.as_array()?.get(index)?;
+        }
+    }
+    Some(value)
+}
+
+/// Set `path` (dotted, e.g. "mining.lift_rate_t_per_h") in a TOML table,
+/// creating intermediate tables; errors name the path.
+///
+/// `[i]` indexes an existing array element (`mining.failure[0].tbf_h`);
+/// a path through a value that is not a table, or past the end of an
+/// array, is an error.
+pub fn apply_override(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    let parts = parse_path(path)?;
+    let mut reached = String::new();
+    let mut table = table;
+    for (n, part) in parts.iter().enumerate() {
+        let is_last = n + 1 == parts.len();
+        reached = child_key(&reached, part.key);
+        if is_last && part.indices.is_empty() {
+            table.insert(part.key.to_string(), value);
+            return Ok(());
+        }
+        let mut slot = if part.indices.is_empty() {
+            table
+                .entry(part.key)
+                .or_insert_with(|| Value::Table(Table::new()))
+        } else {
+            table
+                .get_mut(part.key)
+                .ok_or_else(|| format!("`{path}`: there is no array `{reached}` to index"))?
+        };
+        for (m, &index) in part.indices.iter().enumerate() {
+            let found = type_name(slot);
+            let array = slot
+                .as_array_mut()
+                .ok_or_else(|| format!("`{path}`: `{reached}` is {found}, not an array"))?;
+            let len = array.len();
+            slot = array.get_mut(index).ok_or_else(|| {
+                format!("`{path}`: index {index} is past the end of `{reached}` ({len} elements)")
+            })?;
+            reached = child_index(&reached, index);
+            if is_last && m + 1 == part.indices.len() {
+                *slot = value;
+                return Ok(());
+            }
+        }
+        let found = type_name(slot);
+        table = slot
+            .as_table_mut()
+            .ok_or_else(|| format!("`{path}`: `{reached}` is {found}, not a table"))?;
+    }
+    Ok(())
+}
+
+/// Parse one `--set key=value` argument (value parsed as a TOML value; if it
+/// is not valid TOML, it is taken as a string).
+///
+/// The path is checked here, so a malformed one is reported with the
+/// argument that held it.
+pub fn parse_override(arg: &str) -> Result<(String, Value), String> {
+    let Some((path, text)) = arg.split_once('=') else {
+        return Err(format!(
+            "`{arg}`: expected `path=value`, e.g. `mining.systems=2`"
+        ));
+    };
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(format!("`{arg}`: the path before `=` is empty"));
+    }
+    parse_path(path).map_err(|e| format!("`{arg}`: {e}"))?;
+    let text = text.trim();
+    let value = text
+        .parse::<Value>()
+        .unwrap_or_else(|_| Value::String(text.to_string()));
+    Ok((path.to_string(), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        text.parse().expect("test TOML is valid")
+    }
+
+    #[test]
+    fn set_override_replaces_an_existing_value() {
+        let mut t = table("[mining]\nsystems = 1\n");
+        apply_override(&mut t, "mining.systems", Value::Integer(3)).unwrap();
+        assert_eq!(t, table("[mining]\nsystems = 3\n"));
+    }
+
+    #[test]
+    fn set_override_creates_intermediate_tables() {
+        let mut t = Table::new();
+        apply_override(&mut t, "mining.lift_design.pipe_bore_m", Value::Float(0.3)).unwrap();
+        assert_eq!(t, table("[mining.lift_design]\npipe_bore_m = 0.3\n"));
+    }
+
+    #[test]
+    fn set_override_reaches_into_arrays_by_index() {
+        let mut t = table("[[mining.failure]]\nname = \"a\"\n[weather]\nhs_log_sd = [1, 2, 3]\n");
+        apply_override(&mut t, "mining.failure[0].name", Value::String("b".into())).unwrap();
+        apply_override(&mut t, "weather.hs_log_sd[1]", Value::Integer(9)).unwrap();
+        assert_eq!(
+            t,
+            table("[[mining.failure]]\nname = \"b\"\n[weather]\nhs_log_sd = [1, 9, 3]\n")
+        );
+    }
+
+    #[test]
+    fn set_override_through_a_non_table_names_the_path() {
+        let mut t = table("[site]\nwater_depth_m = 5700\n");
+        let error = apply_override(&mut t, "site.water_depth_m.x", Value::Integer(1)).unwrap_err();
+        assert!(
+            error.contains("`site.water_depth_m` is an integer, not a table"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn set_override_past_the_end_of_an_array_is_an_error() {
+        let mut t = table("[[mining.failure]]\nname = \"a\"\n");
+        let error =
+            apply_override(&mut t, "mining.failure[1].name", Value::Integer(1)).unwrap_err();
+        assert!(
+            error.contains("past the end of `mining.failure` (1 elements)"),
+            "{error}"
+        );
+        let error = apply_override(&mut t, "mining.repair[0]", Value::Integer(1)).unwrap_err();
+        assert!(error.contains("no array `mining.repair`"), "{error}");
+    }
+
+    #[test]
+    fn parse_override_reads_toml_values() {
+        assert_eq!(
+            parse_override("mining.systems=3").unwrap(),
+            ("mining.systems".to_string(), Value::Integer(3))
+        );
+        assert_eq!(
+            parse_override(" scenario.years = 2.5 ").unwrap(),
+            ("scenario.years".to_string(), Value::Float(2.5))
+        );
+        let (_, dist) =
+            parse_override("mining.relocation_h={dist = \"exponential\", mean = 4}").unwrap();
+        assert_eq!(
+            dist,
+            Value::Table(table("dist = \"exponential\"\nmean = 4\n"))
+        );
+    }
+
+    #[test]
+    fn parse_override_takes_invalid_toml_as_a_string() {
+        assert_eq!(
+            parse_override("scenario.name=deep run").unwrap().1,
+            Value::String("deep run".into())
+        );
+        assert_eq!(
+            parse_override("scenario.name=").unwrap().1,
+            Value::String(String::new())
+        );
+    }
+
+    #[test]
+    fn malformed_set_arguments_are_named() {
+        let no_equals = parse_override("mining.systems").unwrap_err();
+        assert!(
+            no_equals.contains("`mining.systems`: expected `path=value`"),
+            "{no_equals}"
+        );
+        let empty_key = parse_override("=3").unwrap_err();
+        assert!(
+            empty_key.contains("`=3`: the path before `=` is empty"),
+            "{empty_key}"
+        );
+        let empty_part = parse_override("mining..systems=3").unwrap_err();
+        assert!(empty_part.contains("empty key"), "{empty_part}");
+        let bad_index = parse_override("mining.failure[x].name=3").unwrap_err();
+        assert!(bad_index.contains("malformed `[index]`"), "{bad_index}");
+    }
+
+    #[test]
+    fn paths_nest_and_quote_odd_keys() {
+        assert_eq!(child_key("", "mining"), "mining");
+        assert_eq!(child_key("mining", "a b"), "mining.\"a b\"");
+        assert_eq!(child_index("mining.failure", 2), "mining.failure[2]");
+        assert!(is_within("mining.failure[2].name", "mining.failure"));
+        assert!(is_within("mining", "mining"));
+        assert!(!is_within("mining_x", "mining"));
+        assert_eq!(parent("mining.failure[2]"), "mining.failure");
+        assert_eq!(parent("mining"), "");
+    }
+
+    #[test]
+    fn lookup_follows_keys_and_indices() {
+        let t = Value::Table(table(
+            "[[mining.failure]]\nname = \"a\"\n[weather]\nhs_log_sd = [1, 2]\n",
+        ));
+        assert_eq!(
+            lookup(&t, "mining.failure[0].name"),
+            Some(&Value::String("a".into()))
+        );
+        assert_eq!(lookup(&t, "weather.hs_log_sd[1]"), Some(&Value::Integer(2)));
+        assert_eq!(lookup(&t, "weather.hs_log_sd[2]"), None);
+        assert_eq!(lookup(&t, "site"), None);
+    }
+}

@@ -1,0 +1,444 @@
+//! The scenario schema: one struct per TOML section, with the defaults that
+//! apply when a key is left out. Units live in key names (`_h`, `_t`, `_kn`,
+//! ...). Allowed ranges are checked in `validate.rs`.
+
+use serde::{Deserialize, Serialize};
+use toml::Value;
+
+use super::dist::Dist;
+use super::error::type_name;
+
+/// A whole scenario, as read from TOML.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// `[scenario]`: name, horizon, seed, replications.
+    #[serde(default)]
+    pub scenario: Meta,
+    /// `[site]`: where the deposit is.
+    pub site: Site,
+    /// `[weather]`: waves and typhoons at the site.
+    #[serde(default)]
+    pub weather: Weather,
+    /// `[mining]`: the mining vessels and their lift strings.
+    pub mining: Mining,
+    /// `[fleet]`: shuttle vessels from site to port.
+    #[serde(default)]
+    pub fleet: Fleet,
+    /// `[port]`: berths and the processing plant.
+    #[serde(default)]
+    pub port: Port,
+    /// `[ore]`: grade of the seabed mud.
+    #[serde(default)]
+    pub ore: Ore,
+}
+
+impl Scenario {
+    /// The resolved scenario as TOML, for `deepmud check` and summary files.
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string(self)
+            .unwrap_or_else(|e| format!("# this scenario cannot be written as TOML: {e}\n"))
+    }
+}
+
+/// `[scenario]`: what to run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Meta {
+    /// Names the output folder and reports.
+    pub name: String,
+    /// Simulated horizon, years of 8,760 h.
+    pub years: f64,
+    /// Calendar month at t = 0 (1 = January).
+    pub start_month: u32,
+    /// Master seed of every random stream.
+    pub seed: u64,
+    /// Monte Carlo replications.
+    pub replications: u32,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Meta {
+            name: "scenario".to_string(),
+            years: 1.0,
+            start_month: 1,
+            seed: 1,
+            replications: 10,
+        }
+    }
+}
+
+/// `[site]`: the deposit's depth and distance from port.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Water depth at the mining site, m.
+    pub water_depth_m: f64,
+    /// Site to the unloading port, nautical miles.
+    pub port_distance_nm: f64,
+}
+
+/// `[weather]`: significant wave height Hs and typhoons.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weather {
+    /// Time step of the Hs process, h.
+    pub step_h: f64,
+    /// Median Hs by calendar month, m.
+    pub hs_median_m: Monthly,
+    /// Standard deviation of ln Hs by calendar month.
+    pub hs_log_sd: Monthly,
+    /// Lag-1 autocorrelation of the standardised log-Hs anomaly, per step.
+    pub hs_lag1_autocorrelation: f64,
+    /// Mean typhoons affecting the site in each calendar month.
+    pub typhoon_rate_per_month: Monthly,
+    /// Warning lead time before a typhoon reaches the site, h.
+    pub typhoon_warning_h: f64,
+    /// How long a typhoon stops all work at the site, h.
+    pub typhoon_duration_h: Dist,
+}
+
+impl Default for Weather {
+    fn default() -> Self {
+        Weather {
+            step_h: 3.0,
+            hs_median_m: Monthly::Same(2.0),
+            hs_log_sd: Monthly::Same(0.35),
+            hs_lag1_autocorrelation: 0.95,
+            typhoon_rate_per_month: Monthly::Same(0.0),
+            typhoon_warning_h: 72.0,
+            typhoon_duration_h: Dist::triangular(24.0, 48.0, 72.0),
+        }
+    }
+}
+
+/// A value per calendar month: one number for all months, or twelve
+/// (January to December).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, try_from = "Value")]
+pub enum Monthly {
+    /// The same value every month.
+    Same(f64),
+    /// January to December.
+    ByMonth([f64; 12]),
+}
+
+impl Monthly {
+    /// The value for month `m0` (0 = January; taken modulo 12).
+    pub fn month(&self, m0: usize) -> f64 {
+        match self {
+            Monthly::Same(x) => *x,
+            Monthly::ByMonth(months) => months[m0 % 12],
+        }
+    }
+}
+
+impl TryFrom<Value> for Monthly {
+    type Error = String;
+
+    fn try_from(value: Value) -> Result<Monthly, String> {
+        let number = |v: &Value| match v {
+            Value::Integer(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        if let Some(x) = number(&value) {
+            return Ok(Monthly::Same(x));
+        }
+        let Value::Array(items) = value else {
+            return Err(format!(
+                "expected a number or an array of 12 numbers (January to December), found {}",
+                type_name(&value)
+            ));
+        };
+        let mut months = [0.0; 12];
+        if items.len() != months.len() {
+            return Err(format!(
+                "expected 12 monthly values (January to December), found {}",
+                items.len()
+            ));
+        }
+        for (i, (slot, item)) in months.iter_mut().zip(&items).enumerate() {
+            *slot = number(item).ok_or_else(|| {
+                format!("element {i} must be a number, found {}", type_name(item))
+            })?;
+        }
+        Ok(Monthly::ByMonth(months))
+    }
+}
+
+/// `[mining]`: the mining systems (a vessel with its lift string each).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mining {
+    /// Mining vessels, each with its own lift string.
+    #[serde(default = "defaults::systems")]
+    pub systems: u32,
+    /// Transit speed, kn.
+    #[serde(default = "defaults::vessel_speed_kn")]
+    pub vessel_speed_kn: f64,
+    /// Lift rate while lifting, wet t/h; or give `lift_design`.
+    pub lift_rate_t_per_h: Option<f64>,
+    /// The lift string's hydraulics, from which the lift rate is derived.
+    pub lift_design: Option<LiftDesign>,
+    /// Onboard wet-mud buffer, t; lifting stops when it is full.
+    pub buffer_capacity_t: f64,
+    /// Speed of running the string in, m/h.
+    pub trip_in_m_per_h: f64,
+    /// Speed of pulling the string out, m/h.
+    pub trip_out_m_per_h: f64,
+    /// Hs limit for tripping the string, m.
+    #[serde(default = "defaults::hs_limit_trip_m")]
+    pub hs_limit_trip_m: f64,
+    /// Hs limit for lifting (connected); above it the system stands by, m.
+    #[serde(default = "defaults::hs_limit_lift_m")]
+    pub hs_limit_lift_m: f64,
+    /// Hs above which a connected string is retrieved, m.
+    #[serde(default = "defaults::hs_limit_survival_m")]
+    pub hs_limit_survival_m: f64,
+    /// Wet t lifted at one seabed patch before the tool is relocated.
+    pub patch_t: Option<f64>,
+    /// Time to relocate the seabed tool, h.
+    #[serde(default = "defaults::relocation_h")]
+    pub relocation_h: Dist,
+    /// Port-to-port trips per vessel, after which it stays in port.
+    pub max_trips: Option<u32>,
+    /// Longest stay on site per trip before returning to port, days.
+    pub campaign_d: Option<f64>,
+    /// Planned maintenance.
+    pub maintenance: Option<Periodic>,
+    /// Crew change.
+    pub crew_change: Option<Periodic>,
+    /// Failure modes, `[[mining.failure]]`.
+    #[serde(default)]
+    pub failure: Vec<FailureMode>,
+}
+
+impl Mining {
+    /// The lift rate, wet t/h: given, or derived from `lift_design`
+    /// (0 when neither is given, which validation rejects).
+    pub fn lift_rate_t_per_h(&self) -> f64 {
+        match (self.lift_rate_t_per_h, &self.lift_design) {
+            (Some(rate), _) => rate,
+            (None, Some(design)) => design.lift_rate_t_per_h(),
+            (None, None) => 0.0,
+        }
+    }
+}
+
+/// `[mining.lift_design]`: the lift string's hydraulics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiftDesign {
+    /// Inner diameter of the lift pipe, m.
+    pub pipe_bore_m: f64,
+    /// Mean slurry velocity in the pipe, m/s.
+    pub slurry_velocity_m_per_s: f64,
+    /// Volume share of in-situ wet mud in the slurry.
+    pub mud_volume_fraction: f64,
+    /// Density of in-situ wet mud, t/m³.
+    #[serde(default = "defaults::mud_wet_density_t_per_m3")]
+    pub mud_wet_density_t_per_m3: f64,
+}
+
+impl LiftDesign {
+    /// Wet mud lifted per hour: π/4 · bore² · velocity · 3600 · fraction · density.
+    pub fn lift_rate_t_per_h(&self) -> f64 {
+        let area_m2 = std::f64::consts::FRAC_PI_4 * self.pipe_bore_m.powi(2);
+        area_m2
+            * self.slurry_velocity_m_per_s
+            * 3600.0
+            * self.mud_volume_fraction
+            * self.mud_wet_density_t_per_m3
+    }
+}
+
+/// Periodic planned work: maintenance or crew change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Periodic {
+    /// Days between starts.
+    pub interval_d: f64,
+    /// How long it lasts, h.
+    pub duration_h: Dist,
+    /// Done in port (trip out, sail, work, return) rather than on site.
+    #[serde(default)]
+    pub at_port: bool,
+}
+
+/// One failure mode of a mining system, `[[mining.failure]]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailureMode {
+    /// Label in outputs.
+    pub name: String,
+    /// Operating hours between failures.
+    pub tbf_h: Dist,
+    /// Repair time, h.
+    pub repair_h: Dist,
+    /// The repair needs the lift string tripped out and back in.
+    #[serde(default)]
+    pub retrieve_string: bool,
+}
+
+/// `[fleet]`: shuttle vessels carrying mud from site to port.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fleet {
+    /// Number of shuttles (0: each mining vessel carries its own mud).
+    pub shuttles: u32,
+    /// Hold capacity, wet t.
+    pub capacity_t: f64,
+    /// Transit speed, kn.
+    pub speed_kn: f64,
+    /// Ship-to-ship loading rate, wet t/h.
+    pub transfer_rate_t_per_h: f64,
+    /// Hs limit for ship-to-ship transfer, m.
+    pub hs_limit_transfer_m: f64,
+}
+
+impl Default for Fleet {
+    fn default() -> Self {
+        Fleet {
+            shuttles: 0,
+            capacity_t: 20_000.0,
+            speed_kn: 12.0,
+            transfer_rate_t_per_h: 1000.0,
+            hs_limit_transfer_m: 2.0,
+        }
+    }
+}
+
+/// `[port]`: unloading and processing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Port {
+    /// Berths for unloading.
+    pub berths: u32,
+    /// Unloading rate per berth, wet t/h.
+    pub unload_rate_t_per_h: f64,
+    /// Processing plant capacity, dry t/day.
+    pub plant_capacity_dry_t_per_d: f64,
+    /// Fraction of time the plant is up.
+    pub plant_availability: f64,
+    /// Fraction of contained rare-earth oxide recovered.
+    pub recovery: f64,
+    /// Domestic refining capacity, t REO/year; the rest is exported.
+    pub home_refining_reo_t_per_y: f64,
+}
+
+impl Default for Port {
+    fn default() -> Self {
+        Port {
+            berths: 1,
+            unload_rate_t_per_h: 1500.0,
+            plant_capacity_dry_t_per_d: 5000.0,
+            plant_availability: 0.9,
+            recovery: 0.8,
+            home_refining_reo_t_per_y: 0.0,
+        }
+    }
+}
+
+/// `[ore]`: grade of the mud and conversions to dry mud and oxide.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ore {
+    /// Total REY of a seabed block, ppm, dry basis.
+    pub rey_ppm: Dist,
+    /// Wet t per seabed block.
+    pub block_t: f64,
+    /// Grade correlation from one block to the next.
+    pub block_autocorrelation: f64,
+    /// Share of low-grade cover mud mixed in.
+    pub dilution_fraction: f64,
+    /// Grade of the cover mud, ppm.
+    pub dilution_rey_ppm: f64,
+    /// Share of heavy REE (with Y) in REY.
+    pub heavy_share: f64,
+    /// Dry t per wet t.
+    pub solids_mass_fraction: f64,
+    /// REO mass per REY element mass.
+    pub oxide_factor: f64,
+}
+
+impl Default for Ore {
+    fn default() -> Self {
+        Ore {
+            rey_ppm: Dist::lognormal_median_p90(1000.0, 3000.0),
+            block_t: 10_000.0,
+            block_autocorrelation: 0.7,
+            dilution_fraction: 0.1,
+            dilution_rey_ppm: 300.0,
+            heavy_share: 0.44,
+            solids_mass_fraction: 0.4,
+            oxide_factor: 1.2,
+        }
+    }
+}
+
+/// Defaults of the keys that may be left out of sections that also have
+/// required keys.
+mod defaults {
+    use super::Dist;
+
+    pub fn systems() -> u32 {
+        1
+    }
+    pub fn vessel_speed_kn() -> f64 {
+        10.0
+    }
+    pub fn hs_limit_trip_m() -> f64 {
+        2.5
+    }
+    pub fn hs_limit_lift_m() -> f64 {
+        4.0
+    }
+    pub fn hs_limit_survival_m() -> f64 {
+        6.0
+    }
+    pub fn relocation_h() -> Dist {
+        Dist::fixed(12.0)
+    }
+    pub fn mud_wet_density_t_per_m3() -> f64 {
+        1.35
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lift_rate_is_derived_from_the_lift_design() {
+        let design = LiftDesign {
+            pipe_bore_m: 0.3,
+            slurry_velocity_m_per_s: 4.0,
+            mud_volume_fraction: 0.2,
+            mud_wet_density_t_per_m3: 1.35,
+        };
+        // π/4 · 0.3² · 4 · 3600 · 0.2 · 1.35 ≈ 274.8 t/h.
+        let expected = std::f64::consts::PI / 4.0 * 0.09 * 4.0 * 3600.0 * 0.2 * 1.35;
+        assert!((design.lift_rate_t_per_h() - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn monthly_accepts_one_number_or_twelve() {
+        assert_eq!(Monthly::try_from(Value::Integer(2)), Ok(Monthly::Same(2.0)));
+        let twelve = Value::Array((1..=12).map(Value::Integer).collect());
+        let monthly = Monthly::try_from(twelve).unwrap();
+        assert_eq!(monthly.month(0), 1.0);
+        assert_eq!(monthly.month(11), 12.0);
+        assert_eq!(monthly.month(12), 1.0);
+    }
+
+    #[test]
+    fn monthly_array_of_another_length_names_the_length() {
+        let eleven = Value::Array((1..=11).map(Value::Integer).collect());
+        let error = Monthly::try_from(eleven).unwrap_err();
+        assert!(error.contains("found 11"), "{error}");
+        let error = Monthly::try_from(Value::Boolean(true)).unwrap_err();
+        assert!(error.contains("found a boolean"), "{error}");
+    }
+}
