@@ -1,3 +1,5 @@
-//! Experiments: replications and their seeds.
+//! Experiments: replications of a scenario, their seeds and their metrics.
 
+pub mod metrics;
+pub mod run;
 pub mod seeds;

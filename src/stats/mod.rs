@@ -1,6 +1,8 @@
-//! Statistics: the normal and Student's t distributions, sample summaries
-//! and confidence intervals. Knows nothing about plotting or files.
+//! Statistics: the normal and Student's t distributions, sample summaries,
+//! confidence intervals, time budgets and queue statistics. Knows nothing
+//! about plotting or files.
 
+pub mod budget;
 pub mod normal;
 pub mod student_t;
 pub mod summary;

@@ -97,6 +97,36 @@ pub fn batch_means(observations: &[f64], batches: usize) -> MeanVar {
         .collect()
 }
 
+/// The summary of one quantity across replications: mean, half-width of
+/// the 95% confidence interval of the mean (Student's t), and percentiles.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Summary {
+    pub n: usize,
+    pub mean: f64,
+    pub ci95_half_width: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+impl Summary {
+    /// Summarises `values` (one per replication). With one value the
+    /// half-width is NaN: a single replication gives no interval.
+    pub fn of(values: &[f64]) -> Summary {
+        let acc: MeanVar = values.iter().copied().collect();
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        Summary {
+            n: values.len(),
+            mean: acc.mean(),
+            ci95_half_width: acc.ci_half_width(0.95),
+            p10: percentile_sorted(&sorted, 0.10),
+            p50: percentile_sorted(&sorted, 0.50),
+            p90: percentile_sorted(&sorted, 0.90),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +157,15 @@ mod tests {
         assert_eq!(percentile_sorted(&sorted, 1.0), 5.0);
         assert!((percentile_sorted(&sorted, 0.1) - 1.4).abs() < 1e-12);
         assert!(percentile_sorted(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn summary_orders_percentiles() {
+        let summary = Summary::of(&[5.0, 1.0, 4.0, 2.0, 3.0]);
+        assert_eq!(summary.n, 5);
+        assert_eq!(summary.mean, 3.0);
+        assert!(summary.p10 <= summary.p50 && summary.p50 <= summary.p90);
+        assert_eq!(summary.p50, 3.0);
     }
 
     #[test]

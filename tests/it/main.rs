@@ -1,4 +1,5 @@
 //! deepmud's integration tests, one binary with a module per subject.
 
 mod engine_properties;
+mod model;
 mod queueing;

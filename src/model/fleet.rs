@@ -1,0 +1,286 @@
+//! Shuttles: sail to site, queue at a mining vessel, load by ship-to-ship
+//! transfer under an Hs limit, sail to port, queue for a berth, unload, and
+//! sail back.
+
+use super::ore::Parcel;
+use super::{Event, Operation, ShuttleState, SimError, TOL_T, Vessel};
+use crate::engine::{Generation, Simulation};
+
+/// What a shuttle is physically doing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Activity {
+    /// In port before its first departure.
+    Idle,
+    Sailing {
+        to_site: bool,
+    },
+    /// At the site, waiting for mining system `system`.
+    Queued {
+        system: usize,
+    },
+    /// Alongside mining system `system`; `transferring` while a batch moves.
+    Alongside {
+        system: usize,
+        transferring: bool,
+    },
+    /// In port: waiting for a berth or unloading.
+    AtPort,
+}
+
+/// One shuttle vessel.
+pub(super) struct Shuttle {
+    pub activity: Activity,
+    pub state: ShuttleState,
+    pub state_since_h: f64,
+    pub generation: Generation,
+    pub cargo: Parcel,
+}
+
+impl Shuttle {
+    pub fn new() -> Self {
+        Shuttle {
+            activity: Activity::Idle,
+            state: ShuttleState::Idle,
+            state_since_h: 0.0,
+            generation: Generation::default(),
+            cargo: Parcel::default(),
+        }
+    }
+}
+
+impl Operation {
+    /// Books the shuttle's time so far to its current state and enters `state`.
+    pub(super) fn set_shuttle_state(&mut self, unit: usize, state: ShuttleState, now_h: f64) {
+        let shuttle = &mut self.shuttles[unit];
+        if shuttle.state != state {
+            self.shuttle_budget
+                .add(shuttle.state as usize, shuttle.state_since_h, now_h);
+            shuttle.state = state;
+            shuttle.state_since_h = now_h;
+        }
+    }
+
+    pub(super) fn schedule_shuttle(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        delay_h: f64,
+    ) -> Result<(), SimError> {
+        let shuttle = &mut self.shuttles[unit];
+        shuttle.generation.cancel_all();
+        let token = shuttle.generation.token();
+        sim.schedule_in(delay_h, Event::Shuttle { unit, token })?;
+        Ok(())
+    }
+
+    fn sailing_h(&self) -> f64 {
+        self.scenario.site.port_distance_nm / self.scenario.fleet.speed_kn
+    }
+
+    /// Schedules a shuttle's first departure; departures are spread evenly
+    /// over one round trip so the fleet does not sail as a convoy.
+    pub(super) fn start_shuttle(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let offset_h = 2.0 * self.sailing_h() * unit as f64 / self.shuttles.len() as f64;
+        self.schedule_shuttle(sim, unit, offset_h)
+    }
+
+    fn shuttle_sail(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        to_site: bool,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.shuttles[unit].activity = Activity::Sailing { to_site };
+        self.set_shuttle_state(unit, ShuttleState::Transit, now_h);
+        self.schedule_shuttle(sim, unit, self.sailing_h())
+    }
+
+    /// A shuttle's timed activity ended.
+    pub(super) fn shuttle_event(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        match self.shuttles[unit].activity {
+            Activity::Idle => self.shuttle_sail(sim, unit, true),
+            Activity::Sailing { to_site: true } => self.arrive_site(sim, unit),
+            Activity::Sailing { to_site: false } => {
+                self.shuttles[unit].activity = Activity::AtPort;
+                self.port_arrive(sim, Vessel::Shuttle(unit))
+            }
+            Activity::Alongside {
+                system,
+                transferring: true,
+            } => {
+                self.shuttles[unit].activity = Activity::Alongside {
+                    system,
+                    transferring: false,
+                };
+                let full = self.shuttle_room_t(unit) <= TOL_T;
+                if full || (!self.systems[system].on_site && self.shuttles[unit].cargo.wet_t > 0.0)
+                {
+                    self.depart_site(sim, unit, system)?;
+                } else {
+                    self.serve_alongside(sim, system)?;
+                }
+                self.system_resume(sim, system)
+            }
+            Activity::AtPort => {
+                let now_h = sim.now().hours();
+                let cargo = std::mem::take(&mut self.shuttles[unit].cargo);
+                self.deliver(now_h, Vessel::Shuttle(unit), cargo);
+                self.berth_freed(sim)?;
+                self.shuttle_sail(sim, unit, true)
+            }
+            Activity::Queued { .. } | Activity::Alongside { .. } => Ok(()),
+        }
+    }
+
+    fn shuttle_room_t(&self, unit: usize) -> f64 {
+        self.scenario.fleet.capacity_t - self.shuttles[unit].cargo.wet_t
+    }
+
+    /// A shuttle reaches the site and joins the mining system with the
+    /// fewest shuttles (alongside or queued), preferring systems on site.
+    fn arrive_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let target = (0..self.systems.len()).min_by_key(|&i| {
+            let system = &self.systems[i];
+            (
+                !system.on_site,
+                usize::from(system.alongside.is_some()) + system.queue.len(),
+            )
+        });
+        let Some(system) = target else {
+            self.shuttles[unit].activity = Activity::Queued { system: 0 };
+            self.set_shuttle_state(unit, ShuttleState::SiteQueue, now_h);
+            return Ok(());
+        };
+        if self.systems[system].alongside.is_none() {
+            self.come_alongside(sim, unit, system)
+        } else {
+            self.systems[system].queue.push_back((unit, now_h));
+            self.site_queue.join(now_h);
+            self.shuttles[unit].activity = Activity::Queued { system };
+            self.set_shuttle_state(unit, ShuttleState::SiteQueue, now_h);
+            Ok(())
+        }
+    }
+
+    fn come_alongside(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+    ) -> Result<(), SimError> {
+        self.systems[system].alongside = Some(unit);
+        self.shuttles[unit].activity = Activity::Alongside {
+            system,
+            transferring: false,
+        };
+        self.serve_alongside(sim, system)?;
+        self.system_resume(sim, system)
+    }
+
+    /// The buffer level at which the idle shuttle alongside `system` starts
+    /// its next transfer batch: enough to fill it, or a full buffer.
+    pub(super) fn waiting_threshold_t(&self, system: usize) -> Option<f64> {
+        let unit = self.systems[system].alongside?;
+        match self.shuttles[unit].activity {
+            Activity::Alongside {
+                transferring: false,
+                ..
+            } => Some(
+                self.shuttle_room_t(unit)
+                    .min(self.scenario.mining.buffer_capacity_t),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Starts a transfer batch to the shuttle alongside `system` if the
+    /// weather allows and the buffer holds enough; otherwise books why it waits.
+    pub(super) fn serve_alongside(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let Some(threshold_t) = self.waiting_threshold_t(system) else {
+            return Ok(());
+        };
+        let Some(unit) = self.systems[system].alongside else {
+            return Ok(());
+        };
+        self.settle_lift(system, now_h);
+        if self.weather.stormbound() {
+            self.set_shuttle_state(unit, ShuttleState::Typhoon, now_h);
+            return Ok(());
+        }
+        if self.weather.hs_m() >= self.scenario.fleet.hs_limit_transfer_m {
+            self.set_shuttle_state(unit, ShuttleState::Weather, now_h);
+            return Ok(());
+        }
+        let level_t = self.systems[system].buffer.wet_t;
+        if level_t < threshold_t - TOL_T || level_t <= 0.0 {
+            self.set_shuttle_state(unit, ShuttleState::WaitingCargo, now_h);
+            return Ok(());
+        }
+        let room_t = self.shuttle_room_t(unit);
+        let batch = self.systems[system].buffer.take(room_t);
+        self.shuttles[unit].cargo.absorb(batch);
+        self.shuttles[unit].activity = Activity::Alongside {
+            system,
+            transferring: true,
+        };
+        self.set_shuttle_state(unit, ShuttleState::Transferring, now_h);
+        let duration_h = batch.wet_t / self.scenario.fleet.transfer_rate_t_per_h;
+        self.schedule_shuttle(sim, unit, duration_h)
+    }
+
+    /// The shuttle alongside `system` casts off for port; the next in the
+    /// queue comes alongside.
+    fn depart_site(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.systems[system].alongside = None;
+        self.shuttle_sail(sim, unit, false)?;
+        if let Some((next, joined_h)) = self.systems[system].queue.pop_front() {
+            self.site_queue.leave(now_h, joined_h);
+            self.come_alongside(sim, next, system)?;
+        }
+        Ok(())
+    }
+
+    /// When a mining system leaves for port, an idle shuttle alongside with
+    /// cargo takes what it has to port rather than wait for the system's return.
+    pub(super) fn release_alongside_with_cargo(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let Some(unit) = self.systems[system].alongside else {
+            return Ok(());
+        };
+        let idle = matches!(
+            self.shuttles[unit].activity,
+            Activity::Alongside {
+                transferring: false,
+                ..
+            }
+        );
+        if idle && self.shuttles[unit].cargo.wet_t > 0.0 {
+            self.depart_site(sim, unit, system)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,756 @@
+//! A mining system: a vessel with a 6,000 m lift string. It mobilises,
+//! trips pipe in, lifts mud into its buffer, stands by for weather, retrieves
+//! the string for typhoons, survival seas, failures and trips to port, and
+//! does planned maintenance, crew changes and patch relocations.
+
+use std::collections::VecDeque;
+
+use rand_chacha::ChaCha8Rng;
+
+use super::ore::{Parcel, Seabed};
+use super::{
+    Event, Operation, PlannedWork, SimError, SystemState, TOL_H, TOL_T, Vessel, book_delivery,
+};
+use crate::engine::{Generation, HOURS_PER_YEAR, Simulation};
+use crate::scenario::Scenario;
+
+/// Hours per day.
+const HOURS_PER_DAY: f64 = 24.0;
+
+/// What a mining system is physically doing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Activity {
+    /// In port, out of service.
+    Idle,
+    Sailing {
+        to_site: bool,
+    },
+    /// In port: waiting for a berth or unloading (the port drives it).
+    AtPort,
+    /// Planned work in port, timed.
+    PortWork(PlannedWork),
+    /// Running pipe in or out; paused while the weather forbids it
+    /// (`moving_since_h` is `None`), except in an emergency retrieval.
+    Tripping {
+        inward: bool,
+        emergency: bool,
+        remaining_m: f64,
+        moving_since_h: Option<f64>,
+    },
+    /// String deployed: lifting, blocked or standing by.
+    Connected,
+    /// Timed work with the string deployed (onboard repair, relocation,
+    /// maintenance, crew change); lifting stops.
+    Working,
+    /// On site with the string up, waiting for the typhoon or the sea to pass.
+    Surfaced,
+    /// On site with the string up, repairing.
+    SurfaceRepair,
+}
+
+/// What to do once the string is up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum AfterRetrieval {
+    SailToPort,
+    Shelter,
+    Repair { hours: f64 },
+}
+
+/// Work waiting for its next opportunity.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Pending {
+    pub maintenance: bool,
+    pub crew_change: bool,
+    pub go_to_port: bool,
+}
+
+/// One mining vessel and its lift string.
+pub(super) struct MiningSystem {
+    pub activity: Activity,
+    pub state: SystemState,
+    pub state_since_h: f64,
+    /// Cancels the system's pending timed events when its plans change.
+    pub generation: Generation,
+    pub buffer: Parcel,
+    pub lifting_since_h: Option<f64>,
+    /// Operating hours left until each failure mode fails.
+    pub failure_left_h: Vec<f64>,
+    pub patch_left_t: f64,
+    pub pending: Pending,
+    pub after_retrieval: AfterRetrieval,
+    /// While recovering from a typhoon, failure or survival retrieval, the
+    /// state that tripping and waiting are booked to.
+    pub cause: Option<SystemState>,
+    /// Port calls completed.
+    pub trips: u32,
+    /// Arrivals on site, for matching campaign-end events to their trip.
+    pub arrivals: u32,
+    pub on_site: bool,
+    pub seabed: Seabed,
+    /// The shuttle alongside, and those waiting for it (with arrival time).
+    pub alongside: Option<usize>,
+    pub queue: VecDeque<(usize, f64)>,
+}
+
+impl MiningSystem {
+    pub fn new(
+        scenario: &Scenario,
+        ore_rng: &mut ChaCha8Rng,
+        failure_rng: &mut ChaCha8Rng,
+    ) -> Self {
+        MiningSystem {
+            activity: Activity::Idle,
+            state: SystemState::Idle,
+            state_since_h: 0.0,
+            generation: Generation::default(),
+            buffer: Parcel::default(),
+            lifting_since_h: None,
+            failure_left_h: scenario
+                .mining
+                .failure
+                .iter()
+                .map(|mode| mode.tbf_h.sample(failure_rng))
+                .collect(),
+            patch_left_t: scenario.mining.patch_t.unwrap_or(f64::INFINITY),
+            pending: Pending::default(),
+            after_retrieval: AfterRetrieval::Shelter,
+            cause: None,
+            trips: 0,
+            arrivals: 0,
+            on_site: false,
+            seabed: Seabed::new(&scenario.ore, ore_rng),
+            alongside: None,
+            queue: VecDeque::new(),
+        }
+    }
+}
+
+impl Operation {
+    /// Books the system's time so far to its current state and enters `state`.
+    pub(super) fn set_system_state(&mut self, unit: usize, state: SystemState, now_h: f64) {
+        let system = &mut self.systems[unit];
+        if system.state != state {
+            self.system_budget
+                .add(system.state as usize, system.state_since_h, now_h);
+            system.state = state;
+            system.state_since_h = now_h;
+        }
+    }
+
+    /// Cancels the system's pending timed events and schedules one after `delay_h`.
+    pub(super) fn schedule_system(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        delay_h: f64,
+    ) -> Result<(), SimError> {
+        let system = &mut self.systems[unit];
+        system.generation.cancel_all();
+        let token = system.generation.token();
+        sim.schedule_in(delay_h, Event::System { unit, token })?;
+        Ok(())
+    }
+
+    /// Mobilises a system from port at the start of the run, and schedules
+    /// its planned work (staggered across systems).
+    pub(super) fn start_system(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let count = self.systems.len() as f64;
+        let mining = &self.scenario.mining;
+        for (periodic, work) in [
+            (&mining.maintenance, PlannedWork::Maintenance),
+            (&mining.crew_change, PlannedWork::CrewChange),
+        ] {
+            if let Some(periodic) = periodic {
+                let interval_h = periodic.interval_d * HOURS_PER_DAY;
+                let first_h = interval_h * (1.0 + unit as f64 / count);
+                sim.schedule_in(first_h, Event::Due { unit, work })?;
+            }
+        }
+        self.sail(sim, unit, true)
+    }
+
+    fn sail(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        to_site: bool,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let mining = &self.scenario.mining;
+        let duration_h = self.scenario.site.port_distance_nm / mining.vessel_speed_kn;
+        self.systems[unit].activity = Activity::Sailing { to_site };
+        self.systems[unit].cause = None;
+        self.set_system_state(unit, SystemState::Transit, now_h);
+        self.schedule_system(sim, unit, duration_h)
+    }
+
+    /// A system's timed activity ended, or its lifting needs a decision.
+    pub(super) fn system_event(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        match self.systems[unit].activity {
+            Activity::Sailing { to_site: true } => {
+                let system = &mut self.systems[unit];
+                system.on_site = true;
+                system.arrivals += 1;
+                let trip = system.arrivals;
+                if let Some(campaign_d) = self.scenario.mining.campaign_d {
+                    sim.schedule_in(
+                        campaign_d * HOURS_PER_DAY,
+                        Event::CampaignEnd { unit, trip },
+                    )?;
+                }
+                self.start_trip_in(sim, unit)?;
+                self.serve_alongside(sim, unit)?;
+            }
+            Activity::Sailing { to_site: false } => {
+                self.systems[unit].activity = Activity::AtPort;
+                if self.systems[unit].buffer.wet_t > 0.0 {
+                    self.port_arrive(sim, Vessel::System(unit))?;
+                } else {
+                    self.system_in_port(sim, unit)?;
+                }
+            }
+            Activity::AtPort => self.system_unloaded(sim, unit)?,
+            Activity::PortWork(work) => {
+                match work {
+                    PlannedWork::Maintenance => self.systems[unit].pending.maintenance = false,
+                    PlannedWork::CrewChange => self.systems[unit].pending.crew_change = false,
+                }
+                self.system_in_port(sim, unit)?;
+            }
+            Activity::Tripping {
+                inward,
+                remaining_m,
+                moving_since_h: Some(since_h),
+                ..
+            } => {
+                let rate = self.trip_rate(inward);
+                let left = remaining_m - (now_h - since_h) * rate;
+                debug_assert!(left <= 1e-6, "trip ended early: {left} m left");
+                if inward {
+                    self.systems[unit].activity = Activity::Connected;
+                    self.systems[unit].cause = None;
+                    self.connected_decide(sim, unit)?;
+                } else {
+                    self.string_up(sim, unit)?;
+                }
+            }
+            Activity::Connected => self.connected_decide(sim, unit)?,
+            Activity::Working => {
+                self.systems[unit].activity = Activity::Connected;
+                self.connected_decide(sim, unit)?;
+            }
+            Activity::SurfaceRepair => {
+                self.systems[unit].cause = Some(SystemState::Failure);
+                self.start_trip_in(sim, unit)?;
+            }
+            Activity::Idle | Activity::Surfaced | Activity::Tripping { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn trip_rate(&self, inward: bool) -> f64 {
+        let mining = &self.scenario.mining;
+        if inward {
+            mining.trip_in_m_per_h
+        } else {
+            mining.trip_out_m_per_h
+        }
+    }
+
+    fn start_trip_in(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        self.systems[unit].activity = Activity::Tripping {
+            inward: true,
+            emergency: false,
+            remaining_m: self.scenario.site.water_depth_m,
+            moving_since_h: None,
+        };
+        self.systems[unit].generation.cancel_all();
+        self.system_resume(sim, unit)
+    }
+
+    /// Starts pulling the string up, then doing `after`.
+    fn start_trip_out(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        emergency: bool,
+        after: AfterRetrieval,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.stop_lift(unit, now_h);
+        let depth_m = self.scenario.site.water_depth_m;
+        let deployed_m = match self.systems[unit].activity {
+            Activity::Tripping {
+                inward: true,
+                remaining_m,
+                moving_since_h,
+                ..
+            } => {
+                let moved =
+                    moving_since_h.map_or(0.0, |since| (now_h - since) * self.trip_rate(true));
+                depth_m - (remaining_m - moved).max(0.0)
+            }
+            _ => depth_m,
+        };
+        let system = &mut self.systems[unit];
+        system.after_retrieval = after;
+        system.generation.cancel_all();
+        if deployed_m <= TOL_T {
+            return self.string_up(sim, unit);
+        }
+        system.activity = Activity::Tripping {
+            inward: false,
+            emergency,
+            remaining_m: deployed_m,
+            moving_since_h: None,
+        };
+        self.system_resume(sim, unit)
+    }
+
+    /// Starts an emergency retrieval for a typhoon or survival seas.
+    fn emergency_retrieval(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        cause: SystemState,
+    ) -> Result<(), SimError> {
+        self.systems[unit].cause = Some(cause);
+        self.start_trip_out(sim, unit, true, AfterRetrieval::Shelter)
+    }
+
+    /// The string is up: sail to port, shelter, or repair.
+    fn string_up(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        match self.systems[unit].after_retrieval {
+            AfterRetrieval::SailToPort => self.leave_site(sim, unit),
+            AfterRetrieval::Shelter => {
+                self.systems[unit].activity = Activity::Surfaced;
+                self.system_resume(sim, unit)
+            }
+            AfterRetrieval::Repair { hours } => {
+                self.systems[unit].activity = Activity::SurfaceRepair;
+                self.set_system_state(unit, SystemState::Failure, now_h);
+                self.schedule_system(sim, unit, hours)
+            }
+        }
+    }
+
+    /// Re-evaluates what the system can do now (after a weather change or a
+    /// change of plan).
+    pub(super) fn system_resume(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let hs = self.weather.hs_m();
+        let storm = self.weather.stormbound();
+        let mining = &self.scenario.mining;
+        let (trip_limit, survival) = (mining.hs_limit_trip_m, mining.hs_limit_survival_m);
+        match self.systems[unit].activity {
+            Activity::Tripping {
+                inward,
+                emergency,
+                remaining_m,
+                moving_since_h,
+            } => {
+                if inward && (storm || hs >= survival) {
+                    let cause = if storm {
+                        SystemState::Typhoon
+                    } else {
+                        SystemState::Weather
+                    };
+                    return self.emergency_retrieval(sim, unit, cause);
+                }
+                let emergency = emergency || (storm && !inward);
+                let allowed = emergency || hs < trip_limit;
+                let rate = self.trip_rate(inward);
+                let system = &mut self.systems[unit];
+                match (allowed, moving_since_h) {
+                    (true, None) => {
+                        system.activity = Activity::Tripping {
+                            inward,
+                            emergency,
+                            remaining_m,
+                            moving_since_h: Some(now_h),
+                        };
+                        let moving = if inward {
+                            SystemState::TrippingIn
+                        } else {
+                            SystemState::TrippingOut
+                        };
+                        let state = system.cause.unwrap_or(moving);
+                        self.set_system_state(unit, state, now_h);
+                        self.schedule_system(sim, unit, remaining_m / rate)?;
+                    }
+                    (false, Some(since_h)) => {
+                        system.activity = Activity::Tripping {
+                            inward,
+                            emergency,
+                            remaining_m: (remaining_m - (now_h - since_h) * rate).max(0.0),
+                            moving_since_h: None,
+                        };
+                        system.generation.cancel_all();
+                        let state = system.cause.unwrap_or(SystemState::Weather);
+                        self.set_system_state(unit, state, now_h);
+                    }
+                    (false, None) => {
+                        let state = system.cause.unwrap_or(SystemState::Weather);
+                        self.set_system_state(unit, state, now_h);
+                    }
+                    (true, Some(_)) => {
+                        system.activity = Activity::Tripping {
+                            inward,
+                            emergency,
+                            remaining_m,
+                            moving_since_h,
+                        };
+                    }
+                }
+            }
+            Activity::Connected => self.connected_decide(sim, unit)?,
+            Activity::Working => {
+                if storm || hs >= survival {
+                    let cause = if storm {
+                        SystemState::Typhoon
+                    } else {
+                        SystemState::Weather
+                    };
+                    self.emergency_retrieval(sim, unit, cause)?;
+                }
+            }
+            Activity::Surfaced => {
+                let cause = self.systems[unit].cause.unwrap_or(SystemState::Weather);
+                self.set_system_state(unit, cause, now_h);
+                if !storm && hs < trip_limit {
+                    self.start_trip_in(sim, unit)?;
+                }
+            }
+            Activity::Idle
+            | Activity::Sailing { .. }
+            | Activity::AtPort
+            | Activity::PortWork(_)
+            | Activity::SurfaceRepair => {}
+        }
+        Ok(())
+    }
+
+    /// Books the mud lifted since lifting last started, then stops lifting.
+    fn stop_lift(&mut self, unit: usize, now_h: f64) {
+        self.settle_lift(unit, now_h);
+        self.systems[unit].lifting_since_h = None;
+    }
+
+    /// Books the mud lifted up to `now_h`; lifting, if on, carries on.
+    pub(super) fn settle_lift(&mut self, unit: usize, now_h: f64) {
+        let Some(since_h) = self.systems[unit].lifting_since_h else {
+            return;
+        };
+        self.systems[unit].lifting_since_h = Some(now_h);
+        let elapsed_h = now_h - since_h;
+        if elapsed_h <= 0.0 {
+            return;
+        }
+        let rate = self.scenario.mining.lift_rate_t_per_h();
+        let capacity = self.scenario.mining.buffer_capacity_t;
+        let system = &mut self.systems[unit];
+        let room_t = (capacity - system.buffer.wet_t).max(0.0);
+        let lifted_t = (rate * elapsed_h).min(room_t);
+        let parcel = system.seabed.lift(lifted_t, &mut self.ore_rng);
+        system.buffer.absorb(parcel);
+        system.patch_left_t -= lifted_t;
+        for left in &mut system.failure_left_h {
+            *left -= elapsed_h;
+        }
+        self.lifted_t += lifted_t;
+        let mut start_h = since_h;
+        while start_h < now_h {
+            let year = self.year_of(start_h);
+            let end_h = now_h.min((year + 1) as f64 * HOURS_PER_YEAR);
+            let end_h = if end_h <= start_h { now_h } else { end_h };
+            self.years[year].lifted_wet_t += lifted_t * (end_h - start_h) / elapsed_h;
+            start_h = end_h;
+        }
+    }
+
+    /// Decides what a connected system does now: retrieve, repair, go to
+    /// port, do planned work, relocate, block, stand by or lift.
+    fn connected_decide(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.stop_lift(unit, now_h);
+        let hs = self.weather.hs_m();
+        if self.weather.stormbound() {
+            return self.emergency_retrieval(sim, unit, SystemState::Typhoon);
+        }
+        if hs >= self.scenario.mining.hs_limit_survival_m {
+            return self.emergency_retrieval(sim, unit, SystemState::Weather);
+        }
+        if let Some(mode) = self.systems[unit]
+            .failure_left_h
+            .iter()
+            .position(|&h| h <= TOL_H)
+        {
+            return self.fail(sim, unit, mode);
+        }
+        self.serve_alongside(sim, unit)?;
+        let mining = &self.scenario.mining;
+        let pending = self.systems[unit].pending;
+        let at_port = |periodic: &Option<crate::scenario::Periodic>| {
+            periodic.as_ref().is_some_and(|p| p.at_port)
+        };
+        if pending.go_to_port
+            || (pending.maintenance && at_port(&mining.maintenance))
+            || (pending.crew_change && at_port(&mining.crew_change))
+        {
+            self.systems[unit].cause = None;
+            return self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort);
+        }
+        if pending.maintenance {
+            self.systems[unit].pending.maintenance = false;
+            return self.work_connected(sim, unit, SystemState::Maintenance);
+        }
+        if pending.crew_change {
+            self.systems[unit].pending.crew_change = false;
+            return self.work_connected(sim, unit, SystemState::CrewChange);
+        }
+        if self.systems[unit].patch_left_t <= TOL_T {
+            self.systems[unit].patch_left_t = mining.patch_t.unwrap_or(f64::INFINITY);
+            return self.work_connected(sim, unit, SystemState::Relocation);
+        }
+        let capacity = mining.buffer_capacity_t;
+        let room_t = capacity - self.systems[unit].buffer.wet_t;
+        if room_t <= TOL_T {
+            if self.shuttles.is_empty() {
+                return self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort);
+            }
+            self.systems[unit].generation.cancel_all();
+            self.set_system_state(unit, SystemState::Blocked, now_h);
+            return Ok(());
+        }
+        if hs >= mining.hs_limit_lift_m {
+            self.systems[unit].generation.cancel_all();
+            self.set_system_state(unit, SystemState::Weather, now_h);
+            return Ok(());
+        }
+        let rate = mining.lift_rate_t_per_h();
+        let system = &self.systems[unit];
+        let mut next_h = room_t / rate;
+        next_h = next_h.min(system.patch_left_t / rate);
+        for &left in &system.failure_left_h {
+            next_h = next_h.min(left);
+        }
+        // A shuttle that waits only for the weather is woken by the weather.
+        if let Some(threshold_t) = self.waiting_threshold_t(unit) {
+            let short_t = threshold_t - system.buffer.wet_t;
+            if short_t > TOL_T {
+                next_h = next_h.min(short_t / rate);
+            }
+        }
+        self.systems[unit].lifting_since_h = Some(now_h);
+        self.set_system_state(unit, SystemState::Lifting, now_h);
+        self.schedule_system(sim, unit, next_h.max(TOL_H))
+    }
+
+    /// Timed work with the string deployed.
+    fn work_connected(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        state: SystemState,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let mining = &self.scenario.mining;
+        let duration_h = match state {
+            SystemState::Maintenance => mining
+                .maintenance
+                .as_ref()
+                .map_or(0.0, |p| p.duration_h.sample(&mut self.logistics_rng)),
+            SystemState::CrewChange => mining
+                .crew_change
+                .as_ref()
+                .map_or(0.0, |p| p.duration_h.sample(&mut self.logistics_rng)),
+            _ => mining.relocation_h.sample(&mut self.logistics_rng),
+        };
+        self.systems[unit].activity = Activity::Working;
+        self.set_system_state(unit, state, now_h);
+        self.schedule_system(sim, unit, duration_h)
+    }
+
+    /// Failure mode `mode` fails: repair onboard, or retrieve the string first.
+    fn fail(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        mode: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let year = self.year_of(now_h);
+        self.years[year].failures += 1;
+        let spec = &self.scenario.mining.failure[mode];
+        self.systems[unit].failure_left_h[mode] = spec.tbf_h.sample(&mut self.failure_rng);
+        let repair_h = spec.repair_h.sample(&mut self.failure_rng);
+        if spec.retrieve_string {
+            self.systems[unit].cause = Some(SystemState::Failure);
+            return self.start_trip_out(
+                sim,
+                unit,
+                false,
+                AfterRetrieval::Repair { hours: repair_h },
+            );
+        }
+        self.systems[unit].activity = Activity::Working;
+        self.set_system_state(unit, SystemState::Failure, now_h);
+        self.schedule_system(sim, unit, repair_h)
+    }
+
+    /// The string is up for a return to port: leave the site.
+    fn leave_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        self.systems[unit].on_site = false;
+        self.release_alongside_with_cargo(sim, unit)?;
+        self.sail(sim, unit, false)
+    }
+
+    /// Unloading finished: book the delivery, then carry on in port.
+    fn system_unloaded(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let cargo = std::mem::take(&mut self.systems[unit].buffer);
+        self.deliver(now_h, Vessel::System(unit), cargo);
+        self.berth_freed(sim)?;
+        self.system_in_port(sim, unit)
+    }
+
+    /// In port with nothing to unload: planned port work, then back to site
+    /// unless the system has made its last trip.
+    fn system_in_port(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.systems[unit].pending.go_to_port = false;
+        let pending = self.systems[unit].pending;
+        let mining = &self.scenario.mining;
+        let port_work = [
+            (
+                pending.maintenance,
+                &mining.maintenance,
+                PlannedWork::Maintenance,
+            ),
+            (
+                pending.crew_change,
+                &mining.crew_change,
+                PlannedWork::CrewChange,
+            ),
+        ]
+        .into_iter()
+        .find_map(|(due, periodic, work)| {
+            periodic
+                .as_ref()
+                .filter(|p| due && p.at_port)
+                .map(|p| (work, p.duration_h.clone()))
+        });
+        if let Some((work, duration)) = port_work {
+            let duration_h = duration.sample(&mut self.logistics_rng);
+            let state = match work {
+                PlannedWork::Maintenance => SystemState::Maintenance,
+                PlannedWork::CrewChange => SystemState::CrewChange,
+            };
+            self.systems[unit].activity = Activity::PortWork(work);
+            self.set_system_state(unit, state, now_h);
+            return self.schedule_system(sim, unit, duration_h);
+        }
+        let system = &mut self.systems[unit];
+        system.trips += 1;
+        if mining.max_trips.is_some_and(|max| system.trips >= max) {
+            system.activity = Activity::Idle;
+            system.generation.cancel_all();
+            self.set_system_state(unit, SystemState::Idle, now_h);
+            return Ok(());
+        }
+        self.sail(sim, unit, true)
+    }
+
+    /// The campaign of trip `trip` is over: return to port at the next
+    /// opportunity.
+    pub(super) fn campaign_end(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        trip: u32,
+    ) -> Result<(), SimError> {
+        let system = &mut self.systems[unit];
+        if system.arrivals != trip || !system.on_site {
+            return Ok(());
+        }
+        system.pending.go_to_port = true;
+        if system.activity == Activity::Connected {
+            self.connected_decide(sim, unit)?;
+        }
+        Ok(())
+    }
+
+    /// Planned work falls due; the next occurrence is scheduled.
+    pub(super) fn work_due(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        work: PlannedWork,
+    ) -> Result<(), SimError> {
+        let mining = &self.scenario.mining;
+        let periodic = match work {
+            PlannedWork::Maintenance => &mining.maintenance,
+            PlannedWork::CrewChange => &mining.crew_change,
+        };
+        if let Some(periodic) = periodic {
+            sim.schedule_in(
+                periodic.interval_d * HOURS_PER_DAY,
+                Event::Due { unit, work },
+            )?;
+        }
+        let system = &mut self.systems[unit];
+        if system.activity == Activity::Idle {
+            return Ok(());
+        }
+        match work {
+            PlannedWork::Maintenance => system.pending.maintenance = true,
+            PlannedWork::CrewChange => system.pending.crew_change = true,
+        }
+        if system.activity == Activity::Connected {
+            self.connected_decide(sim, unit)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a delivery to the shipment log and the year's figures.
+    pub(super) fn deliver(&mut self, now_h: f64, vessel: Vessel, cargo: Parcel) {
+        if cargo.wet_t <= 0.0 {
+            return;
+        }
+        let reo_t = self.assay.reo_t(&cargo);
+        let year = self.year_of(now_h);
+        book_delivery(&mut self.years[year], &cargo, reo_t);
+        self.delivered_t += cargo.wet_t;
+        self.port.stockpile.absorb(cargo);
+        self.shipments.push(super::Shipment {
+            time_h: now_h,
+            vessel,
+            wet_t: cargo.wet_t,
+            dry_t: self.assay.dry_t(cargo.wet_t),
+            grade_ppm: cargo.grade_ppm(),
+            reo_t,
+        });
+    }
+}

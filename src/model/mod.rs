@@ -1,0 +1,520 @@
+//! The mining operation on top of the engine: one module per part, each a
+//! state machine driven by engine events. docs/MODEL.md has the states,
+//! events and formulas.
+//!
+//! [`run_replication`] simulates one replication of a scenario and returns
+//! its [`Replication`] record: annual tonnages and oxide, time budgets per
+//! unit type, queue statistics, shipments and a mass balance.
+
+mod fleet;
+mod lift;
+pub mod ore;
+mod port;
+pub mod weather;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::{EngineError, HOURS_PER_YEAR, Model, SimTime, Simulation, Token};
+use crate::experiment::seeds::{Purpose, stream};
+use crate::scenario::Scenario;
+use crate::stats::budget::{QueueStats, TimeBudget};
+
+use fleet::Shuttle;
+use lift::MiningSystem;
+use ore::{Assay, Parcel};
+use port::Port;
+use weather::Weather;
+
+/// Where a mining system's time goes; every hour is in exactly one state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemState {
+    /// In port and out of service (before mobilising or after its last trip).
+    Idle,
+    /// Sailing between port and site.
+    Transit,
+    /// Waiting for a berth.
+    PortQueue,
+    /// Unloading mud at a berth.
+    Unloading,
+    /// Running the lift string down to the seabed.
+    TrippingIn,
+    /// Pulling the lift string up for a planned return to port.
+    TrippingOut,
+    /// Lifting mud into the buffer.
+    Lifting,
+    /// Connected, buffer full, waiting for a shuttle.
+    Blocked,
+    /// Waiting for a weather window, or recovering from a survival-limit retrieval.
+    Weather,
+    /// Retrieving, sheltering and redeploying for a typhoon.
+    Typhoon,
+    /// Repairing a failure, with any retrieval and redeployment it needs.
+    Failure,
+    /// Planned maintenance.
+    Maintenance,
+    /// Crew change.
+    CrewChange,
+    /// Moving the seabed tool to a new patch.
+    Relocation,
+}
+
+impl SystemState {
+    /// Every state, in reporting order.
+    pub const ALL: [SystemState; 14] = [
+        SystemState::Idle,
+        SystemState::Transit,
+        SystemState::PortQueue,
+        SystemState::Unloading,
+        SystemState::TrippingIn,
+        SystemState::TrippingOut,
+        SystemState::Lifting,
+        SystemState::Blocked,
+        SystemState::Weather,
+        SystemState::Typhoon,
+        SystemState::Failure,
+        SystemState::Maintenance,
+        SystemState::CrewChange,
+        SystemState::Relocation,
+    ];
+
+    /// The state's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SystemState::Idle => "idle",
+            SystemState::Transit => "transit",
+            SystemState::PortQueue => "port_queue",
+            SystemState::Unloading => "unloading",
+            SystemState::TrippingIn => "tripping_in",
+            SystemState::TrippingOut => "tripping_out",
+            SystemState::Lifting => "lifting",
+            SystemState::Blocked => "blocked",
+            SystemState::Weather => "weather",
+            SystemState::Typhoon => "typhoon",
+            SystemState::Failure => "failure",
+            SystemState::Maintenance => "maintenance",
+            SystemState::CrewChange => "crew_change",
+            SystemState::Relocation => "relocation",
+        }
+    }
+}
+
+/// Where a shuttle's time goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShuttleState {
+    /// In port before its first departure.
+    Idle,
+    /// Sailing between port and site.
+    Transit,
+    /// Waiting at the site for the mining vessel (another shuttle alongside).
+    SiteQueue,
+    /// Alongside, waiting for mud to be lifted.
+    WaitingCargo,
+    /// Ship-to-ship transfer.
+    Transferring,
+    /// Alongside, waves above the transfer limit.
+    Weather,
+    /// Alongside during a typhoon alert.
+    Typhoon,
+    /// Waiting for a berth.
+    PortQueue,
+    /// Unloading at a berth.
+    Unloading,
+}
+
+impl ShuttleState {
+    /// Every state, in reporting order.
+    pub const ALL: [ShuttleState; 9] = [
+        ShuttleState::Idle,
+        ShuttleState::Transit,
+        ShuttleState::SiteQueue,
+        ShuttleState::WaitingCargo,
+        ShuttleState::Transferring,
+        ShuttleState::Weather,
+        ShuttleState::Typhoon,
+        ShuttleState::PortQueue,
+        ShuttleState::Unloading,
+    ];
+
+    /// The state's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShuttleState::Idle => "idle",
+            ShuttleState::Transit => "transit",
+            ShuttleState::SiteQueue => "site_queue",
+            ShuttleState::WaitingCargo => "waiting_cargo",
+            ShuttleState::Transferring => "transferring",
+            ShuttleState::Weather => "weather",
+            ShuttleState::Typhoon => "typhoon",
+            ShuttleState::PortQueue => "port_queue",
+            ShuttleState::Unloading => "unloading",
+        }
+    }
+}
+
+/// Planned work that falls due on a calendar interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlannedWork {
+    Maintenance,
+    CrewChange,
+}
+
+/// The operation's events.
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    /// The sea state moves on by one weather step.
+    WeatherStep,
+    /// A typhoon warning is issued for the site.
+    TyphoonWarning,
+    /// The typhoon alert ends (stale if a later typhoon extended it).
+    AlertEnd(Token),
+    /// A mining system's timed activity ends, or its lifting needs a decision.
+    System { unit: usize, token: Token },
+    /// A shuttle's timed activity ends.
+    Shuttle { unit: usize, token: Token },
+    /// A mining system's time on site for this trip is up.
+    CampaignEnd { unit: usize, trip: u32 },
+    /// Planned work falls due for a mining system.
+    Due { unit: usize, work: PlannedWork },
+    /// The processing plant's daily run.
+    PlantDay,
+}
+
+/// An error that stops a replication.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    #[error("simulation engine: {0}")]
+    Engine(#[from] EngineError),
+}
+
+/// One simulated year of one replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YearRecord {
+    /// Wet mud lifted into buffers, t.
+    pub lifted_wet_t: f64,
+    /// Wet mud unloaded at port, t.
+    pub delivered_wet_t: f64,
+    /// Σ wet t × REY ppm of delivered mud (for the mass-weighted grade).
+    pub delivered_rey_ppm_t: f64,
+    /// REO contained in delivered mud, t.
+    pub delivered_reo_t: f64,
+    /// Dry mud processed by the plant, t.
+    pub processed_dry_t: f64,
+    /// REO recovered by the plant, light and heavy, t.
+    pub reo_light_t: f64,
+    pub reo_heavy_t: f64,
+    /// Recovered REO refined at home and exported for refining, t.
+    pub reo_home_t: f64,
+    pub reo_export_t: f64,
+    /// Typhoon warnings, failures and shipments unloaded.
+    pub typhoons: u64,
+    pub failures: u64,
+    pub shipments: u64,
+    /// Hours per calendar month (0 = January), and of those the hours with
+    /// Hs below the lifting limit and no typhoon alert.
+    pub weather_h: [f64; 12],
+    pub workable_h: [f64; 12],
+}
+
+/// One delivery unloaded at port.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shipment {
+    /// Time the unloading finished, h.
+    pub time_h: f64,
+    /// The vessel: a mining system or a shuttle, with its index.
+    pub vessel: Vessel,
+    pub wet_t: f64,
+    pub dry_t: f64,
+    /// Mass-weighted total REY grade, ppm of dry mass.
+    pub grade_ppm: f64,
+    /// Contained REO, t.
+    pub reo_t: f64,
+}
+
+/// A vessel that can call at port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vessel {
+    System(usize),
+    Shuttle(usize),
+}
+
+/// The mass balance of one replication at the horizon, wet t.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MassBalance {
+    pub lifted_t: f64,
+    pub delivered_t: f64,
+    pub in_buffers_t: f64,
+    pub in_ships_t: f64,
+}
+
+/// A queue's statistics over one replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueRecord {
+    /// Time-averaged number waiting.
+    pub mean_length: f64,
+    /// Waits of the ships that left the queue, h.
+    pub waits_h: Vec<f64>,
+}
+
+/// Everything one replication produces.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    pub years: Vec<YearRecord>,
+    pub system_budget: TimeBudget,
+    pub shuttle_budget: TimeBudget,
+    pub site_queue: QueueRecord,
+    pub berth_queue: QueueRecord,
+    pub shipments: Vec<Shipment>,
+    pub mass_balance: MassBalance,
+    pub events: u64,
+}
+
+/// Tonnes (or metres) below which a quantity counts as used up, absorbing
+/// floating-point rounding in rates × times.
+const TOL_T: f64 = 1e-6;
+
+/// The shortest delay between a system's decisions, h (0.36 ms): far above
+/// the spacing of representable times over centuries (~1e-10 h at 40
+/// years), so a decision can never be rescheduled at the same instant.
+const TOL_H: f64 = 1e-7;
+
+/// The state of the whole operation during one replication.
+pub struct Operation {
+    scenario: Scenario,
+    horizon_h: f64,
+    weather: Weather,
+    systems: Vec<MiningSystem>,
+    shuttles: Vec<Shuttle>,
+    port: Port,
+    assay: Assay,
+    failure_rng: ChaCha8Rng,
+    ore_rng: ChaCha8Rng,
+    logistics_rng: ChaCha8Rng,
+    years: Vec<YearRecord>,
+    system_budget: TimeBudget,
+    shuttle_budget: TimeBudget,
+    site_queue: QueueStats,
+    shipments: Vec<Shipment>,
+    lifted_t: f64,
+    delivered_t: f64,
+}
+
+/// Simulates replication `replication` of `scenario` with seed `seed`.
+pub fn run_replication(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u64,
+) -> Result<Replication, SimError> {
+    let mut operation = Operation::new(scenario, seed, replication);
+    let mut sim = Simulation::with_capacity(64);
+    operation.start(&mut sim)?;
+    let horizon = SimTime::from_hours(operation.horizon_h).map_err(EngineError::from)?;
+    sim.run_until(&mut operation, horizon)?;
+    Ok(operation.finish(sim.now().hours(), sim.events_fired()))
+}
+
+impl Operation {
+    fn new(scenario: &Scenario, seed: u64, replication: u64) -> Self {
+        let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
+        let year_count = scenario.scenario.years.ceil().max(1.0) as usize;
+        let mut ore_rng = stream(seed, replication, Purpose::Ore);
+        let mut failure_rng = stream(seed, replication, Purpose::Failures);
+        let systems = (0..scenario.mining.systems as usize)
+            .map(|_| MiningSystem::new(scenario, &mut ore_rng, &mut failure_rng))
+            .collect();
+        let shuttles = (0..scenario.fleet.shuttles as usize)
+            .map(|_| Shuttle::new())
+            .collect();
+        Operation {
+            weather: Weather::new(
+                &scenario.weather,
+                scenario.scenario.start_month,
+                stream(seed, replication, Purpose::Weather),
+            ),
+            systems,
+            shuttles,
+            port: Port::new(&scenario.port),
+            assay: Assay::new(&scenario.ore),
+            failure_rng,
+            ore_rng,
+            logistics_rng: stream(seed, replication, Purpose::Logistics),
+            years: vec![YearRecord::default(); year_count],
+            system_budget: TimeBudget::new(SystemState::ALL.len(), year_count),
+            shuttle_budget: TimeBudget::new(ShuttleState::ALL.len(), year_count),
+            site_queue: QueueStats::default(),
+            shipments: Vec::new(),
+            lifted_t: 0.0,
+            delivered_t: 0.0,
+            horizon_h,
+            scenario: scenario.clone(),
+        }
+    }
+
+    /// Schedules the first events: weather, typhoons, the plant, every
+    /// system's mobilisation and every shuttle's first departure.
+    fn start(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+        self.book_weather_step(0.0);
+        sim.schedule_in(self.weather.step_h(), Event::WeatherStep)?;
+        if let Some(first) = self.weather.next_typhoon_h(0.0) {
+            sim.schedule_at(
+                SimTime::from_hours(first).map_err(EngineError::from)?,
+                Event::TyphoonWarning,
+            )?;
+        }
+        sim.schedule_in(24.0, Event::PlantDay)?;
+        for unit in 0..self.systems.len() {
+            self.start_system(sim, unit)?;
+        }
+        for unit in 0..self.shuttles.len() {
+            self.start_shuttle(sim, unit)?;
+        }
+        Ok(())
+    }
+
+    fn year_of(&self, t_h: f64) -> usize {
+        ((t_h / HOURS_PER_YEAR) as usize).min(self.years.len() - 1)
+    }
+
+    /// Books the weather step starting at `t_h` to the monthly statistics.
+    fn book_weather_step(&mut self, t_h: f64) {
+        let step_h = self.weather.step_h().min(self.horizon_h - t_h);
+        if step_h <= 0.0 {
+            return;
+        }
+        let year = self.year_of(t_h);
+        let month = self.weather.month0(t_h);
+        let workable = !self.weather.stormbound()
+            && self.weather.hs_m() < self.scenario.mining.hs_limit_lift_m;
+        self.years[year].weather_h[month] += step_h;
+        if workable {
+            self.years[year].workable_h[month] += step_h;
+        }
+    }
+
+    /// Lets every unit react to a change of weather.
+    fn weather_changed(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+        for unit in 0..self.systems.len() {
+            self.serve_alongside(sim, unit)?;
+            self.system_resume(sim, unit)?;
+        }
+        Ok(())
+    }
+
+    /// Whether Hs moved across any operating limit between `old` and `new`.
+    fn crosses_a_limit(&self, old_hs: f64, new_hs: f64) -> bool {
+        let mining = &self.scenario.mining;
+        [
+            mining.hs_limit_trip_m,
+            mining.hs_limit_lift_m,
+            mining.hs_limit_survival_m,
+            self.scenario.fleet.hs_limit_transfer_m,
+        ]
+        .iter()
+        .any(|&limit| (old_hs < limit) != (new_hs < limit))
+    }
+
+    fn finish(mut self, now_h: f64, events: u64) -> Replication {
+        for unit in 0..self.systems.len() {
+            self.settle_lift(unit, now_h);
+            let system = &mut self.systems[unit];
+            self.system_budget
+                .add(system.state as usize, system.state_since_h, now_h);
+        }
+        for shuttle in &self.shuttles {
+            self.shuttle_budget
+                .add(shuttle.state as usize, shuttle.state_since_h, now_h);
+        }
+        self.site_queue.advance(now_h);
+        self.port.queue.advance(now_h);
+        let mass_balance = MassBalance {
+            lifted_t: self.lifted_t,
+            delivered_t: self.delivered_t,
+            in_buffers_t: self.systems.iter().map(|s| s.buffer.wet_t).sum(),
+            in_ships_t: self.shuttles.iter().map(|s| s.cargo.wet_t).sum(),
+        };
+        Replication {
+            years: self.years,
+            system_budget: self.system_budget,
+            shuttle_budget: self.shuttle_budget,
+            site_queue: QueueRecord {
+                mean_length: self.site_queue.mean_length(now_h),
+                waits_h: self.site_queue.waits_h().to_vec(),
+            },
+            berth_queue: QueueRecord {
+                mean_length: self.port.queue.mean_length(now_h),
+                waits_h: self.port.queue.waits_h().to_vec(),
+            },
+            shipments: self.shipments,
+            mass_balance,
+            events,
+        }
+    }
+}
+
+impl Model for Operation {
+    type Event = Event;
+    type Error = SimError;
+
+    fn is_live(&self, event: &Event) -> bool {
+        match *event {
+            Event::System { unit, token } => self.systems[unit].generation.is_live(token),
+            Event::Shuttle { unit, token } => self.shuttles[unit].generation.is_live(token),
+            Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
+            _ => true,
+        }
+    }
+
+    fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        match event {
+            Event::WeatherStep => {
+                let old_hs = self.weather.hs_m();
+                self.weather.step(now_h);
+                self.book_weather_step(now_h);
+                sim.schedule_in(self.weather.step_h(), Event::WeatherStep)?;
+                if self.crosses_a_limit(old_hs, self.weather.hs_m()) {
+                    self.weather_changed(sim)?;
+                }
+            }
+            Event::TyphoonWarning => {
+                let year = self.year_of(now_h);
+                self.years[year].typhoons += 1;
+                let alert_end_h = self.weather.warn(now_h);
+                self.weather.alert_generation.cancel_all();
+                let token = self.weather.alert_generation.token();
+                sim.schedule_at(
+                    SimTime::from_hours(alert_end_h).map_err(EngineError::from)?,
+                    Event::AlertEnd(token),
+                )?;
+                if let Some(next) = self.weather.next_typhoon_h(now_h) {
+                    sim.schedule_at(
+                        SimTime::from_hours(next).map_err(EngineError::from)?,
+                        Event::TyphoonWarning,
+                    )?;
+                }
+                self.weather_changed(sim)?;
+            }
+            Event::AlertEnd(_) => {
+                self.weather.clear_alert();
+                self.weather_changed(sim)?;
+            }
+            Event::System { unit, .. } => self.system_event(sim, unit)?,
+            Event::Shuttle { unit, .. } => self.shuttle_event(sim, unit)?,
+            Event::CampaignEnd { unit, trip } => self.campaign_end(sim, unit, trip)?,
+            Event::Due { unit, work } => self.work_due(sim, unit, work)?,
+            Event::PlantDay => {
+                self.plant_day(now_h);
+                sim.schedule_in(24.0, Event::PlantDay)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds `parcel` to the year records' delivered figures.
+fn book_delivery(year: &mut YearRecord, parcel: &Parcel, reo_t: f64) {
+    year.delivered_wet_t += parcel.wet_t;
+    year.delivered_rey_ppm_t += parcel.rey_ppm_t;
+    year.delivered_reo_t += reo_t;
+    year.shipments += 1;
+}

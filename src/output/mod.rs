@@ -1,0 +1,86 @@
+//! Output files of a run, each written atomically (a temporary file in the
+//! same folder, then a rename), so an interrupted run never leaves a
+//! half-written file. One exporter per file: adding a format is adding a file.
+
+mod annual;
+mod shipments;
+mod summary;
+mod time_budget;
+mod weather_monthly;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::experiment::run::RunOutput;
+
+/// Renders one output file of a run.
+pub trait Exporter {
+    /// The file's name in the output folder.
+    fn file_name(&self) -> &'static str;
+    /// The file's bytes.
+    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>>;
+}
+
+/// Every result file. Their bytes depend only on the scenario and seed.
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(summary::SummaryJson),
+        Box::new(annual::AnnualCsv),
+        Box::new(time_budget::TimeBudgetCsv),
+        Box::new(shipments::ShipmentsCsv),
+        Box::new(weather_monthly::WeatherMonthlyCsv),
+    ]
+}
+
+/// Wall-clock facts about a run, kept out of the result files so those stay
+/// byte-identical for a given scenario and seed.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Timing {
+    pub wall_s: f64,
+    pub events: u64,
+    pub events_per_s: f64,
+    pub threads: usize,
+}
+
+/// Writes every result file and `timing.json` into `dir` (created if
+/// needed); returns the paths written.
+pub fn write_run(dir: &Path, run: &RunOutput, timing: &Timing) -> anyhow::Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
+    let mut written = Vec::new();
+    for exporter in exporters() {
+        let path = dir.join(exporter.file_name());
+        let bytes = exporter
+            .render(run)
+            .with_context(|| format!("rendering {}", exporter.file_name()))?;
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    let path = dir.join("timing.json");
+    let mut bytes = serde_json::to_vec_pretty(timing)?;
+    bytes.push(b'\n');
+    write_atomic(&path, &bytes)?;
+    written.push(path);
+    Ok(written)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let file_name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .with_context(|| format!("{} is not a file path", path.display()))?;
+    let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = fs::File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result.with_context(|| format!("writing {}", path.display()))
+}

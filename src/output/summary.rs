@@ -1,0 +1,62 @@
+//! `summary.json`: the resolved scenario, seed, version, and every KPI with
+//! its mean, 95% confidence interval and percentiles across replications.
+
+use serde_json::{Map, Value, json};
+
+use super::Exporter;
+use crate::experiment::run::RunOutput;
+
+pub struct SummaryJson;
+
+impl Exporter for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+
+    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+        let meta = &run.scenario.scenario;
+        let mut kpis = Map::new();
+        for (metric, summary) in &run.kpis {
+            let mut entry = serde_json::to_value(summary)?;
+            if let Value::Object(fields) = &mut entry {
+                fields.insert("unit".into(), json!(per_year_unit(metric.unit)));
+            }
+            kpis.insert(metric.name.into(), entry);
+        }
+        let mut queues = Map::new();
+        for queue in &run.queues {
+            queues.insert(
+                queue.name.into(),
+                json!({
+                    "mean_length": queue.mean_length,
+                    "ships": queue.ships,
+                    "mean_wait_h": queue.mean_wait_h,
+                    "p90_wait_h": queue.p90_wait_h,
+                }),
+            );
+        }
+        let summary = json!({
+            "deepmud_version": env!("CARGO_PKG_VERSION"),
+            "scenario": run.scenario,
+            "seed": meta.seed,
+            "replications": run.replications,
+            "years": meta.years,
+            "ci_method": "95% CI of the mean across replications, Student's t with n-1 degrees of freedom; percentiles by linear interpolation (type 7)",
+            "kpis": kpis,
+            "queues": queues,
+            "events_processed": run.events,
+            "mass_balance_max_imbalance_t": run.mass_check.max_imbalance_t,
+        });
+        let mut bytes = serde_json::to_vec_pretty(&summary)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+/// KPIs are annual rates: tonnes and counts per year; ratios and grades as is.
+fn per_year_unit(unit: &str) -> String {
+    match unit {
+        "t" | "count" => format!("{unit}/yr"),
+        other => other.to_string(),
+    }
+}

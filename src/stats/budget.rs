@@ -1,0 +1,147 @@
+//! Time budgets: hours spent in each state, per simulated year, and
+//! time-weighted queue statistics.
+
+use crate::engine::HOURS_PER_YEAR;
+
+/// Hours per state per simulated year, for a group of units. States are
+/// indices `0..states` chosen by the model; an interval that spans a year
+/// boundary is split between the years.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeBudget {
+    states: usize,
+    /// `hours[year * states + state]`.
+    hours: Vec<f64>,
+}
+
+impl TimeBudget {
+    /// An empty budget over `years` years (the last may be partial).
+    pub fn new(states: usize, years: usize) -> Self {
+        TimeBudget {
+            states,
+            hours: vec![0.0; states * years],
+        }
+    }
+
+    /// The number of years covered.
+    pub fn years(&self) -> usize {
+        self.hours.len().checked_div(self.states).unwrap_or(0)
+    }
+
+    /// The number of states.
+    pub fn states(&self) -> usize {
+        self.states
+    }
+
+    /// Adds another budget's hours, state by state and year by year (the
+    /// years both cover).
+    pub fn merge(&mut self, other: &TimeBudget) {
+        if self.states == other.states {
+            for (mine, theirs) in self.hours.iter_mut().zip(&other.hours) {
+                *mine += theirs;
+            }
+        }
+    }
+
+    /// Books the interval [`from_h`, `to_h`) to `state`, split by year.
+    /// Time beyond the last year is ignored.
+    pub fn add(&mut self, state: usize, from_h: f64, to_h: f64) {
+        let mut start = from_h;
+        while start < to_h {
+            let year = (start / HOURS_PER_YEAR) as usize;
+            if year >= self.years() {
+                return;
+            }
+            let year_end = (year + 1) as f64 * HOURS_PER_YEAR;
+            let end = to_h.min(year_end);
+            self.hours[year * self.states + state] += end - start;
+            start = end;
+        }
+    }
+
+    /// Hours in `state` during `year`.
+    pub fn hours(&self, year: usize, state: usize) -> f64 {
+        self.hours[year * self.states + state]
+    }
+
+    /// Hours in `state` over all years.
+    pub fn total(&self, state: usize) -> f64 {
+        (0..self.years()).map(|year| self.hours(year, state)).sum()
+    }
+}
+
+/// A queue's time-weighted length and the waits of the entities that left it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueStats {
+    length: usize,
+    last_change_h: f64,
+    length_area: f64,
+    waits_h: Vec<f64>,
+}
+
+impl QueueStats {
+    /// One entity joins the queue at `now_h`.
+    pub fn join(&mut self, now_h: f64) {
+        self.advance(now_h);
+        self.length += 1;
+    }
+
+    /// One entity that joined at `joined_h` leaves the queue at `now_h`.
+    pub fn leave(&mut self, now_h: f64, joined_h: f64) {
+        self.advance(now_h);
+        self.length = self.length.saturating_sub(1);
+        self.waits_h.push(now_h - joined_h);
+    }
+
+    /// Integrates the length up to `now_h`.
+    pub fn advance(&mut self, now_h: f64) {
+        self.length_area += self.length as f64 * (now_h - self.last_change_h);
+        self.last_change_h = now_h;
+    }
+
+    /// The time-average length over [0, `horizon_h`], after `advance(horizon_h)`.
+    pub fn mean_length(&self, horizon_h: f64) -> f64 {
+        if horizon_h > 0.0 {
+            self.length_area / horizon_h
+        } else {
+            0.0
+        }
+    }
+
+    /// Waits of entities that left the queue, in order of leaving.
+    pub fn waits_h(&self) -> &[f64] {
+        &self.waits_h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interval_across_a_year_boundary_is_split() {
+        let mut budget = TimeBudget::new(2, 2);
+        budget.add(1, 8_700.0, 8_800.0);
+        assert_eq!(budget.hours(0, 1), 60.0);
+        assert_eq!(budget.hours(1, 1), 40.0);
+        assert_eq!(budget.total(1), 100.0);
+        budget.add(0, 17_000.0, 30_000.0);
+        assert_eq!(
+            budget.hours(1, 0),
+            520.0,
+            "time past the horizon is dropped"
+        );
+    }
+
+    #[test]
+    fn queue_length_is_time_weighted() {
+        let mut queue = QueueStats::default();
+        queue.join(0.0);
+        queue.join(2.0);
+        queue.leave(4.0, 0.0);
+        queue.leave(5.0, 2.0);
+        queue.advance(10.0);
+        // Length 1 on [0,2), 2 on [2,4), 1 on [4,5): area 2 + 4 + 1 = 7.
+        assert!((queue.mean_length(10.0) - 0.7).abs() < 1e-12);
+        assert_eq!(queue.waits_h(), &[4.0, 3.0]);
+    }
+}

@@ -1,0 +1,262 @@
+//! The mining model against hand-computed cycles and analytic results.
+
+use deepmud::engine::HOURS_PER_YEAR;
+use deepmud::experiment::seeds::{Purpose, stream};
+use deepmud::model::weather::Weather;
+use deepmud::model::{Replication, ShuttleState, SystemState, run_replication};
+use deepmud::scenario::{Scenario, load_str};
+use deepmud::stats::normal::normal_cdf;
+
+/// A deterministic operation: calm fixed sea (Hs 1 m), no typhoons, no
+/// failures, fixed durations, mud at a fixed grade.
+const DETERMINISTIC: &str = r#"
+[scenario]
+name = "deterministic"
+years = 1
+replications = 1
+
+[site]
+water_depth_m = 5000
+port_distance_nm = 100
+
+[weather]
+hs_median_m = 1.0
+hs_log_sd = 0.0
+typhoon_rate_per_month = 0.0
+
+[mining]
+systems = 1
+vessel_speed_kn = 10
+lift_rate_t_per_h = 100
+buffer_capacity_t = 10000
+trip_in_m_per_h = 100
+trip_out_m_per_h = 125
+
+[fleet]
+shuttles = 0
+
+[port]
+berths = 1
+unload_rate_t_per_h = 1000
+
+[ore]
+rey_ppm = 2000
+dilution_fraction = 0.0
+"#;
+
+fn scenario(text: &str, overrides: &[&str]) -> Scenario {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    load_str(text, "test scenario", &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn delivered_t(rep: &Replication) -> f64 {
+    rep.years.iter().map(|y| y.delivered_wet_t).sum()
+}
+
+#[test]
+fn lift_limited_cycle_delivers_hand_computed_tonnage() {
+    let rep = run_replication(&scenario(DETERMINISTIC, &[]), 1, 0).unwrap();
+    // One cycle: sail out 100 nm / 10 kn = 10 h, trip in 5,000 m / 100 m/h
+    // = 50 h, lift 10,000 t / 100 t/h = 100 h, trip out 5,000 / 125 = 40 h,
+    // sail back 10 h, unload 10,000 t / 1,000 t/h = 10 h: C = 220 h.
+    let cycle_h = 10.0 + 50.0 + 100.0 + 40.0 + 10.0 + 10.0;
+    let deliveries = (HOURS_PER_YEAR / cycle_h).floor();
+    assert_eq!(deliveries, 39.0);
+    assert!((delivered_t(&rep) - deliveries * 10_000.0).abs() < 1e-6);
+    // The 40th cycle starts at 39 × 220 = 8,580 h and lifts 8,640–8,740 h.
+    let lifted: f64 = rep.years.iter().map(|y| y.lifted_wet_t).sum();
+    assert!((lifted - 400_000.0).abs() < 1e-6, "lifted {lifted}");
+    assert_eq!(rep.years[0].shipments, 39);
+    // Time budget: 39 full cycles plus the 40th up to the horizon.
+    let lifting_h = rep.system_budget.total(SystemState::Lifting as usize);
+    assert!((lifting_h - 40.0 * 100.0).abs() < 1e-6);
+}
+
+#[test]
+fn shuttle_limited_cycle_delivers_hand_computed_tonnage() {
+    let scenario = scenario(
+        DETERMINISTIC,
+        &[
+            "mining.lift_rate_t_per_h=500",
+            "mining.buffer_capacity_t=20000",
+            "fleet.shuttles=1",
+            "fleet.capacity_t=5000",
+            "fleet.speed_kn=10",
+            "fleet.transfer_rate_t_per_h=1000",
+            "port.unload_rate_t_per_h=800",
+        ],
+    );
+    let rep = run_replication(&scenario, 1, 0).unwrap();
+    // The system lifts from 10 + 50 = 60 h; the buffer holds a shuttle load
+    // 5,000 / 500 = 10 h later; transfer 5 h, sail 10 h, unload 6.25 h: the
+    // first delivery at 91.25 h. The lift (500 t/h) outpaces the shuttle, so
+    // each later round trip, P = 10 + 5 + 10 + 6.25 = 31.25 h, finds a full
+    // load waiting.
+    let first_h = 60.0 + 10.0 + 5.0 + 10.0 + 6.25;
+    let period_h = 31.25;
+    let deliveries = 1.0 + ((HOURS_PER_YEAR - first_h) / period_h).floor();
+    assert_eq!(deliveries, 278.0);
+    assert!((delivered_t(&rep) - deliveries * 5_000.0).abs() < 1e-6);
+    let blocked_h = rep.system_budget.total(SystemState::Blocked as usize);
+    assert!(blocked_h > 0.0, "a lift faster than the shuttle blocks");
+    let transferring_h = rep
+        .shuttle_budget
+        .total(ShuttleState::Transferring as usize);
+    assert!((transferring_h - 5.0 * (deliveries + 1.0)).abs() < 5.0 + 1e-6);
+}
+
+#[test]
+fn mass_is_conserved_in_every_replication() {
+    let text = include_str!("../../scenarios/commercial.toml");
+    let scenario = scenario(text, &["scenario.years=2.0"]);
+    for replication in 0..4 {
+        let rep = run_replication(&scenario, 7, replication).unwrap();
+        let b = rep.mass_balance;
+        let residual = b.lifted_t - b.delivered_t - b.in_buffers_t - b.in_ships_t;
+        assert!(b.lifted_t > 0.0);
+        assert!(
+            residual.abs() < 1e-3,
+            "replication {replication}: lifted {} = delivered {} + buffers {} + ships {} + {residual}",
+            b.lifted_t,
+            b.delivered_t,
+            b.in_buffers_t,
+            b.in_ships_t
+        );
+        let annual_lifted: f64 = rep.years.iter().map(|y| y.lifted_wet_t).sum();
+        assert!((annual_lifted - b.lifted_t).abs() < 1e-3);
+    }
+}
+
+#[test]
+fn availability_with_exponential_failures_matches_mtbf_over_mtbf_plus_mttr() {
+    // Onboard repairs only, a buffer that never fills, negligible tripping.
+    let scenario = scenario(
+        DETERMINISTIC,
+        &[
+            "scenario.years=40.0",
+            "site.water_depth_m=1",
+            "mining.buffer_capacity_t=1e12",
+            "mining.failure=[{name = \"pump\", tbf_h = {dist = \"exponential\", mean = 100}, repair_h = {dist = \"exponential\", mean = 20}}]",
+        ],
+    );
+    let rep = run_replication(&scenario, 3, 0).unwrap();
+    let lifting = rep.system_budget.total(SystemState::Lifting as usize);
+    let failure = rep.system_budget.total(SystemState::Failure as usize);
+    let availability = lifting / (lifting + failure);
+    let expected = 100.0 / (100.0 + 20.0);
+    assert!(
+        (availability - expected).abs() < 0.01,
+        "availability {availability:.4}, MTBF/(MTBF+MTTR) = {expected:.4}"
+    );
+}
+
+#[test]
+fn mean_shipment_grade_matches_the_configured_mean_after_dilution() {
+    // Block grades uniform on [1,000, 3,000] ppm (mean 2,000), 20% cover mud
+    // at 500 ppm: expected mean grade 0.8 × 2,000 + 0.2 × 500 = 1,700 ppm.
+    let scenario = scenario(
+        DETERMINISTIC,
+        &[
+            "scenario.years=5.0",
+            "mining.lift_rate_t_per_h=1000",
+            "mining.buffer_capacity_t=50000",
+            "ore.rey_ppm={dist = \"uniform\", min = 1000, max = 3000}",
+            "ore.block_t=1000",
+            "ore.block_autocorrelation=0.5",
+            "ore.dilution_fraction=0.2",
+            "ore.dilution_rey_ppm=500",
+        ],
+    );
+    let rep = run_replication(&scenario, 11, 0).unwrap();
+    let wet: f64 = rep.shipments.iter().map(|s| s.wet_t).sum();
+    let grade = rep
+        .shipments
+        .iter()
+        .map(|s| s.wet_t * s.grade_ppm)
+        .sum::<f64>()
+        / wet;
+    assert!(rep.shipments.len() > 100);
+    assert!(
+        (grade - 1_700.0).abs() / 1_700.0 < 0.01,
+        "mean shipment grade {grade:.1} ppm, expected 1,700"
+    );
+}
+
+const WEATHER: &str = r#"
+[site]
+water_depth_m = 5000
+port_distance_nm = 100
+
+[weather]
+hs_median_m = [2.8, 2.6, 2.4, 2.0, 1.5, 1.5, 1.5, 1.5, 1.6, 2.0, 2.4, 2.7]
+hs_log_sd = 0.35
+hs_lag1_autocorrelation = 0.95
+typhoon_rate_per_month = [0, 0, 0, 0, 0.1, 0.2, 0.3, 0.5, 0.5, 0.4, 0.2, 0]
+
+[mining]
+lift_rate_t_per_h = 100
+buffer_capacity_t = 10000
+trip_in_m_per_h = 100
+trip_out_m_per_h = 100
+"#;
+
+#[test]
+fn operable_fraction_matches_the_lognormal_marginal() {
+    let scenario = scenario(WEATHER, &[]);
+    let spec = &scenario.weather;
+    let mut weather = Weather::new(spec, 1, stream(5, 0, Purpose::Weather));
+    let limit_m = 2.5;
+    let years = 400.0;
+    let steps = (years * HOURS_PER_YEAR / spec.step_h) as usize;
+    let mut below = 0usize;
+    for k in 0..steps {
+        if weather.hs_m() < limit_m {
+            below += 1;
+        }
+        weather.step((k + 1) as f64 * spec.step_h);
+    }
+    let simulated = below as f64 / steps as f64;
+    // P(Hs < L) in month m = Φ((ln L − ln median_m) / σ); months are equal.
+    let analytic = (0..12)
+        .map(|m| {
+            normal_cdf((limit_m.ln() - spec.hs_median_m.month(m).ln()) / spec.hs_log_sd.month(m))
+        })
+        .sum::<f64>()
+        / 12.0;
+    assert!(
+        (simulated - analytic).abs() < 0.01,
+        "simulated {simulated:.4}, analytic {analytic:.4}"
+    );
+}
+
+#[test]
+fn typhoon_counts_match_the_configured_monthly_rates() {
+    let scenario = scenario(WEATHER, &[]);
+    let spec = &scenario.weather;
+    let mut weather = Weather::new(spec, 1, stream(9, 0, Purpose::Weather));
+    let years = 4_000.0;
+    let mut by_month = [0u32; 12];
+    let mut t = 0.0;
+    while let Some(next) = weather.next_typhoon_h(t) {
+        if next >= years * HOURS_PER_YEAR {
+            break;
+        }
+        by_month[weather.month0(next)] += 1;
+        t = next;
+    }
+    for (m, &count) in by_month.iter().enumerate() {
+        let expected = spec.typhoon_rate_per_month.month(m) * years;
+        // Poisson: the count's standard deviation is √expected.
+        let tolerance = 4.0 * expected.sqrt();
+        assert!(
+            (f64::from(count) - expected).abs() <= tolerance,
+            "month {m}: {count} typhoons, expected {expected} ± {tolerance:.0}"
+        );
+    }
+    let total: u32 = by_month.iter().sum();
+    let per_year = f64::from(total) / years;
+    assert!(
+        (per_year - 2.2).abs() < 0.05,
+        "{per_year} typhoons per year, expected 2.2"
+    );
+}
