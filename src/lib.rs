@@ -8,5 +8,6 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod scenario;
 pub mod stats;

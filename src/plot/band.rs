@@ -1,0 +1,193 @@
+//! One panel of an annual quantity: its P10–P90 range as a shaded band and
+//! its median as a line, over simulated years, with optional dashed phase
+//! lines. The throughput and cumulative REO charts are built from it.
+
+use std::ops::Range;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::Drawn;
+use super::axis::{
+    Mesh, ValueAxis, YearAxis, draw_mesh, tick_only_area_height, x_label_area_height,
+};
+use super::data::YearQuantiles;
+use super::theme::{Theme, draw_message, palette};
+
+/// Space around a panel's plotting area, in pixels.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Margins {
+    pub top: i32,
+    pub bottom: i32,
+    pub left: i32,
+    pub right: i32,
+}
+
+impl Margins {
+    /// Left and right margins every band panel uses, so stacked panels and
+    /// labels laid out in advance line up.
+    pub fn standard(theme: &Theme) -> Self {
+        Margins {
+            top: theme.px(8.0),
+            bottom: theme.px(4.0),
+            left: theme.gap(),
+            right: theme.gap() * 2,
+        }
+    }
+}
+
+pub(crate) struct BandPanel<'a> {
+    /// The quantity, already in the axis's unit.
+    pub series: &'a [YearQuantiles],
+    pub years: YearAxis,
+    pub x_labels: usize,
+    /// `None`: tick marks only (a panel with another one below it).
+    pub x_title: Option<&'a str>,
+    pub y: ValueAxis,
+    pub y_title: &'a str,
+    pub y_label_width: i32,
+    pub margins: Margins,
+    /// Years where a dashed vertical line marks a phase start.
+    pub phase_starts: &'a [f64],
+}
+
+impl BandPanel<'_> {
+    /// Height of everything in the panel but its plotting area.
+    pub fn chrome_height(theme: &Theme, margins: Margins, x_title: bool) -> i32 {
+        margins.top
+            + margins.bottom
+            + if x_title {
+                x_label_area_height(theme)
+            } else {
+                tick_only_area_height(theme)
+            }
+    }
+
+    /// Pixel columns of the plotting area inside a panel drawn on `area`.
+    pub fn plot_columns(
+        area: &DrawingArea<impl DrawingBackend, Shift>,
+        margins: Margins,
+        y_label_width: i32,
+    ) -> Range<i32> {
+        let (x, _) = area.get_pixel_range();
+        x.start + margins.left + y_label_width..x.end - margins.right
+    }
+}
+
+/// Draws `panel` into `area`.
+pub(crate) fn draw_band_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    panel: &BandPanel<'_>,
+) -> anyhow::Result<()> {
+    let m = panel.margins;
+    let x_area = match panel.x_title {
+        Some(_) => x_label_area_height(theme),
+        None => tick_only_area_height(theme),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(m.top)
+        .margin_bottom(m.bottom)
+        .margin_left(m.left)
+        .margin_right(m.right)
+        .x_label_area_size(x_area)
+        .y_label_area_size(panel.y_label_width)
+        .build_cartesian_2d(panel.years.range(), panel.y.range())
+        .drawn()?;
+
+    let y_format = |v: &f64| panel.y.format(*v);
+    let x_format = |v: &f64| match panel.x_title {
+        Some(_) => YearAxis::format(*v),
+        None => String::new(),
+    };
+    draw_mesh(
+        &mut chart,
+        theme,
+        &Mesh {
+            x_labels: panel.x_labels,
+            y_labels: panel.y.n_labels(),
+            x_format: &x_format,
+            y_format: &y_format,
+            x_title: panel.x_title,
+            y_title: panel.y_title,
+            y_label_width: panel.y_label_width,
+            x_grid: true,
+        },
+    )?;
+
+    let clamp = |v: f64| v.clamp(panel.y.lo, panel.y.hi);
+    let band = palette::RANGE.mix(palette::RANGE_ALPHA).filled();
+    for run in runs(panel.series, |p| p.q.p10.is_finite() && p.q.p90.is_finite()) {
+        if let [p] = run {
+            // A lone year has no width: show its range as a short bar.
+            let half = 0.02 * (panel.years.hi - panel.years.lo);
+            let corners = [
+                ((p.year - half).max(panel.years.lo), clamp(p.q.p10)),
+                ((p.year + half).min(panel.years.hi), clamp(p.q.p90)),
+            ];
+            chart
+                .draw_series(std::iter::once(Rectangle::new(corners, band)))
+                .drawn()?;
+            continue;
+        }
+        let mut outline: Vec<(f64, f64)> = run.iter().map(|p| (p.year, clamp(p.q.p90))).collect();
+        outline.extend(run.iter().rev().map(|p| (p.year, clamp(p.q.p10))));
+        chart
+            .draw_series(std::iter::once(Polygon::new(outline, band)))
+            .drawn()?;
+    }
+
+    let phase_line = palette::BLACK.stroke_width(theme.axis_width());
+    for &start in panel.phase_starts {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(start, panel.y.lo), (start, panel.y.hi)],
+                theme.px(14.0),
+                theme.px(9.0),
+                phase_line,
+            ))
+            .drawn()?;
+    }
+
+    let median = palette::MEDIAN.stroke_width(theme.line_width());
+    for run in runs(panel.series, |p| p.q.p50.is_finite()) {
+        let points: Vec<(f64, f64)> = run.iter().map(|p| (p.year, clamp(p.q.p50))).collect();
+        if let [point] = points[..] {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    point,
+                    theme.line_width() * 3 / 2,
+                    median.filled(),
+                )))
+                .drawn()?;
+        } else {
+            chart.draw_series(LineSeries::new(points, median)).drawn()?;
+        }
+    }
+
+    if panel.series.iter().all(|p| p.q.finite_max().is_none()) {
+        draw_message(&chart.plotting_area().strip_coord_spec(), theme, "No data")?;
+    }
+    Ok(())
+}
+
+/// Maximal runs of consecutive points that satisfy `keep`: a missing value
+/// breaks a line or band instead of being drawn as zero.
+fn runs<T>(points: &[T], keep: impl Fn(&T) -> bool) -> Vec<&[T]> {
+    points
+        .split(|p| !keep(p))
+        .filter(|run| !run.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs;
+
+    #[test]
+    fn missing_values_split_a_series_into_runs() {
+        let values = [1.0, f64::NAN, 2.0, 3.0, f64::NAN, f64::NAN, 4.0];
+        let split = runs(&values, |v| v.is_finite());
+        assert_eq!(split, vec![&[1.0][..], &[2.0, 3.0][..], &[4.0][..]]);
+    }
+}

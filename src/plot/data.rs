@@ -1,0 +1,261 @@
+//! Reading a run's CSV files into what each chart draws.
+//!
+//! Numbers are Rust `f64` Display text, so `NaN` may appear; it is kept as
+//! `NaN` here and each chart decides what a missing value means for it.
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// P10, median and P90 of one quantity across replications.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Quantiles {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+impl Quantiles {
+    /// The same quantiles multiplied by `factor` (a change of unit).
+    pub fn scaled(self, factor: f64) -> Self {
+        Quantiles {
+            p10: self.p10 * factor,
+            p50: self.p50 * factor,
+            p90: self.p90 * factor,
+        }
+    }
+
+    /// The largest finite value, if any.
+    pub fn finite_max(self) -> Option<f64> {
+        [self.p10, self.p50, self.p90]
+            .into_iter()
+            .filter(|v| v.is_finite())
+            .reduce(f64::max)
+    }
+}
+
+/// Quantiles of an annual quantity at one simulated year (1-based).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct YearQuantiles {
+    pub year: f64,
+    pub q: Quantiles,
+}
+
+/// Largest finite value in a series, if any.
+pub(crate) fn series_max(series: &[YearQuantiles]) -> Option<f64> {
+    series
+        .iter()
+        .filter_map(|point| point.q.finite_max())
+        .reduce(f64::max)
+}
+
+/// Where a phase of the scenario starts.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Phase {
+    pub start_year: f64,
+    pub name: String,
+}
+
+/// Input of the `throughput` chart.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ThroughputData {
+    pub reo_t: Vec<YearQuantiles>,
+    pub dry_mud_t: Vec<YearQuantiles>,
+    pub phases: Vec<Phase>,
+}
+
+/// Input of the `cumulative_reo` chart.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CumulativeData {
+    pub reo_t: Vec<YearQuantiles>,
+}
+
+/// Input of the `time_budget` chart: mining systems' share of time by state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TimeBudgetData {
+    /// Simulated years, ascending.
+    pub years: Vec<u32>,
+    /// States in the order of the file.
+    pub states: Vec<String>,
+    /// `share[state][year]`, a fraction; `NaN` where the file has none.
+    pub share: Vec<Vec<f64>>,
+}
+
+/// Weather downtime share of one calendar month (1 = January).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct MonthQuantiles {
+    pub month: u32,
+    pub q: Quantiles,
+}
+
+/// Input of the `grade_histogram` chart.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct GradeData {
+    /// Grade of every shipment, all replications together.
+    pub grades_ppm: Vec<f64>,
+    /// Number of distinct replications with shipments.
+    pub replications: usize,
+}
+
+/// Everything the charts of one run draw.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunData {
+    pub throughput: ThroughputData,
+    pub cumulative: CumulativeData,
+    pub time_budget: TimeBudgetData,
+    pub weather: Vec<MonthQuantiles>,
+    pub grades: GradeData,
+}
+
+#[derive(Deserialize)]
+struct AnnualRow {
+    year: u32,
+    metric: String,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+}
+
+#[derive(Deserialize)]
+struct TimeBudgetRow {
+    unit_type: String,
+    year: u32,
+    state: String,
+    share: f64,
+}
+
+#[derive(Deserialize)]
+struct ShipmentRow {
+    replication: u64,
+    grade_rey_ppm: f64,
+}
+
+#[derive(Deserialize)]
+struct WeatherRow {
+    month: u32,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+}
+
+#[derive(Deserialize)]
+struct PhaseRow {
+    start_year: f64,
+    name: String,
+}
+
+impl RunData {
+    /// Reads every CSV file the charts need from `dir`. `phases.csv` is
+    /// optional; every other file must exist.
+    pub fn read(dir: &Path) -> anyhow::Result<Self> {
+        let annual: Vec<AnnualRow> = read_csv(&dir.join("annual.csv"))?;
+        let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
+        let shipments: Vec<ShipmentRow> = read_csv(&dir.join("shipments.csv"))?;
+        let weather: Vec<WeatherRow> = read_csv(&dir.join("weather_monthly.csv"))?;
+        let phases_path = dir.join("phases.csv");
+        let mut phases: Vec<PhaseRow> = if phases_path.exists() {
+            read_csv(&phases_path)?
+        } else {
+            Vec::new()
+        };
+        phases.retain(|phase| phase.start_year.is_finite());
+        phases.sort_by(|a, b| a.start_year.total_cmp(&b.start_year));
+
+        let mut weather: Vec<MonthQuantiles> = weather
+            .into_iter()
+            .filter(|row| (1..=12).contains(&row.month))
+            .map(|row| MonthQuantiles {
+                month: row.month,
+                q: Quantiles {
+                    p10: row.p10,
+                    p50: row.p50,
+                    p90: row.p90,
+                },
+            })
+            .collect();
+        weather.sort_by_key(|month| month.month);
+
+        let mut replications: Vec<u64> = shipments.iter().map(|s| s.replication).collect();
+        replications.sort_unstable();
+        replications.dedup();
+
+        Ok(RunData {
+            throughput: ThroughputData {
+                reo_t: annual_series(&annual, "reo_produced_t"),
+                dry_mud_t: annual_series(&annual, "mud_delivered_dry_t"),
+                phases: phases
+                    .into_iter()
+                    .map(|row| Phase {
+                        start_year: row.start_year,
+                        name: row.name,
+                    })
+                    .collect(),
+            },
+            cumulative: CumulativeData {
+                reo_t: annual_series(&annual, "reo_cumulative_t"),
+            },
+            time_budget: time_budget(&budget, "mining_system"),
+            weather,
+            grades: GradeData {
+                grades_ppm: shipments.iter().map(|s| s.grade_rey_ppm).collect(),
+                replications: replications.len(),
+            },
+        })
+    }
+}
+
+fn read_csv<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let context = || format!("reading {}", path.display());
+    let mut reader = csv::Reader::from_path(path).with_context(context)?;
+    reader
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .with_context(context)
+}
+
+/// One metric's rows of `annual.csv`, by year.
+fn annual_series(rows: &[AnnualRow], metric: &str) -> Vec<YearQuantiles> {
+    let mut series: Vec<YearQuantiles> = rows
+        .iter()
+        .filter(|row| row.metric == metric)
+        .map(|row| YearQuantiles {
+            year: f64::from(row.year),
+            q: Quantiles {
+                p10: row.p10,
+                p50: row.p50,
+                p90: row.p90,
+            },
+        })
+        .collect();
+    series.sort_by(|a, b| a.year.total_cmp(&b.year));
+    series
+}
+
+/// One unit type's shares, as a state × year table.
+fn time_budget(rows: &[TimeBudgetRow], unit_type: &str) -> TimeBudgetData {
+    let rows: Vec<&TimeBudgetRow> = rows.iter().filter(|r| r.unit_type == unit_type).collect();
+    let mut years: Vec<u32> = rows.iter().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut states: Vec<String> = Vec::new();
+    for row in &rows {
+        if !states.contains(&row.state) {
+            states.push(row.state.clone());
+        }
+    }
+    let mut share = vec![vec![f64::NAN; years.len()]; states.len()];
+    for row in &rows {
+        let state = states.iter().position(|s| *s == row.state);
+        let year = years.binary_search(&row.year).ok();
+        if let (Some(state), Some(year)) = (state, year) {
+            share[state][year] = row.share;
+        }
+    }
+    TimeBudgetData {
+        years,
+        states,
+        share,
+    }
+}

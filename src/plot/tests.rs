@@ -1,0 +1,344 @@
+//! Specifications of `draw_all`, on small CSV fixtures.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Format, draw_all};
+
+/// Every chart, in the order `draw_all` writes them.
+const STEMS: [&str; 5] = [
+    "throughput",
+    "cumulative_reo",
+    "time_budget",
+    "weather_months",
+    "grade_histogram",
+];
+
+const ANNUAL_HEADER: &str = "year,metric,unit,n,mean,ci95_half_width,p10,p50,p90\n";
+
+/// A ten-year run ramping up, with a `NaN` in the middle of one metric.
+fn write_run(dir: &Path) {
+    let mut annual = String::from(ANNUAL_HEADER);
+    let mut cumulative = [0.0; 3];
+    for year in 1..=10 {
+        let ramp = f64::from(year.min(6));
+        let reo = [800.0 * ramp, 1000.0 * ramp, 1150.0 * ramp];
+        let dry = [2.0e5 * ramp, 2.5e5 * ramp, 2.9e5 * ramp];
+        for (c, r) in cumulative.iter_mut().zip(reo) {
+            *c += r;
+        }
+        let rows = [
+            ("reo_produced_t", "t", reo),
+            ("mud_delivered_dry_t", "t", dry),
+            ("mud_delivered_wet_t", "t", dry.map(|d| d * 3.0)),
+            ("reo_cumulative_t", "t", cumulative),
+            ("delivered_grade_rey_ppm", "ppm", [4800.0, 5000.0, 5200.0]),
+        ];
+        for (metric, unit, [p10, p50, p90]) in rows {
+            let p50 = if year == 4 && metric == "reo_produced_t" {
+                f64::NAN
+            } else {
+                p50
+            };
+            writeln!(
+                annual,
+                "{year},{metric},{unit},20,{p50},1,{p10},{p50},{p90}"
+            )
+            .unwrap();
+        }
+    }
+    fs::write(dir.join("annual.csv"), annual).unwrap();
+
+    let mut budget = String::from("unit_type,year,state,hours,share\n");
+    for year in 1..=10 {
+        let shares = [
+            ("transit", 0.05),
+            ("tripping_in", 0.04),
+            ("tripping_out", 0.04),
+            ("lifting", 0.55),
+            ("blocked", 0.06),
+            ("weather", 0.12),
+            ("typhoon", 0.03),
+            ("failure", 0.05),
+            ("maintenance", 0.06),
+            ("crew_change", 0.0),
+        ];
+        for (state, share) in shares {
+            let hours = share * 8760.0;
+            writeln!(budget, "mining_system,{year},{state},{hours},{share}").unwrap();
+            writeln!(budget, "shuttle,{year},{state},{hours},{share}").unwrap();
+        }
+    }
+    fs::write(dir.join("time_budget.csv"), budget).unwrap();
+
+    let mut shipments = String::from("replication,time_h,vessel,wet_t,dry_t,grade_rey_ppm,reo_t\n");
+    for i in 0..200 {
+        let grade = 4500.0 + f64::from((i * 37) % 1000);
+        let time = 100.0 * f64::from(i);
+        writeln!(
+            shipments,
+            "{},{time},shuttle_1,30000,10000,{grade},{}",
+            i % 4,
+            grade * 0.01
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("shipments.csv"), shipments).unwrap();
+
+    let mut weather = String::from("month,n,mean,ci95_half_width,p10,p50,p90\n");
+    for month in 1..=12 {
+        let centre = if (6..=9).contains(&month) { 0.3 } else { 0.1 };
+        writeln!(
+            weather,
+            "{month},200,{centre},0.01,{},{centre},{}",
+            centre * 0.5,
+            centre * 1.6
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("weather_monthly.csv"), weather).unwrap();
+}
+
+fn write_phases(dir: &Path) {
+    fs::write(
+        dir.join("phases.csv"),
+        "start_year,name\n1,Pilot\n3.5,Demonstration\n4,Commercial scale-up\n9,Full production\n",
+    )
+    .unwrap();
+}
+
+/// A run that produced nothing: every statistic zero or `NaN`, no shipment.
+fn write_empty_run(dir: &Path) {
+    let mut annual = String::from(ANNUAL_HEADER);
+    for year in 1..=5 {
+        for metric in ["reo_produced_t", "mud_delivered_dry_t", "reo_cumulative_t"] {
+            writeln!(annual, "{year},{metric},t,20,0,0,0,0,0").unwrap();
+        }
+        writeln!(
+            annual,
+            "{year},delivered_grade_rey_ppm,ppm,20,NaN,NaN,NaN,NaN,NaN"
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("annual.csv"), annual).unwrap();
+    let mut budget = String::from("unit_type,year,state,hours,share\n");
+    for year in 1..=5 {
+        writeln!(budget, "mining_system,{year},lifting,0,NaN").unwrap();
+    }
+    fs::write(dir.join("time_budget.csv"), budget).unwrap();
+    fs::write(
+        dir.join("shipments.csv"),
+        "replication,time_h,vessel,wet_t,dry_t,grade_rey_ppm,reo_t\n",
+    )
+    .unwrap();
+    let mut weather = String::from("month,n,mean,ci95_half_width,p10,p50,p90\n");
+    for month in 1..=12 {
+        writeln!(weather, "{month},0,NaN,NaN,NaN,NaN,NaN").unwrap();
+    }
+    fs::write(dir.join("weather_monthly.csv"), weather).unwrap();
+}
+
+/// Width and height from a PNG's signature and IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.len() > 24, "PNG too short: {} bytes", bytes.len());
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR", "first chunk is IHDR");
+    let word = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (word(16), word(20))
+}
+
+/// Width and height attributes of an SVG document's root element.
+fn svg_size(text: &str) -> (u32, u32) {
+    let start = text.find("<svg").expect("an <svg element");
+    let tag = &text[start..start + text[start..].find('>').expect("a closed <svg tag")];
+    let attribute = |name: &str| -> u32 {
+        let key = format!(" {name}=\"");
+        let at = tag.find(&key).unwrap_or_else(|| panic!("{name} in {tag}")) + key.len();
+        let end = at + tag[at..].find('"').unwrap();
+        tag[at..end].parse().unwrap()
+    };
+    assert!(
+        text.trim_end().ends_with("</svg>"),
+        "SVG document is closed"
+    );
+    (attribute("width"), attribute("height"))
+}
+
+fn expected_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    STEMS
+        .iter()
+        .flat_map(|stem| {
+            extensions
+                .iter()
+                .map(move |ext| dir.join(format!("{stem}.{ext}")))
+        })
+        .collect()
+}
+
+fn assert_charts(dir: &Path, written: &[PathBuf], size: (u32, u32)) {
+    assert_eq!(written, expected_files(dir, &["png", "svg"]));
+    for path in written {
+        let bytes = fs::read(path).unwrap();
+        assert!(!bytes.is_empty(), "{} is empty", path.display());
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => assert_eq!(png_size(&bytes), size, "{}", path.display()),
+            _ => assert_eq!(
+                svg_size(std::str::from_utf8(&bytes).unwrap()),
+                size,
+                "{}",
+                path.display()
+            ),
+        }
+    }
+    let leftovers: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn every_chart_is_written_as_png_and_svg_of_the_requested_size() {
+    for size in [(1200, 800), (600, 400)] {
+        let dir = tempfile::tempdir().unwrap();
+        write_run(dir.path());
+        write_phases(dir.path());
+        let written = draw_all(dir.path(), Format::Both, size.0, size.1).unwrap();
+        assert_charts(dir.path(), &written, size);
+    }
+}
+
+#[test]
+fn one_format_writes_only_that_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    let png = draw_all(dir.path(), Format::Png, 800, 600).unwrap();
+    assert_eq!(png, expected_files(dir.path(), &["png"]));
+    let svg = draw_all(dir.path(), Format::Svg, 800, 600).unwrap();
+    assert_eq!(svg, expected_files(dir.path(), &["svg"]));
+}
+
+#[test]
+fn a_run_without_output_still_writes_every_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    write_empty_run(dir.path());
+    let written = draw_all(dir.path(), Format::Both, 1200, 800).unwrap();
+    assert_charts(dir.path(), &written, (1200, 800));
+    let grades = fs::read_to_string(dir.path().join("grade_histogram.svg")).unwrap();
+    assert!(grades.contains("No shipments in this run"));
+}
+
+#[test]
+fn phases_csv_is_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    assert!(!dir.path().join("phases.csv").exists());
+    let written = draw_all(dir.path(), Format::Both, 1200, 800).unwrap();
+    assert_charts(dir.path(), &written, (1200, 800));
+}
+
+#[test]
+fn phase_names_are_drawn_on_the_throughput_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_phases(dir.path());
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = fs::read_to_string(dir.path().join("throughput.svg")).unwrap();
+    for name in [
+        "Pilot",
+        "Demonstration",
+        "Commercial scale-up",
+        "Full production",
+    ] {
+        assert!(svg.contains(name), "{name} missing");
+    }
+}
+
+#[test]
+fn a_missing_annual_csv_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    fs::remove_file(dir.path().join("annual.csv")).unwrap();
+    let error = draw_all(dir.path(), Format::Png, 1200, 800).unwrap_err();
+    assert!(format!("{error:#}").contains("annual.csv"), "{error:#}");
+}
+
+#[test]
+fn a_missing_shipments_csv_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    fs::remove_file(dir.path().join("shipments.csv")).unwrap();
+    let error = draw_all(dir.path(), Format::Svg, 1200, 800).unwrap_err();
+    assert!(format!("{error:#}").contains("shipments.csv"), "{error:#}");
+}
+
+#[test]
+fn charts_draw_at_any_size_from_600_by_400_up_and_any_aspect() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_phases(dir.path());
+    for size in [(2400, 1600), (1600, 400), (600, 900), (801, 533)] {
+        let written = draw_all(dir.path(), Format::Both, size.0, size.1).unwrap();
+        assert_charts(dir.path(), &written, size);
+    }
+}
+
+/// A one-year run of a scenario with many phases, long names, unknown
+/// time-budget states and no weather downtime.
+fn write_odd_run(dir: &Path) {
+    let mut annual = String::from(ANNUAL_HEADER);
+    for metric in ["reo_produced_t", "mud_delivered_dry_t", "reo_cumulative_t"] {
+        writeln!(annual, "1,{metric},t,3,2.5e7,1e6,2e7,2.5e7,3e7").unwrap();
+    }
+    fs::write(dir.join("annual.csv"), annual).unwrap();
+    let mut budget = String::from(
+        "unit_type,year,state,hours,share
+",
+    );
+    for i in 0..20 {
+        writeln!(budget, "mining_system,1,state_{i},438,0.05").unwrap();
+    }
+    fs::write(dir.join("time_budget.csv"), budget).unwrap();
+    fs::write(
+        dir.join("shipments.csv"),
+        "replication,time_h,vessel,wet_t,dry_t,grade_rey_ppm,reo_t
+0,10,mining_system_1,1,1,5000,0.005
+",
+    )
+    .unwrap();
+    let mut weather = String::from(
+        "month,n,mean,ci95_half_width,p10,p50,p90
+",
+    );
+    for month in 1..=12 {
+        writeln!(weather, "{month},3,0,0,0,0,0").unwrap();
+    }
+    fs::write(dir.join("weather_monthly.csv"), weather).unwrap();
+    let mut phases = String::from(
+        "start_year,name
+",
+    );
+    for i in 0..8 {
+        writeln!(
+            phases,
+            "{},Phase number {i} with a long name",
+            0.6 + 0.1 * f64::from(i)
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("phases.csv"), phases).unwrap();
+}
+
+#[test]
+fn a_one_year_run_with_crowded_phases_and_unknown_states_draws_every_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    write_odd_run(dir.path());
+    for size in [(1200, 800), (600, 400)] {
+        let written = draw_all(dir.path(), Format::Both, size.0, size.1).unwrap();
+        assert_charts(dir.path(), &written, size);
+    }
+    let weather = fs::read_to_string(dir.path().join("weather_months.svg")).unwrap();
+    assert!(weather.contains("No weather downtime in this run"));
+}
