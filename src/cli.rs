@@ -1,8 +1,80 @@
 //! The command-line interface: clap definitions of every subcommand.
 
-use clap::Parser;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use deepmud::plot::Format;
 
 /// deepmud: discrete-event simulation of deep-sea rare-earth mud mining.
 #[derive(Debug, Parser)]
 #[command(name = "deepmud", version, about, long_about = None)]
-pub struct Cli {}
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's replications, print KPIs and write output files.
+    Run(RunArgs),
+    /// Validate a scenario and print it as resolved (defaults and overrides applied).
+    Check(ScenarioArgs),
+    /// Redraw every chart of a run from its CSV files, without re-running.
+    Plot(PlotArgs),
+}
+
+/// Chart format and size.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Chart file format.
+    #[arg(long, value_enum, default_value = "both")]
+    pub format: Format,
+    /// Chart width, px.
+    #[arg(long, default_value_t = 1200)]
+    pub width: u32,
+    /// Chart height, px.
+    #[arg(long, default_value_t = 800)]
+    pub height: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A run's output folder (holding annual.csv and the other CSV files).
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+/// Which scenario, and overrides of its values.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario TOML file; without it, the built-in default scenario.
+    pub scenario: Option<PathBuf>,
+    /// Override a scenario value by its dotted path, e.g.
+    /// `--set mining.lift_rate_t_per_h=40` (repeatable; the value is TOML).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of replications (overrides `scenario.replications`).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Random seed (overrides `scenario.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated years (overrides `scenario.years`).
+    #[arg(long)]
+    pub years: Option<f64>,
+    /// Output folder; default `output/<scenario name>`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}

@@ -4,6 +4,7 @@
 //! `scenario`, `stats` and `output` used from above. The engine knows
 //! nothing about mining; `stats` knows nothing about files.
 
+pub mod commands;
 pub mod engine;
 pub mod experiment;
 pub mod model;

@@ -1,5 +1,5 @@
 //! The deepmud binary: parse the command line, call the library, map errors
-//! to exit codes.
+//! to exit codes (2: bad input, 1: anything else).
 
 mod cli;
 
@@ -7,7 +7,60 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use cli::{Cli, Command};
+use deepmud::commands;
+use deepmud::scenario::ScenarioError;
+
 fn main() -> ExitCode {
-    let _cli = cli::Cli::parse();
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => commands::run(&commands::RunRequest {
+            scenario: args.scenario.scenario,
+            overrides: with_flags(args.scenario.set, args.reps, args.seed, args.years),
+            out: args.out,
+            quiet: args.quiet,
+            charts: charts(&args.charts),
+        }),
+        Command::Check(args) => commands::check(args.scenario.as_deref(), &args.set),
+        Command::Plot(args) => commands::plot(&args.dir, &charts(&args.charts)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            if error.downcast_ref::<ScenarioError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn charts(args: &cli::ChartArgs) -> commands::Charts {
+    commands::Charts {
+        format: args.format,
+        width_px: args.width,
+        height_px: args.height,
+    }
+}
+
+/// `--reps`, `--seed` and `--years` are overrides like `--set`, validated
+/// the same way.
+fn with_flags(
+    mut overrides: Vec<String>,
+    reps: Option<u32>,
+    seed: Option<u64>,
+    years: Option<f64>,
+) -> Vec<String> {
+    if let Some(reps) = reps {
+        overrides.push(format!("scenario.replications={reps}"));
+    }
+    if let Some(seed) = seed {
+        overrides.push(format!("scenario.seed={seed}"));
+    }
+    if let Some(years) = years {
+        overrides.push(format!("scenario.years={years:?}"));
+    }
+    overrides
 }

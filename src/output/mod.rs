@@ -5,6 +5,7 @@
 mod annual;
 mod shipments;
 mod summary;
+pub mod table;
 mod time_budget;
 mod weather_monthly;
 

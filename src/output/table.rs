@@ -1,0 +1,109 @@
+//! The short KPI table `deepmud run` prints.
+
+use std::fmt::Write;
+
+use super::Timing;
+use crate::experiment::run::RunOutput;
+use crate::stats::summary::Summary;
+
+/// Rows of the table: (metric name, label).
+const ROWS: [(&str, &str); 14] = [
+    ("mud_lifted_wet_t", "Mud lifted, wet (t/yr)"),
+    ("mud_delivered_wet_t", "Mud delivered, wet (t/yr)"),
+    ("mud_delivered_dry_t", "Mud delivered, dry (t/yr)"),
+    ("delivered_grade_rey_ppm", "Delivered grade (REY ppm)"),
+    ("reo_delivered_t", "REO in delivered mud (t/yr)"),
+    ("reo_light_t", "REO produced, light (t/yr)"),
+    ("reo_heavy_t", "REO produced, heavy (t/yr)"),
+    ("physical_availability", "Physical availability"),
+    ("use_of_availability", "Use of availability"),
+    ("operating_utilisation", "Operating utilisation"),
+    ("effective_utilisation", "Lifting share of calendar"),
+    ("typhoons", "Typhoon warnings (/yr)"),
+    ("failures", "Failures (/yr)"),
+    ("shipments", "Shipments (/yr)"),
+];
+
+/// The KPI table, time budgets, queues and run facts as plain text.
+pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
+    let meta = &run.scenario.scenario;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "scenario {:?}: {} replication(s), seed {}, {} year(s)",
+        meta.name, run.replications, meta.seed, meta.years
+    );
+    let _ = writeln!(
+        text,
+        "{:<30} {:>12} {:>11} {:>12} {:>12} {:>12}",
+        "KPI (across replications)", "mean", "±95% CI", "P10", "P50", "P90"
+    );
+    for (name, label) in ROWS {
+        let Some((metric, summary)) = run.kpis.iter().find(|(m, _)| m.name == name) else {
+            continue;
+        };
+        let percent = metric.unit == "fraction";
+        let _ = writeln!(text, "{label:<30} {}", row(summary, percent));
+    }
+    for unit_type in ["mining_system", "shuttle"] {
+        let mut shares: Vec<(&str, f64)> = Vec::new();
+        let mut total = 0.0;
+        for row in run.time_budget.iter().filter(|r| r.unit_type == unit_type) {
+            total += row.hours;
+            match shares.iter_mut().find(|(state, _)| *state == row.state) {
+                Some((_, hours)) => *hours += row.hours,
+                None => shares.push((row.state, row.hours)),
+            }
+        }
+        if total <= 0.0 {
+            continue;
+        }
+        let listed: Vec<String> = shares
+            .iter()
+            .filter(|(_, hours)| *hours > 0.0)
+            .map(|(state, hours)| format!("{state} {:.1}%", 100.0 * hours / total))
+            .collect();
+        let _ = writeln!(text, "time budget, {unit_type}: {}", listed.join(", "));
+    }
+    for queue in &run.queues {
+        if queue.ships == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            text,
+            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships)",
+            queue.name, queue.mean_length.mean, queue.mean_wait_h, queue.p90_wait_h, queue.ships
+        );
+    }
+    let _ = writeln!(
+        text,
+        "events processed: {} ({:.2} million events/s, {:.2} s wall); mass balance within {:.3e} t",
+        run.events,
+        timing.events_per_s / 1e6,
+        timing.wall_s,
+        run.mass_check.max_imbalance_t
+    );
+    text
+}
+
+fn row(summary: &Summary, percent: bool) -> String {
+    let cell = |x: f64| {
+        if !x.is_finite() {
+            "-".to_string()
+        } else if percent {
+            format!("{:.1}%", 100.0 * x)
+        } else if x.abs() >= 100.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.2}")
+        }
+    };
+    format!(
+        "{:>12} {:>11} {:>12} {:>12} {:>12}",
+        cell(summary.mean),
+        cell(summary.ci95_half_width),
+        cell(summary.p10),
+        cell(summary.p50),
+        cell(summary.p90)
+    )
+}

@@ -1,0 +1,197 @@
+//! The real binary: bad input gives one clear message and exit code 2,
+//! never a panic; `check` accepts every shipped scenario; `run` writes its
+//! files and is byte-identical for the same seed.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+/// A small valid scenario: a short, calm run.
+const SMALL: &str = r#"[scenario]
+name = "small"
+years = 0.5
+replications = 2
+
+[site]
+water_depth_m = 5700
+port_distance_nm = 1100
+
+[mining]
+lift_rate_t_per_h = 100
+buffer_capacity_t = 20000
+trip_in_m_per_h = 50
+trip_out_m_per_h = 80
+
+[fleet]
+shuttles = 1
+"#;
+
+fn deepmud() -> Command {
+    Command::cargo_bin("deepmud").expect("the deepmud binary is built")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).expect("write a test scenario");
+    path.display().to_string()
+}
+
+/// Runs `check` on `text` and returns its stderr, asserting exit code 2 and
+/// no panic.
+fn check_fails(text: &str, extra: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "bad.toml", text);
+    let output = deepmud()
+        .arg("check")
+        .arg(&path)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("bad.toml"), "names the file: {stderr}");
+    stderr
+}
+
+#[test]
+fn misspelt_key_names_the_line_and_the_closest_valid_key() {
+    let text = SMALL.replace("lift_rate_t_per_h = 100", "lift_rate_t_per_hr = 100");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("lift_rate_t_per_hr"))
+        .unwrap()
+        + 1;
+    let stderr = check_fails(&text, &[]);
+    assert!(
+        stderr.contains(&format!(":{line}:")),
+        "line {line}: {stderr}"
+    );
+    assert!(stderr.contains("lift_rate_t_per_hr"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `lift_rate_t_per_h`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn negative_rate_is_rejected_with_its_allowed_range() {
+    let text = SMALL.replace("lift_rate_t_per_h = 100", "lift_rate_t_per_h = -3");
+    let stderr = check_fails(&text, &[]);
+    assert!(stderr.contains("mining.lift_rate_t_per_h"), "{stderr}");
+    assert!(stderr.contains("-3"), "{stderr}");
+    assert!(stderr.contains("> 0"), "{stderr}");
+}
+
+#[test]
+fn probability_above_one_is_rejected() {
+    let text = format!("{SMALL}\n[port]\nplant_availability = 1.5\n");
+    let stderr = check_fails(&text, &[]);
+    assert!(stderr.contains("port.plant_availability"), "{stderr}");
+    assert!(stderr.contains("1.5"), "{stderr}");
+}
+
+#[test]
+fn unknown_distribution_lists_the_allowed_ones() {
+    let text = format!("{SMALL}\n[ore]\nrey_ppm = {{ dist = \"gamma\", mean = 1000 }}\n");
+    let stderr = check_fails(&text, &[]);
+    assert!(stderr.contains("gamma"), "{stderr}");
+    assert!(stderr.contains("lognormal"), "{stderr}");
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    let text = SMALL
+        .replace("lift_rate_t_per_h = 100", "lift_rate_t_per_h = -3")
+        .replace("trip_in_m_per_h = 50", "trip_in_m_per_hour = 50")
+        + "\n[port]\nplant_availability = 1.5\n";
+    let stderr = check_fails(&text, &[]);
+    for key in [
+        "mining.lift_rate_t_per_h",
+        "trip_in_m_per_hour",
+        "port.plant_availability",
+    ] {
+        assert!(stderr.contains(key), "missing {key}: {stderr}");
+    }
+}
+
+#[test]
+fn malformed_set_is_rejected() {
+    let stderr = check_fails(SMALL, &["--set", "mining.lift_rate_t_per_h"]);
+    assert!(stderr.contains("mining.lift_rate_t_per_h"), "{stderr}");
+}
+
+#[test]
+fn set_override_is_validated_like_the_file() {
+    let stderr = check_fails(SMALL, &["--set", "fleet.speed_kn=-1"]);
+    assert!(stderr.contains("fleet.speed_kn"), "{stderr}");
+    assert!(stderr.contains("--set"), "{stderr}");
+}
+
+#[test]
+fn empty_file_is_rejected() {
+    let stderr = check_fails("", &[]);
+    assert!(stderr.contains("empty"), "{stderr}");
+}
+
+#[test]
+fn missing_file_is_rejected() {
+    deepmud()
+        .args(["check", "no/such/scenario.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/scenario.toml"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut checked = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            deepmud().arg("check").arg(&path).assert().success();
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "found {checked} scenarios");
+}
+
+#[test]
+fn check_without_a_file_resolves_the_built_in_default() {
+    deepmud()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[mining]"));
+}
+
+#[test]
+fn run_writes_every_output_file_and_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "small.toml", SMALL);
+    let outputs = ["first", "second"].map(|name| dir.path().join(name));
+    for out in &outputs {
+        deepmud()
+            .args(["run", &scenario, "--seed", "42", "--quiet", "--out"])
+            .arg(out)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Mud delivered, wet"));
+    }
+    for file in [
+        "summary.json",
+        "annual.csv",
+        "time_budget.csv",
+        "shipments.csv",
+    ] {
+        let first = fs::read(outputs[0].join(file)).unwrap();
+        let second = fs::read(outputs[1].join(file)).unwrap();
+        assert!(!first.is_empty(), "{file} is empty");
+        assert_eq!(first, second, "{file} differs between identical runs");
+    }
+    assert!(outputs[0].join("timing.json").exists());
+}
