@@ -35,7 +35,8 @@ pub struct QueueReport {
     pub name: &'static str,
     /// Time-averaged number of ships waiting.
     pub mean_length: Summary,
-    /// Ships that waited (including zero waits), over all replications.
+    /// Ships served (those served on arrival count with a zero wait), over
+    /// all replications.
     pub ships: usize,
     /// Mean and 90th percentile of the wait, h, pooled over replications.
     pub mean_wait_h: f64,
@@ -73,6 +74,28 @@ pub struct RunOutput {
     pub shipments: Vec<ShipmentRow>,
     pub events: u64,
     pub mass_check: MassCheck,
+}
+
+impl RunOutput {
+    /// Each state's share of a unit type's hours over the whole horizon,
+    /// in state order; empty when the unit type has no hours.
+    pub fn horizon_budget(&self, unit_type: &str) -> Vec<(&'static str, f64)> {
+        let mut hours: Vec<(&'static str, f64)> = Vec::new();
+        for row in self.time_budget.iter().filter(|r| r.unit_type == unit_type) {
+            match hours.iter_mut().find(|(state, _)| *state == row.state) {
+                Some((_, h)) => *h += row.hours,
+                None => hours.push((row.state, row.hours)),
+            }
+        }
+        let total: f64 = hours.iter().map(|(_, h)| h).sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        hours
+            .into_iter()
+            .map(|(state, h)| (state, h / total))
+            .collect()
+    }
 }
 
 /// Runs every replication of `scenario` (its `replications` and `seed`),

@@ -162,6 +162,7 @@ impl Operation {
             return Ok(());
         };
         if self.systems[system].alongside.is_none() {
+            self.site_queue.pass();
             self.come_alongside(sim, unit, system)
         } else {
             self.systems[system].queue.push_back((unit, now_h));

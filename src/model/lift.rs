@@ -266,7 +266,11 @@ impl Operation {
         }
     }
 
+    /// Deploys the string, which is up, unless the trip is over.
     fn start_trip_in(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        if self.systems[unit].pending.go_to_port {
+            return self.leave_site(sim, unit);
+        }
         self.systems[unit].activity = Activity::Tripping {
             inward: true,
             emergency: false,
@@ -683,8 +687,8 @@ impl Operation {
         self.sail(sim, unit, true)
     }
 
-    /// The campaign of trip `trip` is over: return to port at the next
-    /// opportunity.
+    /// The campaign of trip `trip` is over: a deployment still under way is
+    /// reversed; otherwise the system returns to port at its next decision.
     pub(super) fn campaign_end(
         &mut self,
         sim: &mut Simulation<Event>,
@@ -696,10 +700,13 @@ impl Operation {
             return Ok(());
         }
         system.pending.go_to_port = true;
-        if system.activity == Activity::Connected {
-            self.connected_decide(sim, unit)?;
+        match system.activity {
+            Activity::Connected => self.connected_decide(sim, unit),
+            Activity::Tripping { inward: true, .. } => {
+                self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort)
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Planned work falls due; the next occurrence is scheduled.

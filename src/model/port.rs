@@ -42,6 +42,7 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         if self.port.busy < self.port.berths {
+            self.port.queue.pass();
             return self.start_unloading(sim, vessel);
         }
         self.port.waiting.push_back((vessel, now_h));

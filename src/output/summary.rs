@@ -35,6 +35,16 @@ impl Exporter for SummaryJson {
                 }),
             );
         }
+        let mut budgets = Map::new();
+        for unit_type in ["mining_system", "shuttle"] {
+            let shares = run.horizon_budget(unit_type);
+            if !shares.is_empty() {
+                let shares = shares
+                    .into_iter()
+                    .map(|(state, share)| (state.to_string(), json!(share)));
+                budgets.insert(unit_type.into(), Value::Object(shares.collect()));
+            }
+        }
         let summary = json!({
             "deepmud_version": env!("CARGO_PKG_VERSION"),
             "scenario": run.scenario,
@@ -44,6 +54,7 @@ impl Exporter for SummaryJson {
             "ci_method": "95% CI of the mean across replications, Student's t with n-1 degrees of freedom; percentiles by linear interpolation (type 7)",
             "kpis": kpis,
             "queues": queues,
+            "time_budget_share": budgets,
             "events_processed": run.events,
             "mass_balance_max_imbalance_t": run.mass_check.max_imbalance_t,
         });

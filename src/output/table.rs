@@ -46,24 +46,15 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         let _ = writeln!(text, "{label:<30} {}", row(summary, percent));
     }
     for unit_type in ["mining_system", "shuttle"] {
-        let mut shares: Vec<(&str, f64)> = Vec::new();
-        let mut total = 0.0;
-        for row in run.time_budget.iter().filter(|r| r.unit_type == unit_type) {
-            total += row.hours;
-            match shares.iter_mut().find(|(state, _)| *state == row.state) {
-                Some((_, hours)) => *hours += row.hours,
-                None => shares.push((row.state, row.hours)),
-            }
-        }
-        if total <= 0.0 {
-            continue;
-        }
-        let listed: Vec<String> = shares
-            .iter()
-            .filter(|(_, hours)| *hours > 0.0)
-            .map(|(state, hours)| format!("{state} {:.1}%", 100.0 * hours / total))
+        let listed: Vec<String> = run
+            .horizon_budget(unit_type)
+            .into_iter()
+            .filter(|(_, share)| *share > 0.0)
+            .map(|(state, share)| format!("{state} {:.1}%", 100.0 * share))
             .collect();
-        let _ = writeln!(text, "time budget, {unit_type}: {}", listed.join(", "));
+        if !listed.is_empty() {
+            let _ = writeln!(text, "time budget, {unit_type}: {}", listed.join(", "));
+        }
     }
     for queue in &run.queues {
         if queue.ships == 0 {
@@ -71,7 +62,7 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         }
         let _ = writeln!(
             text,
-            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships)",
+            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships served)",
             queue.name, queue.mean_length.mean, queue.mean_wait_h, queue.p90_wait_h, queue.ships
         );
     }

@@ -92,6 +92,11 @@ impl QueueStats {
         self.waits_h.push(now_h - joined_h);
     }
 
+    /// One entity is served on arrival: a wait of zero.
+    pub fn pass(&mut self) {
+        self.waits_h.push(0.0);
+    }
+
     /// Integrates the length up to `now_h`.
     pub fn advance(&mut self, now_h: f64) {
         self.length_area += self.length as f64 * (now_h - self.last_change_h);
@@ -107,7 +112,8 @@ impl QueueStats {
         }
     }
 
-    /// Waits of entities that left the queue, in order of leaving.
+    /// Waits of every entity served, in order of service (zero for those
+    /// served on arrival).
     pub fn waits_h(&self) -> &[f64] {
         &self.waits_h
     }

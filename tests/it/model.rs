@@ -260,3 +260,27 @@ fn typhoon_counts_match_the_configured_monthly_rates() {
         "{per_year} typhoons per year, expected 2.2"
     );
 }
+
+#[test]
+fn the_2026_test_replay_takes_about_33_days_port_to_port() {
+    // JAMSTEC 2026-02-02 and Reuters 2026-02-03: Shimizu 12 Jan → Shimizu
+    // 14 Feb 2026, 33 days (docs/RESEARCH.md, validation case V1).
+    let scenario = scenario(include_str!("../../scenarios/test-2026.toml"), &[]);
+    let mut cycles_d: Vec<f64> = (0..40)
+        .map(|replication| {
+            let rep = run_replication(&scenario, 2026, replication).unwrap();
+            let budget = &rep.system_budget;
+            let all_h: f64 = SystemState::ALL
+                .iter()
+                .map(|&s| budget.total(s as usize))
+                .sum();
+            (all_h - budget.total(SystemState::Idle as usize)) / 24.0
+        })
+        .collect();
+    cycles_d.sort_by(f64::total_cmp);
+    let median_d = (cycles_d[19] + cycles_d[20]) / 2.0;
+    assert!(
+        (31.0..=35.0).contains(&median_d),
+        "median port-to-port cycle {median_d:.1} d, published 33 d"
+    );
+}
