@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use deepmud::experiment::run::ShipmentLog;
 use deepmud::plot::Format;
 
 /// deepmud: discrete-event simulation of deep-sea rare-earth mud mining.
@@ -72,9 +73,37 @@ pub struct RunArgs {
     /// Output folder; default `output/<scenario name>`.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Worker threads; default one per core. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Which deliveries shipments.csv keeps (`none` keeps memory flat).
+    #[arg(long, value_enum, default_value = "all")]
+    pub shipments: ShipmentLog,
+    /// Add replications until the 95% CI half-width of recovered REO per
+    /// year is within this share of its mean, e.g. `2%` or `0.02`.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_share)]
+    pub target_ci: Option<f64>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
+}
+
+/// Parses `2%` or `0.02` into a share in (0, 1).
+fn parse_share(text: &str) -> Result<f64, String> {
+    let (number, scale) = match text.strip_suffix('%') {
+        Some(percent) => (percent, 0.01),
+        None => (text, 1.0),
+    };
+    let share = number
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| format!("`{text}` is not a share: write e.g. 2% or 0.02"))?
+        * scale;
+    if share > 0.0 && share < 1.0 {
+        Ok(share)
+    } else {
+        Err(format!("`{text}` must be between 0% and 100%, exclusive"))
+    }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::experiment::run::run as run_replications;
+use crate::experiment::run::{RunOptions, run as run_replications};
 use crate::output::{self, Timing};
 use crate::plot::{self, Format};
 use crate::scenario::{self, Scenario};
@@ -23,6 +23,8 @@ pub struct RunRequest {
     pub out: Option<PathBuf>,
     /// Hide the progress bar.
     pub quiet: bool,
+    /// Threads, shipment log, precision target.
+    pub options: RunOptions,
     /// Which charts to draw.
     pub charts: Charts,
 }
@@ -76,29 +78,20 @@ pub fn run(request: &RunRequest) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.scenario.name)));
-    let reps = u64::from(scenario.scenario.replications);
-    let bar = if request.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(reps), ProgressDrawTarget::stderr())
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} (eta {eta})",
-        )
-        .context("progress bar template")?
-        .progress_chars("=> "),
-    );
-    bar.set_message(scenario.scenario.name.clone());
+    let bar = progress_bar(request, &scenario)?;
     let started = Instant::now();
-    let result = run_replications(&scenario, || bar.inc(1)).context("simulation failed")?;
+    let result = run_replications(&scenario, &request.options, &|| bar.inc(1))
+        .context("simulation failed")?;
     bar.finish_and_clear();
     let wall_s = started.elapsed().as_secs_f64();
     let timing = Timing {
         wall_s,
         events: result.events,
         events_per_s: result.events as f64 / wall_s.max(1e-9),
-        threads: 1,
+        threads: match request.options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        },
     };
     let mut written = output::write_run(&out, &result, &timing)?;
     let charts = &request.charts;
@@ -111,6 +104,30 @@ pub fn run(request: &RunRequest) -> anyhow::Result<()> {
     print!("{}", output::table::kpi_table(&result, &timing));
     println!("wrote {} files to {}", written.len(), out.display());
     Ok(())
+}
+
+/// A progress bar on stderr over the replications; hidden with `--quiet`
+/// and when stderr is not a terminal. With a precision target the count is
+/// open-ended.
+fn progress_bar(request: &RunRequest, scenario: &Scenario) -> anyhow::Result<ProgressBar> {
+    if request.quiet {
+        return Ok(ProgressBar::hidden());
+    }
+    let target = request.options.target_ci.is_some();
+    let template = if target {
+        "{msg} {spinner} {pos} replications (until the CI target is met), {elapsed}"
+    } else {
+        "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} (eta {eta})"
+    };
+    let length = (!target).then_some(u64::from(scenario.scenario.replications));
+    let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .context("progress bar template")?
+            .progress_chars("=> "),
+    );
+    bar.set_message(scenario.scenario.name.clone());
+    Ok(bar)
 }
 
 /// A folder name from a scenario name: letters, digits, `-` and `_` kept,

@@ -9,6 +9,7 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 use deepmud::commands;
+use deepmud::experiment::run::RunOptions;
 use deepmud::scenario::ScenarioError;
 
 fn main() -> ExitCode {
@@ -19,6 +20,11 @@ fn main() -> ExitCode {
             overrides: with_flags(args.scenario.set, args.reps, args.seed, args.years),
             out: args.out,
             quiet: args.quiet,
+            options: RunOptions {
+                threads: args.threads,
+                shipments: args.shipments,
+                target_ci: args.target_ci,
+            },
             charts: charts(&args.charts),
         }),
         Command::Check(args) => commands::check(args.scenario.as_deref(), &args.set),

@@ -2,6 +2,8 @@
 //! horizon statistics across replications, time budgets, queues, shipments.
 
 use super::metrics::{ANNUAL_METRICS, Figures, Metric};
+use rayon::prelude::*;
+
 use crate::model::{Replication, Shipment, ShuttleState, SimError, SystemState, run_replication};
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
@@ -74,6 +76,15 @@ pub struct RunOutput {
     pub shipments: Vec<ShipmentRow>,
     pub events: u64,
     pub mass_check: MassCheck,
+    pub precision: Precision,
+}
+
+/// The precision of the headline metric ([`HEADLINE_METRIC`]): 95% CI
+/// half-width relative to the mean, wanted and achieved.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Precision {
+    pub target: Option<f64>,
+    pub achieved: Option<f64>,
 }
 
 impl RunOutput {
@@ -98,17 +109,101 @@ impl RunOutput {
     }
 }
 
-/// Runs every replication of `scenario` (its `replications` and `seed`),
-/// calling `progress` after each one.
-pub fn run(scenario: &Scenario, mut progress: impl FnMut()) -> Result<RunOutput, SimError> {
+/// Which deliveries to keep for `shipments.csv`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShipmentLog {
+    /// None: memory stays flat however many replications run.
+    None,
+    /// Replication 1 only.
+    First,
+    /// Every replication (memory grows with replications).
+    #[default]
+    All,
+}
+
+/// How to run the replications.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunOptions {
+    /// Worker threads; 0 means one per core. Results do not depend on it.
+    pub threads: usize,
+    pub shipments: ShipmentLog,
+    /// Keep adding replications (beyond the scenario's count, which becomes
+    /// the minimum) until the 95% CI half-width of the headline metric,
+    /// recovered REO per year, is within this fraction of its mean.
+    pub target_ci: Option<f64>,
+}
+
+/// Replications run between aggregation steps and precision checks. Fixed,
+/// so where a `target_ci` run stops never depends on the thread count.
+const BATCH: u64 = 32;
+
+/// Never run more replications than this to reach a `target_ci`.
+pub const MAX_REPLICATIONS: u64 = 100_000;
+
+/// The metric `target_ci` is judged on.
+pub const HEADLINE_METRIC: &str = "reo_produced_t";
+
+/// Runs the replications of `scenario` (its `replications` and `seed`) in
+/// parallel, aggregating them in replication order so the result is
+/// byte-identical for any thread count; calls `progress` after each one.
+pub fn run(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunOutput, RunError> {
     let meta = &scenario.scenario;
-    let mut aggregate = Aggregate::new(scenario);
-    for replication in 0..u64::from(meta.replications) {
-        let rep = run_replication(scenario, meta.seed, replication)?;
-        aggregate.add(replication, rep);
-        progress();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    let mut aggregate = Aggregate::new(scenario, options.shipments);
+    let minimum = u64::from(meta.replications);
+    let mut done = 0;
+    while done < minimum || needs_more(&aggregate, options.target_ci, done) {
+        let end = if done < minimum {
+            (done + BATCH).min(minimum)
+        } else {
+            done + BATCH
+        };
+        let batch: Vec<Result<Replication, SimError>> = pool.install(|| {
+            (done..end)
+                .into_par_iter()
+                .map(|replication| {
+                    let rep = run_replication(scenario, meta.seed, replication);
+                    progress();
+                    rep
+                })
+                .collect()
+        });
+        for (replication, rep) in (done..end).zip(batch) {
+            aggregate.add(replication, rep?);
+        }
+        done = end;
     }
-    Ok(aggregate.finish())
+    Ok(aggregate.finish(options.target_ci))
+}
+
+/// Whether a `target_ci` run needs more replications after `done`.
+fn needs_more(aggregate: &Aggregate, target_ci: Option<f64>, done: u64) -> bool {
+    let Some(target) = target_ci else {
+        return false;
+    };
+    if done >= MAX_REPLICATIONS {
+        return false;
+    }
+    !aggregate
+        .headline_precision()
+        .is_some_and(|relative| relative <= target)
+}
+
+/// An error that stops a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    #[error(transparent)]
+    Simulation(#[from] SimError),
+    #[error("cannot start the worker threads: {0}")]
+    Threads(String),
 }
 
 /// Accumulates replications as they finish; keeps per-replication values
@@ -127,13 +222,14 @@ struct Aggregate {
     berth_waits: Vec<f64>,
     weather_months: Vec<Vec<f64>>,
     shipments: Vec<ShipmentRow>,
+    shipment_log: ShipmentLog,
     events: u64,
     replications: usize,
     mass_check: MassCheck,
 }
 
 impl Aggregate {
-    fn new(scenario: &Scenario) -> Self {
+    fn new(scenario: &Scenario, shipment_log: ShipmentLog) -> Self {
         let years = scenario.scenario.years.ceil().max(1.0) as usize;
         Aggregate {
             scenario: scenario.clone(),
@@ -148,6 +244,7 @@ impl Aggregate {
             berth_waits: Vec::new(),
             weather_months: vec![Vec::new(); 12],
             shipments: Vec::new(),
+            shipment_log,
             events: 0,
             replications: 0,
             mass_check: MassCheck::default(),
@@ -178,11 +275,18 @@ impl Aggregate {
         self.berth_queue_lengths.push(rep.berth_queue.mean_length);
         self.site_waits.extend_from_slice(&rep.site_queue.waits_h);
         self.berth_waits.extend_from_slice(&rep.berth_queue.waits_h);
-        self.shipments
-            .extend(rep.shipments.iter().map(|&shipment| ShipmentRow {
-                replication: replication + 1,
-                shipment,
-            }));
+        let keep = match self.shipment_log {
+            ShipmentLog::None => false,
+            ShipmentLog::First => replication == 0,
+            ShipmentLog::All => true,
+        };
+        if keep {
+            self.shipments
+                .extend(rep.shipments.iter().map(|&shipment| ShipmentRow {
+                    replication: replication + 1,
+                    shipment,
+                }));
+        }
         self.events += rep.events;
         self.replications += 1;
         let balance = rep.mass_balance;
@@ -192,7 +296,22 @@ impl Aggregate {
         self.mass_check.max_imbalance_t = self.mass_check.max_imbalance_t.max(imbalance);
     }
 
-    fn finish(self) -> RunOutput {
+    /// The 95% CI half-width of the headline metric relative to its mean;
+    /// `None` while it is undefined (fewer than two replications, zero mean).
+    fn headline_precision(&self) -> Option<f64> {
+        let index = ANNUAL_METRICS
+            .iter()
+            .position(|m| m.name == HEADLINE_METRIC)?;
+        let summary = Summary::of(&self.horizon[index]);
+        let relative = summary.ci95_half_width / summary.mean.abs();
+        relative.is_finite().then_some(relative)
+    }
+
+    fn finish(self, target_ci: Option<f64>) -> RunOutput {
+        let precision = Precision {
+            target: target_ci,
+            achieved: self.headline_precision(),
+        };
         let annual = self
             .annual
             .iter()
@@ -235,6 +354,7 @@ impl Aggregate {
             shipments: self.shipments,
             events: self.events,
             mass_check: self.mass_check,
+            precision,
         }
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Exporter;
-use crate::experiment::run::RunOutput;
+use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
 
 pub struct SummaryJson;
 
@@ -55,6 +55,11 @@ impl Exporter for SummaryJson {
             "kpis": kpis,
             "queues": queues,
             "time_budget_share": budgets,
+            "precision": {
+                "metric": HEADLINE_METRIC,
+                "target_relative_ci95_half_width": run.precision.target,
+                "achieved_relative_ci95_half_width": run.precision.achieved,
+            },
             "events_processed": run.events,
             "mass_balance_max_imbalance_t": run.mass_check.max_imbalance_t,
         });

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::Timing;
-use crate::experiment::run::RunOutput;
+use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
 use crate::stats::summary::Summary;
 
 /// Rows of the table: (metric name, label).
@@ -64,6 +64,18 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
             text,
             "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships served)",
             queue.name, queue.mean_length.mean, queue.mean_wait_h, queue.p90_wait_h, queue.ships
+        );
+    }
+    if let Some(target) = run.precision.target {
+        let achieved = run
+            .precision
+            .achieved
+            .map_or("undefined".to_string(), |a| format!("{:.2}%", 100.0 * a));
+        let _ = writeln!(
+            text,
+            "precision target {:.2}% on {HEADLINE_METRIC}: {achieved} after {} replications",
+            100.0 * target,
+            run.replications
         );
     }
     let _ = writeln!(

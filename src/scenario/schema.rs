@@ -434,19 +434,6 @@ mod tests {
     }
 
     #[test]
-    fn scenario_that_toml_cannot_hold_is_written_as_a_comment() {
-        let mut scenario =
-            crate::scenario::load_str(crate::scenario::DEFAULT_SCENARIO, "default", &[])
-                .expect("the default scenario loads");
-        scenario.scenario.seed = u64::MAX;
-        let written = scenario.to_toml_string();
-        assert!(
-            written.starts_with("# this scenario cannot be written as TOML"),
-            "{written}"
-        );
-    }
-
-    #[test]
     fn monthly_array_of_another_length_names_the_length() {
         let eleven = Value::Array((1..=11).map(Value::Integer).collect());
         let error = Monthly::try_from(eleven).unwrap_err();

@@ -195,3 +195,57 @@ fn run_writes_every_output_file_and_is_reproducible() {
     }
     assert!(outputs[0].join("timing.json").exists());
 }
+
+#[test]
+fn results_are_byte_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = ["1", "2"].map(|threads| {
+        let out = dir.path().join(format!("threads-{threads}"));
+        deepmud()
+            .args([
+                "run", "--reps", "12", "--seed", "3", "--quiet", "--format", "svg",
+            ])
+            .args(["--threads", threads, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    });
+    for file in [
+        "summary.json",
+        "annual.csv",
+        "time_budget.csv",
+        "shipments.csv",
+        "weather_monthly.csv",
+    ] {
+        let one = fs::read(outputs[0].join(file)).unwrap();
+        let two = fs::read(outputs[1].join(file)).unwrap();
+        assert_eq!(one, two, "{file} differs between --threads 1 and 2");
+    }
+}
+
+#[test]
+fn target_ci_reports_how_many_replications_it_took() {
+    let dir = tempfile::tempdir().unwrap();
+    deepmud()
+        .args([
+            "run",
+            "--target-ci",
+            "5%",
+            "--quiet",
+            "--format",
+            "svg",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "precision target 5.00% on reo_produced_t",
+        ));
+    deepmud()
+        .args(["run", "--target-ci", "150%"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("150%"));
+}

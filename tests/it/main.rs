@@ -1,5 +1,6 @@
 //! deepmud's integration tests, one binary with a module per subject.
 
+mod aggregation;
 mod cli;
 mod engine_properties;
 mod model;
