@@ -34,16 +34,23 @@ pub(super) struct Shuttle {
     pub state_since_h: f64,
     pub generation: Generation,
     pub cargo: Parcel,
+    /// Leaving service after its current cycle.
+    pub retiring: bool,
+    /// Out of service: its time is no longer booked.
+    pub retired: bool,
 }
 
 impl Shuttle {
-    pub fn new() -> Self {
+    /// A shuttle in port at `now_h`.
+    pub fn new(now_h: f64) -> Self {
         Shuttle {
             activity: Activity::Idle,
             state: ShuttleState::Idle,
-            state_since_h: 0.0,
+            state_since_h: now_h,
             generation: Generation::default(),
             cargo: Parcel::default(),
+            retiring: false,
+            retired: false,
         }
     }
 }
@@ -122,8 +129,9 @@ impl Operation {
                     transferring: false,
                 };
                 let full = self.shuttle_room_t(unit) <= TOL_T;
-                if full || (!self.systems[system].on_site && self.shuttles[unit].cargo.wet_t > 0.0)
-                {
+                let cargo = self.shuttles[unit].cargo.wet_t > 0.0;
+                let leave = self.shuttles[unit].retiring || !self.systems[system].on_site;
+                if full || (leave && cargo) {
                     self.depart_site(sim, unit, system)?;
                 } else {
                     self.serve_alongside(sim, system)?;
@@ -135,6 +143,12 @@ impl Operation {
                 let cargo = std::mem::take(&mut self.shuttles[unit].cargo);
                 self.deliver(now_h, Vessel::Shuttle(unit), cargo);
                 self.berth_freed(sim)?;
+                if self.shuttles[unit].retiring {
+                    self.shuttles[unit].activity = Activity::Idle;
+                    self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
+                    self.shuttles[unit].retired = true;
+                    return Ok(());
+                }
                 self.shuttle_sail(sim, unit, true)
             }
             Activity::Queued { .. } | Activity::Alongside { .. } => Ok(()),
@@ -149,6 +163,9 @@ impl Operation {
     /// fewest shuttles (alongside or queued), preferring systems on site.
     fn arrive_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        if self.shuttles[unit].retiring {
+            return self.shuttle_sail(sim, unit, false);
+        }
         let target = (0..self.systems.len()).min_by_key(|&i| {
             let system = &self.systems[i];
             (
@@ -260,6 +277,43 @@ impl Operation {
             self.come_alongside(sim, next, system)?;
         }
         Ok(())
+    }
+
+    /// Takes a shuttle out of service after its current cycle: one in port
+    /// stays; one at the site leaves with what it has (or finishes its
+    /// transfer first); one sailing out turns back on arrival.
+    pub(super) fn retire_shuttle(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.shuttles[unit].retiring = true;
+        match self.shuttles[unit].activity {
+            Activity::Idle => {
+                self.shuttles[unit].generation.cancel_all();
+                self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
+                self.shuttles[unit].retired = true;
+                Ok(())
+            }
+            Activity::Queued { system } => {
+                if let Some(at) = self.systems[system]
+                    .queue
+                    .iter()
+                    .position(|&(s, _)| s == unit)
+                {
+                    if let Some((_, joined_h)) = self.systems[system].queue.remove(at) {
+                        self.site_queue.leave(now_h, joined_h);
+                    }
+                }
+                self.shuttle_sail(sim, unit, false)
+            }
+            Activity::Alongside {
+                system,
+                transferring: false,
+            } => self.depart_site(sim, unit, system),
+            Activity::Sailing { .. } | Activity::Alongside { .. } | Activity::AtPort => Ok(()),
+        }
     }
 
     /// When a mining system leaves for port, an idle shuttle alongside with

@@ -35,6 +35,9 @@ pub(super) enum Activity {
         inward: bool,
         emergency: bool,
         remaining_m: f64,
+        /// Pipe speed for this trip, fixed when it starts (learning curves
+        /// change it between trips, never during one).
+        rate_m_per_h: f64,
         moving_since_h: Option<f64>,
     },
     /// String deployed: lifting, blocked or standing by.
@@ -86,6 +89,10 @@ pub(super) struct MiningSystem {
     /// Arrivals on site, for matching campaign-end events to their trip.
     pub arrivals: u32,
     pub on_site: bool,
+    /// Leaving service after its current cycle (a later phase has fewer systems).
+    pub retiring: bool,
+    /// Out of service: its time is no longer booked.
+    pub retired: bool,
     pub seabed: Seabed,
     /// The shuttle alongside, and those waiting for it (with arrival time).
     pub alongside: Option<usize>,
@@ -93,15 +100,19 @@ pub(super) struct MiningSystem {
 }
 
 impl MiningSystem {
+    /// A system in port at `now_h`; its failure clocks are drawn with the
+    /// learning-curve factor on failure rates in force.
     pub fn new(
         scenario: &Scenario,
+        now_h: f64,
         ore_rng: &mut ChaCha8Rng,
         failure_rng: &mut ChaCha8Rng,
+        failure_rate_factor: f64,
     ) -> Self {
         MiningSystem {
             activity: Activity::Idle,
             state: SystemState::Idle,
-            state_since_h: 0.0,
+            state_since_h: now_h,
             generation: Generation::default(),
             buffer: Parcel::default(),
             lifting_since_h: None,
@@ -109,7 +120,7 @@ impl MiningSystem {
                 .mining
                 .failure
                 .iter()
-                .map(|mode| mode.tbf_h.sample(failure_rng))
+                .map(|mode| mode.tbf_h.sample(failure_rng) / failure_rate_factor)
                 .collect(),
             patch_left_t: scenario.mining.patch_t.unwrap_or(f64::INFINITY),
             pending: Pending::default(),
@@ -118,6 +129,8 @@ impl MiningSystem {
             trips: 0,
             arrivals: 0,
             on_site: false,
+            retiring: false,
+            retired: false,
             seabed: Seabed::new(&scenario.ore, ore_rng),
             alongside: None,
             queue: VecDeque::new(),
@@ -229,11 +242,11 @@ impl Operation {
             Activity::Tripping {
                 inward,
                 remaining_m,
+                rate_m_per_h,
                 moving_since_h: Some(since_h),
                 ..
             } => {
-                let rate = self.trip_rate(inward);
-                let left = remaining_m - (now_h - since_h) * rate;
+                let left = remaining_m - (now_h - since_h) * rate_m_per_h;
                 debug_assert!(left <= 1e-6, "trip ended early: {left} m left");
                 if inward {
                     self.systems[unit].activity = Activity::Connected;
@@ -257,13 +270,15 @@ impl Operation {
         Ok(())
     }
 
+    /// Pipe speed for a trip starting now, with the learning-curve factor.
     fn trip_rate(&self, inward: bool) -> f64 {
         let mining = &self.scenario.mining;
-        if inward {
+        let nominal = if inward {
             mining.trip_in_m_per_h
         } else {
             mining.trip_out_m_per_h
-        }
+        };
+        nominal / self.trip_time_factor()
     }
 
     /// Deploys the string, which is up, unless the trip is over.
@@ -275,6 +290,7 @@ impl Operation {
             inward: true,
             emergency: false,
             remaining_m: self.scenario.site.water_depth_m,
+            rate_m_per_h: self.trip_rate(true),
             moving_since_h: None,
         };
         self.systems[unit].generation.cancel_all();
@@ -296,15 +312,16 @@ impl Operation {
             Activity::Tripping {
                 inward: true,
                 remaining_m,
+                rate_m_per_h,
                 moving_since_h,
                 ..
             } => {
-                let moved =
-                    moving_since_h.map_or(0.0, |since| (now_h - since) * self.trip_rate(true));
+                let moved = moving_since_h.map_or(0.0, |since| (now_h - since) * rate_m_per_h);
                 depth_m - (remaining_m - moved).max(0.0)
             }
             _ => depth_m,
         };
+        let trip_out_m_per_h = self.trip_rate(false);
         let system = &mut self.systems[unit];
         system.after_retrieval = after;
         system.generation.cancel_all();
@@ -315,6 +332,7 @@ impl Operation {
             inward: false,
             emergency,
             remaining_m: deployed_m,
+            rate_m_per_h: trip_out_m_per_h,
             moving_since_h: None,
         };
         self.system_resume(sim, unit)
@@ -365,6 +383,7 @@ impl Operation {
                 inward,
                 emergency,
                 remaining_m,
+                rate_m_per_h: rate,
                 moving_since_h,
             } => {
                 if inward && (storm || hs >= survival) {
@@ -377,7 +396,6 @@ impl Operation {
                 }
                 let emergency = emergency || (storm && !inward);
                 let allowed = emergency || hs < trip_limit;
-                let rate = self.trip_rate(inward);
                 let system = &mut self.systems[unit];
                 match (allowed, moving_since_h) {
                     (true, None) => {
@@ -385,6 +403,7 @@ impl Operation {
                             inward,
                             emergency,
                             remaining_m,
+                            rate_m_per_h: rate,
                             moving_since_h: Some(now_h),
                         };
                         let moving = if inward {
@@ -401,6 +420,7 @@ impl Operation {
                             inward,
                             emergency,
                             remaining_m: (remaining_m - (now_h - since_h) * rate).max(0.0),
+                            rate_m_per_h: rate,
                             moving_since_h: None,
                         };
                         system.generation.cancel_all();
@@ -416,6 +436,7 @@ impl Operation {
                             inward,
                             emergency,
                             remaining_m,
+                            rate_m_per_h: rate,
                             moving_since_h,
                         };
                     }
@@ -476,6 +497,7 @@ impl Operation {
             *left -= elapsed_h;
         }
         self.lifted_t += lifted_t;
+        self.operating_h += elapsed_h;
         let mut start_h = since_h;
         while start_h < now_h {
             let year = self.year_of(start_h);
@@ -603,8 +625,9 @@ impl Operation {
         let now_h = sim.now().hours();
         let year = self.year_of(now_h);
         self.years[year].failures += 1;
+        let factor = self.failure_rate_factor();
         let spec = &self.scenario.mining.failure[mode];
-        self.systems[unit].failure_left_h[mode] = spec.tbf_h.sample(&mut self.failure_rng);
+        self.systems[unit].failure_left_h[mode] = spec.tbf_h.sample(&mut self.failure_rng) / factor;
         let repair_h = spec.repair_h.sample(&mut self.failure_rng);
         if spec.retrieve_string {
             self.systems[unit].cause = Some(SystemState::Failure);
@@ -678,13 +701,45 @@ impl Operation {
         }
         let system = &mut self.systems[unit];
         system.trips += 1;
-        if mining.max_trips.is_some_and(|max| system.trips >= max) {
+        let last_trip = mining.max_trips.is_some_and(|max| system.trips >= max);
+        if last_trip || system.retiring {
             system.activity = Activity::Idle;
             system.generation.cancel_all();
             self.set_system_state(unit, SystemState::Idle, now_h);
+            self.systems[unit].retired = self.systems[unit].retiring;
             return Ok(());
         }
         self.sail(sim, unit, true)
+    }
+
+    /// Takes a system out of service after its current cycle: it returns to
+    /// port at its next decision (reversing a deployment under way) and stays.
+    pub(super) fn retire_system(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let system = &mut self.systems[unit];
+        system.retiring = true;
+        if system.activity == Activity::Idle {
+            system.generation.cancel_all();
+            self.set_system_state(unit, SystemState::Idle, now_h);
+            self.systems[unit].retired = true;
+            return Ok(());
+        }
+        if !system.on_site {
+            return Ok(());
+        }
+        system.pending.go_to_port = true;
+        match system.activity {
+            Activity::Connected => self.connected_decide(sim, unit),
+            Activity::Tripping { inward: true, .. } => {
+                self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort)
+            }
+            Activity::Surfaced => self.leave_site(sim, unit),
+            _ => Ok(()),
+        }
     }
 
     /// The campaign of trip `trip` is over: a deployment still under way is

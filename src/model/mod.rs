@@ -177,6 +177,8 @@ pub enum Event {
     Due { unit: usize, work: PlannedWork },
     /// The processing plant's daily run.
     PlantDay,
+    /// Scale-up phase `index` (of the scenario's resolved phases) begins.
+    PhaseStart(usize),
 }
 
 /// An error that stops a replication.
@@ -297,6 +299,8 @@ pub struct Operation {
     shipments: Vec<Shipment>,
     lifted_t: f64,
     delivered_t: f64,
+    /// Cumulative lifting hours of the whole fleet, for learning curves.
+    operating_h: f64,
 }
 
 /// Simulates replication `replication` of `scenario` with seed `seed`.
@@ -320,10 +324,10 @@ impl Operation {
         let mut ore_rng = stream(seed, replication, Purpose::Ore);
         let mut failure_rng = stream(seed, replication, Purpose::Failures);
         let systems = (0..scenario.mining.systems as usize)
-            .map(|_| MiningSystem::new(scenario, &mut ore_rng, &mut failure_rng))
+            .map(|_| MiningSystem::new(scenario, 0.0, &mut ore_rng, &mut failure_rng, 1.0))
             .collect();
         let shuttles = (0..scenario.fleet.shuttles as usize)
-            .map(|_| Shuttle::new())
+            .map(|_| Shuttle::new(0.0))
             .collect();
         Operation {
             weather: Weather::new(
@@ -345,6 +349,7 @@ impl Operation {
             shipments: Vec::new(),
             lifted_t: 0.0,
             delivered_t: 0.0,
+            operating_h: 0.0,
             horizon_h,
             scenario: scenario.clone(),
         }
@@ -362,6 +367,15 @@ impl Operation {
             )?;
         }
         sim.schedule_in(24.0, Event::PlantDay)?;
+        for (index, phase) in self.scenario.resolved_phases.iter().enumerate() {
+            let start_h = (phase.start_year - 1.0) * HOURS_PER_YEAR;
+            if start_h < self.horizon_h {
+                sim.schedule_at(
+                    SimTime::from_hours(start_h).map_err(EngineError::from)?,
+                    Event::PhaseStart(index),
+                )?;
+            }
+        }
         for unit in 0..self.systems.len() {
             self.start_system(sim, unit)?;
         }
@@ -416,11 +430,13 @@ impl Operation {
     fn finish(mut self, now_h: f64, events: u64) -> Replication {
         for unit in 0..self.systems.len() {
             self.settle_lift(unit, now_h);
-            let system = &mut self.systems[unit];
-            self.system_budget
-                .add(system.state as usize, system.state_since_h, now_h);
+            let system = &self.systems[unit];
+            if !system.retired {
+                self.system_budget
+                    .add(system.state as usize, system.state_since_h, now_h);
+            }
         }
-        for shuttle in &self.shuttles {
+        for shuttle in self.shuttles.iter().filter(|s| !s.retired) {
             self.shuttle_budget
                 .add(shuttle.state as usize, shuttle.state_since_h, now_h);
         }
@@ -451,6 +467,73 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// A scale-up phase begins: its scenario takes over; mining systems and
+    /// shuttles are added (mobilising now) or retired (after their current
+    /// cycle) to match its counts.
+    fn start_phase(&mut self, sim: &mut Simulation<Event>, index: usize) -> Result<(), SimError> {
+        let Some(phase) = self.scenario.resolved_phases.get(index) else {
+            return Ok(());
+        };
+        let mut next = phase.scenario.clone();
+        next.resolved_phases = std::mem::take(&mut self.scenario.resolved_phases);
+        self.scenario = next;
+
+        let active: Vec<usize> = (0..self.systems.len())
+            .filter(|&unit| !self.systems[unit].retiring)
+            .collect();
+        let wanted = self.scenario.mining.systems as usize;
+        for _ in active.len()..wanted {
+            let factor = self.failure_rate_factor();
+            let system = MiningSystem::new(
+                &self.scenario,
+                sim.now().hours(),
+                &mut self.ore_rng,
+                &mut self.failure_rng,
+                factor,
+            );
+            self.systems.push(system);
+            self.start_system(sim, self.systems.len() - 1)?;
+        }
+        for &unit in active
+            .iter()
+            .rev()
+            .take(active.len().saturating_sub(wanted))
+        {
+            self.retire_system(sim, unit)?;
+        }
+
+        let active: Vec<usize> = (0..self.shuttles.len())
+            .filter(|&unit| !self.shuttles[unit].retiring)
+            .collect();
+        let wanted = self.scenario.fleet.shuttles as usize;
+        for _ in active.len()..wanted {
+            self.shuttles.push(Shuttle::new(sim.now().hours()));
+            self.schedule_shuttle(sim, self.shuttles.len() - 1, 0.0)?;
+        }
+        for &unit in active
+            .iter()
+            .rev()
+            .take(active.len().saturating_sub(wanted))
+        {
+            self.retire_shuttle(sim, unit)?;
+        }
+        Ok(())
+    }
+
+    /// The learning-curve factor on failure rates now.
+    fn failure_rate_factor(&self) -> f64 {
+        let learning = &self.scenario.learning;
+        learning.multiplier(learning.failure_progress_ratio, self.operating_h)
+    }
+
+    /// The learning-curve factor on the time to trip a metre of pipe now.
+    fn trip_time_factor(&self) -> f64 {
+        let learning = &self.scenario.learning;
+        learning.multiplier(learning.trip_progress_ratio, self.operating_h)
+    }
+}
+
 impl Model for Operation {
     type Event = Event;
     type Error = SimError;
@@ -466,6 +549,11 @@ impl Model for Operation {
 
     fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        // The horizon is the half-open interval [0, H): an event at H
+        // belongs to the first year after it.
+        if now_h >= self.horizon_h {
+            return Ok(());
+        }
         match event {
             Event::WeatherStep => {
                 let old_hs = self.weather.hs_m();
@@ -506,6 +594,7 @@ impl Model for Operation {
                 self.plant_day(now_h);
                 sim.schedule_in(24.0, Event::PlantDay)?;
             }
+            Event::PhaseStart(index) => self.start_phase(sim, index)?,
         }
         Ok(())
     }

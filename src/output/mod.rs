@@ -3,6 +3,7 @@
 //! half-written file. One exporter per file: adding a format is adding a file.
 
 mod annual;
+mod phases;
 mod shipments;
 mod summary;
 pub mod table;
@@ -33,6 +34,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(time_budget::TimeBudgetCsv),
         Box::new(shipments::ShipmentsCsv),
         Box::new(weather_monthly::WeatherMonthlyCsv),
+        Box::new(phases::PhasesCsv),
     ]
 }
 

@@ -13,7 +13,7 @@ use super::error::{ErrorKind, Problem, ScenarioError};
 use super::overrides::{
     apply_override, child_index, child_key, is_within, lookup, parent, parse_override,
 };
-use super::schema::Scenario;
+use super::schema::{ResolvedPhase, Scenario};
 use super::validate::validate;
 
 /// The origin of values given on the command line.
@@ -81,9 +81,79 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     };
     problems.extend(set_problems);
     match typed {
-        Some(scenario) if problems.is_empty() => Ok(scenario),
+        Some(mut scenario) if problems.is_empty() => {
+            let (phases, problems) = resolve_phases(&locator, &scenario);
+            if !problems.is_empty() {
+                return Err(ScenarioError::new(ErrorKind::Invalid, origin, problems));
+            }
+            scenario.resolved_phases = phases;
+            Ok(scenario)
+        }
         _ => Err(ScenarioError::new(kind, origin, problems)),
     }
+}
+
+/// The scenario in force in each `[[phase]]`: the file's values (with
+/// `--set`) plus every phase's overrides up to and including it, typed and
+/// range-checked like the file. Problems are located at the phase's
+/// override that caused them, or at the phase.
+fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>, Vec<Problem>) {
+    let Value::Table(root) = locator.root else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut table = root.clone();
+    table.remove("phase");
+    let mut resolved = Vec::new();
+    let mut problems = Vec::new();
+    for (index, phase) in base.phase.iter().enumerate() {
+        let phase_path = child_index("phase", index);
+        let set_path = child_key(&phase_path, "set");
+        let set_keys: Vec<String> = phase
+            .set
+            .keys()
+            .map(|key| child_key(&set_path, key))
+            .collect();
+        let in_phase = |path: &str, message: &str| {
+            format!(
+                "in phase `{}` (from year {}): {path}: {message}",
+                phase.name, phase.start_year
+            )
+        };
+        for ((key, value), set_key) in phase.set.iter().zip(&set_keys) {
+            if let Err(message) = apply_override(&mut table, key, value.clone()) {
+                problems.push(locator.locate(set_key, quote(value), in_phase(key, &message)));
+            }
+        }
+        let tree = Value::Table(table.clone());
+        let (typed, faults) = deserialize_all::<Scenario>(&tree);
+        let findings = typed.as_ref().map(validate).unwrap_or_default();
+        let located = faults
+            .iter()
+            .map(|fault| (fault.path.clone(), fault.message.clone()))
+            .chain(
+                findings
+                    .into_iter()
+                    .map(|finding| (finding.path, finding.message)),
+            );
+        for (path, message) in located {
+            let anchor = phase
+                .set
+                .keys()
+                .zip(&set_keys)
+                .find(|(key, _)| is_within(&path, key))
+                .map_or(phase_path.as_str(), |(_, set_key)| set_key.as_str());
+            let value = lookup(&tree, &path).and_then(quote);
+            problems.push(locator.locate(anchor, value, in_phase(&path, &message)));
+        }
+        if let Some(scenario) = typed {
+            resolved.push(ResolvedPhase {
+                name: phase.name.clone(),
+                start_year: phase.start_year,
+                scenario,
+            });
+        }
+    }
+    (resolved, problems)
 }
 
 /// Types the tree and checks ranges, returning the problems of both stages

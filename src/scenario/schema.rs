@@ -31,6 +31,17 @@ pub struct Scenario {
     /// `[ore]`: grade of the seabed mud.
     #[serde(default)]
     pub ore: Ore,
+    /// `[learning]`: learning curves over cumulative operating hours.
+    #[serde(default)]
+    pub learning: Learning,
+    /// `[[phase]]`: scale-up phases, each a set of dotted-path overrides
+    /// from its start year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phase: Vec<Phase>,
+    /// The scenario in force in each phase, resolved and validated by the
+    /// loader (empty without phases).
+    #[serde(skip)]
+    pub resolved_phases: Vec<ResolvedPhase>,
 }
 
 impl Scenario {
@@ -376,6 +387,61 @@ impl Default for Ore {
             oxide_factor: 1.2,
         }
     }
+}
+
+/// `[learning]`: Wright's-law learning curves. With cumulative fleet
+/// operating (lifting) hours H and a progress ratio p per doubling, a
+/// quantity scales by (max(H, reference_h) / reference_h)^log2(p).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Learning {
+    /// Factor on failure rates per doubling of operating hours (1 = none).
+    pub failure_progress_ratio: f64,
+    /// Factor on the time to trip a metre of pipe per doubling (1 = none).
+    pub trip_progress_ratio: f64,
+    /// Operating hours at which the curves start, h.
+    pub reference_h: f64,
+}
+
+impl Default for Learning {
+    fn default() -> Self {
+        Learning {
+            failure_progress_ratio: 1.0,
+            trip_progress_ratio: 1.0,
+            reference_h: 1_000.0,
+        }
+    }
+}
+
+impl Learning {
+    /// The learning multiplier for `progress_ratio` after `operating_h`
+    /// cumulative operating hours.
+    pub fn multiplier(&self, progress_ratio: f64, operating_h: f64) -> f64 {
+        (operating_h.max(self.reference_h) / self.reference_h).powf(progress_ratio.log2())
+    }
+}
+
+/// `[[phase]]`: from `start_year`, the scenario with `set` applied (on top
+/// of the earlier phases), exactly like `--set`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// Shown on charts and in reports.
+    pub name: String,
+    /// Simulated year (from 1) at whose start the phase begins; fractional
+    /// years are allowed.
+    pub start_year: f64,
+    /// Dotted-path overrides, e.g. `"mining.systems" = 3`.
+    #[serde(default)]
+    pub set: toml::Table,
+}
+
+/// A phase with the scenario in force from its start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedPhase {
+    pub name: String,
+    pub start_year: f64,
+    pub scenario: Scenario,
 }
 
 /// Defaults of the keys that may be left out of sections that also have

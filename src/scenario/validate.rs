@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::dist::Dist;
-use super::overrides::{child_index, child_key};
+use super::overrides::{child_index, child_key, is_within};
 use super::schema::{Mining, Monthly, Periodic, Scenario};
 
 /// A value outside its allowed range, by dotted path.
@@ -25,6 +25,9 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         fleet,
         port,
         ore,
+        learning,
+        phase,
+        resolved_phases: _,
     } = scenario;
 
     c.real(
@@ -179,6 +182,54 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         Range::ge_le(1.0, 2.0),
         "",
     );
+
+    c.real(
+        "learning.failure_progress_ratio",
+        learning.failure_progress_ratio,
+        Range::gt_le(0.0, 1.0),
+        "",
+    );
+    c.real(
+        "learning.trip_progress_ratio",
+        learning.trip_progress_ratio,
+        Range::gt_le(0.0, 1.0),
+        "",
+    );
+    c.real(
+        "learning.reference_h",
+        learning.reference_h,
+        Range::gt(0.0),
+        "h",
+    );
+
+    let mut previous_start = 1.0;
+    for (index, p) in phase.iter().enumerate() {
+        let path = child_index("phase", index);
+        if p.name.trim().is_empty() {
+            c.fail(&child_key(&path, "name"), "must not be empty");
+        }
+        let start = child_key(&path, "start_year");
+        c.real(
+            &start,
+            p.start_year,
+            Range::ge_le(1.0, 201.0),
+            "(simulated year, from 1)",
+        );
+        if index > 0 && p.start_year <= previous_start {
+            c.fail(&start, "must be later than the previous phase's start_year");
+        }
+        previous_start = p.start_year;
+        for key in p.set.keys() {
+            let fixed = ["scenario", "weather", "learning", "phase"]
+                .iter()
+                .find(|section| is_within(key, section));
+            if let Some(section) = fixed {
+                let message =
+                    format!("a phase cannot change `{section}` (it holds for the whole run)");
+                c.fail(&child_key(&child_key(&path, "set"), key), &message);
+            }
+        }
+    }
 
     c.findings
 }

@@ -284,3 +284,51 @@ fn the_2026_test_replay_takes_about_33_days_port_to_port() {
         "median port-to-port cycle {median_d:.1} d, published 33 d"
     );
 }
+
+/// A lift-limited cycle of exactly 219 h = 8,760 h / 40, so every year
+/// holds the same whole number of cycles: sail 10 h, trip in 50 h, lift
+/// 9,900 t / 99 t/h = 100 h, trip out 40 h, sail 10 h, unload
+/// 9,900 t / 1,100 t/h = 9 h.
+const ALIGNED_CYCLE: [&str; 4] = [
+    "mining.buffer_capacity_t=9900",
+    "mining.lift_rate_t_per_h=99",
+    "port.unload_rate_t_per_h=1100",
+    "scenario.years=4.0",
+];
+
+#[test]
+fn a_second_system_from_year_three_doubles_annual_output_exactly() {
+    let text = format!(
+        "{DETERMINISTIC}\n[[phase]]\nname = \"second system\"\nstart_year = 3\nset = {{ \"mining.systems\" = 2 }}\n"
+    );
+    let rep = run_replication(&scenario(&text, &ALIGNED_CYCLE), 1, 0).unwrap();
+    let lifted: Vec<f64> = rep.years.iter().map(|y| y.lifted_wet_t).collect();
+    let delivered: Vec<f64> = rep.years.iter().map(|y| y.delivered_wet_t).collect();
+    // 40 cycles of 9,900 t lifted in every year by each system.
+    assert_eq!(lifted[0], 40.0 * 9_900.0);
+    assert_eq!(lifted[1], lifted[0]);
+    assert_eq!(lifted[2], 2.0 * lifted[0], "lifted per year: {lifted:?}");
+    assert_eq!(lifted[3], 2.0 * lifted[0]);
+    // Deliveries end cycles, so a system's first year holds 39 and later
+    // years 40: the doubling shows in delivery from the second full year.
+    assert_eq!(delivered[1], 40.0 * 9_900.0);
+    assert_eq!(
+        delivered[3],
+        2.0 * delivered[1],
+        "delivered per year: {delivered:?}"
+    );
+}
+
+#[test]
+fn a_retired_system_finishes_its_cycle_and_stops() {
+    let text = format!(
+        "{DETERMINISTIC}\n[[phase]]\nname = \"one system\"\nstart_year = 2.5\nset = {{ \"mining.systems\" = 1 }}\n"
+    );
+    let overrides = [ALIGNED_CYCLE.as_slice(), &["mining.systems=2"]].concat();
+    let rep = run_replication(&scenario(&text, &overrides), 1, 0).unwrap();
+    let lifted: Vec<f64> = rep.years.iter().map(|y| y.lifted_wet_t).collect();
+    assert_eq!(lifted[0], 2.0 * 40.0 * 9_900.0);
+    assert_eq!(lifted[3], 40.0 * 9_900.0, "lifted per year: {lifted:?}");
+    let b = rep.mass_balance;
+    assert!((b.lifted_t - b.delivered_t - b.in_buffers_t - b.in_ships_t).abs() < 1e-6);
+}
