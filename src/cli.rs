@@ -64,8 +64,8 @@ pub struct RunArgs {
     /// Number of replications (overrides `scenario.replications`).
     #[arg(long)]
     pub reps: Option<u32>,
-    /// Random seed (overrides `scenario.seed`).
-    #[arg(long)]
+    /// Random seed (overrides `scenario.seed`); TOML integers stop at 2^63 − 1.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Simulated years (overrides `scenario.years`).
     #[arg(long)]

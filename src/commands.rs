@@ -101,6 +101,17 @@ pub fn run(request: &RunRequest) -> anyhow::Result<()> {
         charts.width_px,
         charts.height_px,
     )?);
+    let extension = if charts.format == Format::Svg {
+        "svg"
+    } else {
+        "png"
+    };
+    let report = out.join("report.md");
+    output::write_atomic(
+        &report,
+        output::report::render(&result, extension).as_bytes(),
+    )?;
+    written.push(report);
     print!("{}", output::table::kpi_table(&result, &timing));
     println!("wrote {} files to {}", written.len(), out.display());
     Ok(())

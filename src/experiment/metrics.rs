@@ -11,6 +11,20 @@ pub struct Metric {
     pub name: &'static str,
     /// Unit, for tables and axis titles.
     pub unit: &'static str,
+    /// A flow (tonnes, counts) whose horizon value is a rate per year; other
+    /// metrics (grades, ratios, cumulative totals) are reported as they are.
+    pub flow: bool,
+}
+
+impl Metric {
+    /// The unit of the metric's horizon (KPI) value.
+    pub fn horizon_unit(&self) -> String {
+        if self.flow {
+            format!("{}/yr", self.unit)
+        } else {
+            self.unit.to_string()
+        }
+    }
 }
 
 /// Annual metrics, in reporting order ([`Figures::values`] order).
@@ -18,74 +32,92 @@ pub const ANNUAL_METRICS: [Metric; 18] = [
     Metric {
         name: "mud_lifted_wet_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "mud_delivered_wet_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "mud_delivered_dry_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "delivered_grade_rey_ppm",
         unit: "ppm",
+        flow: false,
     },
     Metric {
         name: "reo_delivered_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "reo_produced_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "reo_light_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "reo_heavy_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "reo_refined_home_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "reo_exported_t",
         unit: "t",
+        flow: true,
     },
     Metric {
         name: "reo_cumulative_t",
         unit: "t",
+        flow: false,
     },
     Metric {
         name: "physical_availability",
         unit: "fraction",
+        flow: false,
     },
     Metric {
         name: "use_of_availability",
         unit: "fraction",
+        flow: false,
     },
     Metric {
         name: "operating_utilisation",
         unit: "fraction",
+        flow: false,
     },
     Metric {
         name: "effective_utilisation",
         unit: "fraction",
+        flow: false,
     },
     Metric {
         name: "typhoons",
         unit: "count",
+        flow: true,
     },
     Metric {
         name: "failures",
         unit: "count",
+        flow: true,
     },
     Metric {
         name: "shipments",
         unit: "count",
+        flow: true,
     },
 ];
 

@@ -4,6 +4,7 @@
 
 mod annual;
 mod phases;
+pub mod report;
 mod shipments;
 mod summary;
 pub mod table;

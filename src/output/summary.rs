@@ -19,7 +19,7 @@ impl Exporter for SummaryJson {
         for (metric, summary) in &run.kpis {
             let mut entry = serde_json::to_value(summary)?;
             if let Value::Object(fields) = &mut entry {
-                fields.insert("unit".into(), json!(per_year_unit(metric.unit)));
+                fields.insert("unit".into(), json!(metric.horizon_unit()));
             }
             kpis.insert(metric.name.into(), entry);
         }
@@ -66,13 +66,5 @@ impl Exporter for SummaryJson {
         let mut bytes = serde_json::to_vec_pretty(&summary)?;
         bytes.push(b'\n');
         Ok(bytes)
-    }
-}
-
-/// KPIs are annual rates: tonnes and counts per year; ratios and grades as is.
-fn per_year_unit(unit: &str) -> String {
-    match unit {
-        "t" | "count" => format!("{unit}/yr"),
-        other => other.to_string(),
     }
 }

@@ -194,6 +194,50 @@ fn run_writes_every_output_file_and_is_reproducible() {
         assert_eq!(first, second, "{file} differs between identical runs");
     }
     assert!(outputs[0].join("timing.json").exists());
+    let report = fs::read_to_string(outputs[0].join("report.md")).unwrap();
+    assert!(report.contains("## Key results") && report.contains("throughput.png"));
+    for chart in [
+        "throughput",
+        "cumulative_reo",
+        "time_budget",
+        "weather_months",
+        "grade_histogram",
+    ] {
+        assert!(
+            outputs[0].join(format!("{chart}.png")).exists(),
+            "{chart}.png"
+        );
+        assert!(
+            outputs[0].join(format!("{chart}.svg")).exists(),
+            "{chart}.svg"
+        );
+    }
+}
+
+#[test]
+fn plot_redraws_the_charts_from_the_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("out");
+    deepmud()
+        .args(["run", &scenario, "--quiet", "--format", "png", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.join("throughput.svg").exists());
+    deepmud()
+        .arg("plot")
+        .arg(&out)
+        .args(["--format", "svg", "--width", "600", "--height", "400"])
+        .assert()
+        .success();
+    let svg = fs::read_to_string(out.join("throughput.svg")).unwrap();
+    assert!(svg.contains("width=\"600\"") && svg.contains("height=\"400\""));
+    deepmud()
+        .args(["plot", "no/such/run"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("annual.csv"));
 }
 
 #[test]
