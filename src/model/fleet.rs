@@ -5,6 +5,7 @@
 use super::ore::Parcel;
 use super::{Event, Operation, ShuttleState, SimError, TOL_T, Vessel};
 use crate::engine::{Generation, Simulation};
+use crate::stats::budget::StateClock;
 
 /// What a shuttle is physically doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,8 +31,8 @@ pub(super) enum Activity {
 /// One shuttle vessel.
 pub(super) struct Shuttle {
     pub activity: Activity,
-    pub state: ShuttleState,
-    pub state_since_h: f64,
+    /// The state its time is booked to, and since when.
+    pub clock: StateClock<ShuttleState>,
     pub generation: Generation,
     pub cargo: Parcel,
     /// Leaving service after its current cycle.
@@ -45,8 +46,7 @@ impl Shuttle {
     pub fn new(now_h: f64) -> Self {
         Shuttle {
             activity: Activity::Idle,
-            state: ShuttleState::Idle,
-            state_since_h: now_h,
+            clock: StateClock::new(ShuttleState::Idle, now_h),
             generation: Generation::default(),
             cargo: Parcel::default(),
             retiring: false,
@@ -58,13 +58,9 @@ impl Shuttle {
 impl Operation {
     /// Books the shuttle's time so far to its current state and enters `state`.
     pub(super) fn set_shuttle_state(&mut self, unit: usize, state: ShuttleState, now_h: f64) {
-        let shuttle = &mut self.shuttles[unit];
-        if shuttle.state != state {
-            self.shuttle_budget
-                .add(shuttle.state as usize, shuttle.state_since_h, now_h);
-            shuttle.state = state;
-            shuttle.state_since_h = now_h;
-        }
+        self.shuttles[unit]
+            .clock
+            .enter(&mut self.shuttle_budget, state, now_h);
     }
 
     pub(super) fn schedule_shuttle(

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::engine::{Generation, HOURS_PER_YEAR, Simulation};
 use crate::scenario::Scenario;
+use crate::stats::budget::StateClock;
 
 /// Hours per day.
 const HOURS_PER_DAY: f64 = 24.0;
@@ -70,8 +71,8 @@ pub(super) struct Pending {
 /// One mining vessel and its lift string.
 pub(super) struct MiningSystem {
     pub activity: Activity,
-    pub state: SystemState,
-    pub state_since_h: f64,
+    /// The state its time is booked to, and since when.
+    pub clock: StateClock<SystemState>,
     /// Cancels the system's pending timed events when its plans change.
     pub generation: Generation,
     pub buffer: Parcel,
@@ -111,8 +112,7 @@ impl MiningSystem {
     ) -> Self {
         MiningSystem {
             activity: Activity::Idle,
-            state: SystemState::Idle,
-            state_since_h: now_h,
+            clock: StateClock::new(SystemState::Idle, now_h),
             generation: Generation::default(),
             buffer: Parcel::default(),
             lifting_since_h: None,
@@ -141,13 +141,9 @@ impl MiningSystem {
 impl Operation {
     /// Books the system's time so far to its current state and enters `state`.
     pub(super) fn set_system_state(&mut self, unit: usize, state: SystemState, now_h: f64) {
-        let system = &mut self.systems[unit];
-        if system.state != state {
-            self.system_budget
-                .add(system.state as usize, system.state_since_h, now_h);
-            system.state = state;
-            system.state_since_h = now_h;
-        }
+        self.systems[unit]
+            .clock
+            .enter(&mut self.system_budget, state, now_h);
     }
 
     /// Cancels the system's pending timed events and schedules one after `delay_h`.

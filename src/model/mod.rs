@@ -58,6 +58,18 @@ pub enum SystemState {
     Relocation,
 }
 
+impl From<SystemState> for usize {
+    fn from(state: SystemState) -> usize {
+        state as usize
+    }
+}
+
+impl From<ShuttleState> for usize {
+    fn from(state: ShuttleState) -> usize {
+        state as usize
+    }
+}
+
 impl SystemState {
     /// Every state, in reporting order.
     pub const ALL: [SystemState; 14] = [
@@ -432,13 +444,11 @@ impl Operation {
             self.settle_lift(unit, now_h);
             let system = &self.systems[unit];
             if !system.retired {
-                self.system_budget
-                    .add(system.state as usize, system.state_since_h, now_h);
+                system.clock.close(&mut self.system_budget, now_h);
             }
         }
         for shuttle in self.shuttles.iter().filter(|s| !s.retired) {
-            self.shuttle_budget
-                .add(shuttle.state as usize, shuttle.state_since_h, now_h);
+            shuttle.clock.close(&mut self.shuttle_budget, now_h);
         }
         self.site_queue.advance(now_h);
         self.port.queue.advance(now_h);

@@ -69,6 +69,44 @@ impl TimeBudget {
     }
 }
 
+/// A unit's current state and since when; every change of state books the
+/// time spent in the old one to a [`TimeBudget`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StateClock<S> {
+    state: S,
+    since_h: f64,
+}
+
+impl<S: Copy + PartialEq + Into<usize>> StateClock<S> {
+    /// In `state` from `now_h`.
+    pub fn new(state: S, now_h: f64) -> Self {
+        StateClock {
+            state,
+            since_h: now_h,
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> S {
+        self.state
+    }
+
+    /// Books the time since the last change to the current state, then
+    /// enters `state` (nothing happens if it is the current one).
+    pub fn enter(&mut self, budget: &mut TimeBudget, state: S, now_h: f64) {
+        if self.state != state {
+            self.close(budget, now_h);
+            self.state = state;
+            self.since_h = now_h;
+        }
+    }
+
+    /// Books the time from the last change up to `now_h` (at the horizon).
+    pub fn close(&self, budget: &mut TimeBudget, now_h: f64) {
+        budget.add(self.state.into(), self.since_h, now_h);
+    }
+}
+
 /// A queue's time-weighted length and the waits of the entities that left it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueStats {
