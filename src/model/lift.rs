@@ -182,7 +182,7 @@ impl Operation {
         self.sail(sim, unit, true)
     }
 
-    fn sail(
+    pub(super) fn sail(
         &mut self,
         sim: &mut Simulation<Event>,
         unit: usize,

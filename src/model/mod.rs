@@ -21,7 +21,7 @@ use crate::stats::budget::{QueueStats, TimeBudget};
 
 use fleet::Shuttle;
 use lift::MiningSystem;
-use ore::{Assay, Parcel};
+use ore::{Assay, Parcel, Seabed};
 use port::Port;
 use weather::Weather;
 
@@ -487,11 +487,32 @@ impl Operation {
         };
         let mut next = phase.scenario.clone();
         next.resolved_phases = std::mem::take(&mut self.scenario.resolved_phases);
+        let ore_changed = next.ore != self.scenario.ore;
         self.scenario = next;
+        self.assay = Assay::new(&self.scenario.ore);
 
         let active: Vec<usize> = (0..self.systems.len())
             .filter(|&unit| !self.systems[unit].retiring)
             .collect();
+        if ore_changed {
+            // The phase's ore describes the seabed worked from now on.
+            for &unit in &active {
+                self.systems[unit].seabed = Seabed::new(&self.scenario.ore, &mut self.ore_rng);
+            }
+        }
+        // A system in port after its last trip sails again if the phase
+        // allows more trips.
+        for &unit in &active {
+            let system = &self.systems[unit];
+            let more_trips = self
+                .scenario
+                .mining
+                .max_trips
+                .is_none_or(|max| system.trips < max);
+            if system.activity == lift::Activity::Idle && system.trips > 0 && more_trips {
+                self.sail(sim, unit, true)?;
+            }
+        }
         let wanted = self.scenario.mining.systems as usize;
         for _ in active.len()..wanted {
             let factor = self.failure_rate_factor();

@@ -332,3 +332,15 @@ fn a_retired_system_finishes_its_cycle_and_stops() {
     let b = rep.mass_balance;
     assert!((b.lifted_t - b.delivered_t - b.in_buffers_t - b.in_ships_t).abs() < 1e-6);
 }
+
+#[test]
+fn a_phase_allowing_more_trips_sends_a_stopped_system_out_again() {
+    let text = format!(
+        "{DETERMINISTIC}\n[[phase]]\nname = \"more trips\"\nstart_year = 2\nset = {{ \"mining.max_trips\" = 3 }}\n"
+    );
+    let overrides = [ALIGNED_CYCLE.as_slice(), &["mining.max_trips=1"]].concat();
+    let rep = run_replication(&scenario(&text, &overrides), 1, 0).unwrap();
+    let shipments: Vec<u64> = rep.years.iter().map(|y| y.shipments).collect();
+    // One trip in year 1, the two more the phase allows in year 2, then none.
+    assert_eq!(shipments, vec![1, 2, 0, 0]);
+}
