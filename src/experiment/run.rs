@@ -4,7 +4,9 @@
 use super::metrics::{ANNUAL_METRICS, Figures, Metric};
 use rayon::prelude::*;
 
-use crate::model::{Replication, Shipment, ShuttleState, SimError, SystemState, run_replication};
+use crate::model::{
+    QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState, run_replication,
+};
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
 use crate::stats::summary::{MeanVar, Summary, percentile_sorted};
@@ -35,14 +37,49 @@ pub struct BudgetRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueueReport {
     pub name: &'static str,
-    /// Time-averaged number of ships waiting.
+    /// Time-averaged number of ships waiting, one value per replication.
     pub mean_length: Summary,
     /// Ships served (those served on arrival count with a zero wait), over
     /// all replications.
-    pub ships: usize,
-    /// Mean and 90th percentile of the wait, h, pooled over replications.
-    pub mean_wait_h: f64,
-    pub p90_wait_h: f64,
+    pub ships: u64,
+    /// Each replication's mean wait and 90th-percentile wait, h (over the
+    /// replications that served a ship).
+    pub mean_wait_h: Summary,
+    pub p90_wait_h: Summary,
+}
+
+/// Per-replication queue figures: a few numbers each, so memory stays flat
+/// however many replications run.
+#[derive(Clone, Debug, Default)]
+struct QueueSamples {
+    lengths: Vec<f64>,
+    mean_waits: Vec<f64>,
+    p90_waits: Vec<f64>,
+    ships: u64,
+}
+
+impl QueueSamples {
+    fn add(&mut self, record: &QueueRecord) {
+        self.lengths.push(record.mean_length);
+        if !record.waits_h.is_empty() {
+            let mut waits = record.waits_h.clone();
+            waits.sort_by(f64::total_cmp);
+            let mean: MeanVar = waits.iter().copied().collect();
+            self.mean_waits.push(mean.mean());
+            self.p90_waits.push(percentile_sorted(&waits, 0.9));
+            self.ships += waits.len() as u64;
+        }
+    }
+
+    fn report(&self, name: &'static str) -> QueueReport {
+        QueueReport {
+            name,
+            mean_length: Summary::of(&self.lengths),
+            ships: self.ships,
+            mean_wait_h: Summary::of(&self.mean_waits),
+            p90_wait_h: Summary::of(&self.p90_waits),
+        }
+    }
 }
 
 /// A delivery, tagged with its replication (from 1).
@@ -216,10 +253,8 @@ struct Aggregate {
     horizon: Vec<Vec<f64>>,
     system_hours: TimeBudget,
     shuttle_hours: TimeBudget,
-    site_queue_lengths: Vec<f64>,
-    berth_queue_lengths: Vec<f64>,
-    site_waits: Vec<f64>,
-    berth_waits: Vec<f64>,
+    site_queue: QueueSamples,
+    berth_queue: QueueSamples,
     weather_months: Vec<Vec<f64>>,
     shipments: Vec<ShipmentRow>,
     shipment_log: ShipmentLog,
@@ -238,10 +273,8 @@ impl Aggregate {
             horizon: vec![Vec::new(); ANNUAL_METRICS.len()],
             system_hours: TimeBudget::new(SystemState::ALL.len(), years),
             shuttle_hours: TimeBudget::new(ShuttleState::ALL.len(), years),
-            site_queue_lengths: Vec::new(),
-            berth_queue_lengths: Vec::new(),
-            site_waits: Vec::new(),
-            berth_waits: Vec::new(),
+            site_queue: QueueSamples::default(),
+            berth_queue: QueueSamples::default(),
             weather_months: vec![Vec::new(); 12],
             shipments: Vec::new(),
             shipment_log,
@@ -271,10 +304,8 @@ impl Aggregate {
                 }
             }
         }
-        self.site_queue_lengths.push(rep.site_queue.mean_length);
-        self.berth_queue_lengths.push(rep.berth_queue.mean_length);
-        self.site_waits.extend_from_slice(&rep.site_queue.waits_h);
-        self.berth_waits.extend_from_slice(&rep.berth_queue.waits_h);
+        self.site_queue.add(&rep.site_queue);
+        self.berth_queue.add(&rep.berth_queue);
         let keep = match self.shipment_log {
             ShipmentLog::None => false,
             ShipmentLog::First => replication == 0,
@@ -340,8 +371,8 @@ impl Aggregate {
             ShuttleState::ALL[i].name()
         }));
         let queues = vec![
-            queue_report("site", &self.site_queue_lengths, self.site_waits),
-            queue_report("berth", &self.berth_queue_lengths, self.berth_waits),
+            self.site_queue.report("site"),
+            self.berth_queue.report("berth"),
         ];
         RunOutput {
             scenario: self.scenario,
@@ -382,20 +413,4 @@ fn budget_rows(
         }
     }
     rows
-}
-
-fn queue_report(name: &'static str, lengths: &[f64], mut waits: Vec<f64>) -> QueueReport {
-    let mean_wait_h: MeanVar = waits.iter().copied().collect();
-    waits.sort_by(f64::total_cmp);
-    QueueReport {
-        name,
-        mean_length: Summary::of(lengths),
-        ships: waits.len(),
-        mean_wait_h: mean_wait_h.mean(),
-        p90_wait_h: if waits.is_empty() {
-            0.0
-        } else {
-            percentile_sorted(&waits, 0.9)
-        },
-    }
 }

@@ -129,7 +129,8 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
     let _ = writeln!(md, "\n## Queues\n");
     let _ = writeln!(
         md,
-        "| queue | mean number waiting | ships served | mean wait, h | P90 wait, h |"
+        "Means over replications of each replication's figure.\n\n\
+         | queue | mean number waiting | ships served | mean wait, h | P90 wait, h |"
     );
     let _ = writeln!(md, "|---|---:|---:|---:|---:|");
     for q in &run.queues {
@@ -139,8 +140,8 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
             q.name,
             number(q.mean_length.mean),
             q.ships,
-            number(q.mean_wait_h),
-            number(q.p90_wait_h)
+            number(q.mean_wait_h.mean),
+            number(q.p90_wait_h.mean)
         );
     }
 

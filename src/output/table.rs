@@ -62,8 +62,12 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         }
         let _ = writeln!(
             text,
-            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships served)",
-            queue.name, queue.mean_length.mean, queue.mean_wait_h, queue.p90_wait_h, queue.ships
+            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships served; means over replications)",
+            queue.name,
+            queue.mean_length.mean,
+            queue.mean_wait_h.mean,
+            queue.p90_wait_h.mean,
+            queue.ships
         );
     }
     if let Some(target) = run.precision.target {
