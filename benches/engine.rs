@@ -89,5 +89,12 @@ fn hold(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hold);
+// Criterion's HTML plots would draw text through the ab_glyph font path
+// deepmud enables in plotters, without a registered font; the figures are
+// read from the terminal output instead.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = hold
+}
 criterion_main!(benches);

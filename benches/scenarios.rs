@@ -28,5 +28,12 @@ fn scenarios(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scenarios);
+// Criterion's HTML plots would draw text through the ab_glyph font path
+// deepmud enables in plotters, without a registered font; the figures are
+// read from the terminal output instead.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = scenarios
+}
 criterion_main!(benches);
