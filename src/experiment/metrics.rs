@@ -228,16 +228,16 @@ impl Figures {
         records: &[YearRecord],
         usage: TimeUsage,
         years: f64,
-        dry_factor: f64,
         reo_cumulative_t: f64,
     ) -> Self {
         let sum = |field: fn(&YearRecord) -> f64| records.iter().map(field).sum::<f64>();
         let delivered_wet_t = sum(|y| y.delivered_wet_t);
+        let delivered_dry_t = sum(|y| y.delivered_dry_t);
         Figures {
             lifted_wet_t: sum(|y| y.lifted_wet_t) / years,
             delivered_wet_t: delivered_wet_t / years,
-            delivered_dry_t: delivered_wet_t * dry_factor / years,
-            grade_ppm: ratio(sum(|y| y.delivered_rey_ppm_t), delivered_wet_t),
+            delivered_dry_t: delivered_dry_t / years,
+            grade_ppm: ratio(sum(|y| y.delivered_rey_ppm_t), delivered_dry_t),
             reo_delivered_t: sum(|y| y.delivered_reo_t) / years,
             reo_light_t: sum(|y| y.reo_light_t) / years,
             reo_heavy_t: sum(|y| y.reo_heavy_t) / years,
@@ -251,21 +251,21 @@ impl Figures {
         }
     }
 
-    /// Year `year` of `rep`. `dry_factor` is the ore's solids mass fraction.
-    pub fn of_year(rep: &Replication, year: usize, dry_factor: f64) -> Self {
+    /// Year `year` of `rep`.
+    pub fn of_year(rep: &Replication, year: usize) -> Self {
         let usage = TimeUsage::of_year(&rep.system_budget, year);
         let cumulative = recovered_reo_t(&rep.years[..=year]);
-        Figures::from_records(&rep.years[year..=year], usage, 1.0, dry_factor, cumulative)
+        Figures::from_records(&rep.years[year..=year], usage, 1.0, cumulative)
     }
 
     /// Annual rates over the whole horizon of `years` simulated years.
-    pub fn of_horizon(rep: &Replication, years: f64, dry_factor: f64) -> Self {
+    pub fn of_horizon(rep: &Replication, years: f64) -> Self {
         let mut usage = TimeUsage::default();
         for state in SystemState::ALL {
             usage.add_hours(state, rep.system_budget.total(state as usize));
         }
         let cumulative = recovered_reo_t(&rep.years);
-        Figures::from_records(&rep.years, usage, years, dry_factor, cumulative)
+        Figures::from_records(&rep.years, usage, years, cumulative)
     }
 
     /// The values in [`ANNUAL_METRICS`] order.

@@ -247,7 +247,6 @@ pub enum RunError {
 /// (a few numbers per year), not event logs.
 struct Aggregate {
     scenario: Scenario,
-    dry_factor: f64,
     /// annual[year][metric] = values across replications.
     annual: Vec<Vec<Vec<f64>>>,
     horizon: Vec<Vec<f64>>,
@@ -268,7 +267,6 @@ impl Aggregate {
         let years = scenario.scenario.years.ceil().max(1.0) as usize;
         Aggregate {
             scenario: scenario.clone(),
-            dry_factor: scenario.ore.solids_mass_fraction,
             annual: vec![vec![Vec::new(); ANNUAL_METRICS.len()]; years],
             horizon: vec![Vec::new(); ANNUAL_METRICS.len()],
             system_hours: TimeBudget::new(SystemState::ALL.len(), years),
@@ -286,12 +284,12 @@ impl Aggregate {
 
     fn add(&mut self, replication: u64, rep: Replication) {
         for (year, metrics) in self.annual.iter_mut().enumerate() {
-            let values = Figures::of_year(&rep, year, self.dry_factor).values();
+            let values = Figures::of_year(&rep, year).values();
             for (column, value) in metrics.iter_mut().zip(values) {
                 column.push(value);
             }
         }
-        let horizon = Figures::of_horizon(&rep, self.scenario.scenario.years, self.dry_factor);
+        let horizon = Figures::of_horizon(&rep, self.scenario.scenario.years);
         for (column, value) in self.horizon.iter_mut().zip(horizon.values()) {
             column.push(value);
         }

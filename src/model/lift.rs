@@ -806,7 +806,7 @@ impl Operation {
             time_h: now_h,
             vessel,
             wet_t: cargo.wet_t,
-            dry_t: self.assay.dry_t(cargo.wet_t),
+            dry_t: cargo.dry_t,
             grade_ppm: cargo.grade_ppm(),
             reo_t,
         });

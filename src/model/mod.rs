@@ -208,7 +208,9 @@ pub struct YearRecord {
     pub lifted_wet_t: f64,
     /// Wet mud unloaded at port, t.
     pub delivered_wet_t: f64,
-    /// Σ wet t × REY ppm of delivered mud (for the mass-weighted grade).
+    /// Dry mud unloaded at port, t.
+    pub delivered_dry_t: f64,
+    /// Σ dry t × REY ppm of delivered mud (for the mass-weighted grade).
     pub delivered_rey_ppm_t: f64,
     /// REO contained in delivered mud, t.
     pub delivered_reo_t: f64,
@@ -634,6 +636,7 @@ impl Model for Operation {
 /// Adds `parcel` to the year records' delivered figures.
 fn book_delivery(year: &mut YearRecord, parcel: &Parcel, reo_t: f64) {
     year.delivered_wet_t += parcel.wet_t;
+    year.delivered_dry_t += parcel.dry_t;
     year.delivered_rey_ppm_t += parcel.rey_ppm_t;
     year.delivered_reo_t += reo_t;
     year.shipments += 1;

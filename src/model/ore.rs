@@ -9,49 +9,75 @@ use rand_distr::StandardNormal;
 use crate::scenario;
 use crate::stats::normal::normal_cdf;
 
-/// A quantity of wet mud with its mass-weighted grade.
+/// A quantity of mud with its water and its mass-weighted grade.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Parcel {
     /// Wet tonnes.
     pub wet_t: f64,
-    /// Σ wet t × REY ppm (dry basis), so grade = `rey_ppm_t / wet_t`.
+    /// Dry tonnes (solids) in it.
+    pub dry_t: f64,
+    /// Σ dry t × REY ppm, so grade = `rey_ppm_t / dry_t`.
     pub rey_ppm_t: f64,
 }
 
 impl Parcel {
-    /// Adds another parcel, mixing grades by mass.
+    /// Adds another parcel, mixing grades by dry mass.
     pub fn absorb(&mut self, other: Parcel) {
         self.wet_t += other.wet_t;
+        self.dry_t += other.dry_t;
         self.rey_ppm_t += other.rey_ppm_t;
     }
 
-    /// Removes `wet_t` tonnes (at most all of it) at the parcel's mean grade.
+    /// Removes `wet_t` wet tonnes (at most all of it), an even share of its
+    /// solids and grade.
     pub fn take(&mut self, wet_t: f64) -> Parcel {
         let wet_t = wet_t.min(self.wet_t);
-        let rey_ppm_t = if self.wet_t > 0.0 {
-            self.rey_ppm_t * wet_t / self.wet_t
+        let share = if self.wet_t > 0.0 {
+            wet_t / self.wet_t
         } else {
             0.0
         };
-        self.wet_t -= wet_t;
-        self.rey_ppm_t -= rey_ppm_t;
-        Parcel { wet_t, rey_ppm_t }
+        let part = Parcel {
+            wet_t,
+            dry_t: self.dry_t * share,
+            rey_ppm_t: self.rey_ppm_t * share,
+        };
+        self.wet_t -= part.wet_t;
+        self.dry_t -= part.dry_t;
+        self.rey_ppm_t -= part.rey_ppm_t;
+        part
+    }
+
+    /// Removes enough of the parcel to hold `dry_t` dry tonnes (at most all).
+    pub fn take_dry(&mut self, dry_t: f64) -> Parcel {
+        if self.dry_t <= 0.0 {
+            return self.take(self.wet_t);
+        }
+        self.take(self.wet_t * (dry_t / self.dry_t).min(1.0))
     }
 
     /// Mass-weighted total REY grade, ppm of dry mass (0 when empty).
     pub fn grade_ppm(&self) -> f64 {
-        if self.wet_t > 0.0 {
-            self.rey_ppm_t / self.wet_t
+        if self.dry_t > 0.0 {
+            self.rey_ppm_t / self.dry_t
         } else {
             0.0
         }
     }
+
+    /// Takes water out until the parcel is `solids_fraction` dry by mass
+    /// (never adds water); returns the wet tonnes removed.
+    pub fn dewater(&mut self, solids_fraction: f64) -> f64 {
+        let target_wet_t = self.dry_t / solids_fraction;
+        let removed_t = (self.wet_t - target_wet_t).max(0.0);
+        self.wet_t -= removed_t;
+        removed_t
+    }
 }
 
-/// Conversions from wet mud to dry mud and oxide.
+/// Conversions from mud to oxide.
 #[derive(Clone, Copy, Debug)]
 pub struct Assay {
-    solids_mass_fraction: f64,
     oxide_factor: f64,
     heavy_share: f64,
 }
@@ -60,21 +86,15 @@ impl Assay {
     /// The conversions of a scenario's ore section.
     pub fn new(ore: &scenario::Ore) -> Self {
         Assay {
-            solids_mass_fraction: ore.solids_mass_fraction,
             oxide_factor: ore.oxide_factor,
             heavy_share: ore.heavy_share,
         }
     }
 
-    /// Dry tonnes in `wet_t` wet tonnes.
-    pub fn dry_t(&self, wet_t: f64) -> f64 {
-        wet_t * self.solids_mass_fraction
-    }
-
     /// Rare-earth oxide tonnes contained in a parcel:
     /// dry t × ppm × 10⁻⁶ × oxide factor.
     pub fn reo_t(&self, parcel: &Parcel) -> f64 {
-        self.dry_t(parcel.rey_ppm_t) * 1e-6 * self.oxide_factor
+        parcel.rey_ppm_t * 1e-6 * self.oxide_factor
     }
 
     /// The heavy-REE share of REO.
@@ -93,6 +113,7 @@ pub struct Seabed {
     grade: scenario::Dist,
     dilution_fraction: f64,
     dilution_rey_ppm: f64,
+    solids_mass_fraction: f64,
     anomaly: f64,
     /// Grade of what is lifted from the current block, after dilution.
     lifted_ppm: f64,
@@ -110,6 +131,7 @@ impl Seabed {
             grade: ore.rey_ppm.clone(),
             dilution_fraction: ore.dilution_fraction,
             dilution_rey_ppm: ore.dilution_rey_ppm,
+            solids_mass_fraction: ore.solids_mass_fraction,
             anomaly: rng.sample(StandardNormal),
             lifted_ppm: 0.0,
             left_in_block_t: 0.0,
@@ -138,8 +160,10 @@ impl Seabed {
                 self.start_block();
             }
             let from_block = wanted.min(self.left_in_block_t);
+            let dry_t = from_block * self.solids_mass_fraction;
             parcel.wet_t += from_block;
-            parcel.rey_ppm_t += from_block * self.lifted_ppm;
+            parcel.dry_t += dry_t;
+            parcel.rey_ppm_t += dry_t * self.lifted_ppm;
             self.left_in_block_t -= from_block;
             wanted -= from_block;
         }
@@ -155,10 +179,12 @@ mod tests {
     fn taking_from_a_parcel_keeps_its_grade() {
         let mut parcel = Parcel {
             wet_t: 100.0,
-            rey_ppm_t: 100.0 * 2_000.0,
+            dry_t: 40.0,
+            rey_ppm_t: 40.0 * 2_000.0,
         };
         let part = parcel.take(40.0);
         assert_eq!(part.wet_t, 40.0);
+        assert!((part.dry_t - 16.0).abs() < 1e-12);
         assert!((part.grade_ppm() - 2_000.0).abs() < 1e-9);
         assert!((parcel.grade_ppm() - 2_000.0).abs() < 1e-9);
         assert_eq!(parcel.take(1_000.0).wet_t, 60.0);
@@ -168,13 +194,30 @@ mod tests {
     #[test]
     fn mixing_parcels_weights_grade_by_mass() {
         let mut a = Parcel {
-            wet_t: 30.0,
+            wet_t: 75.0,
+            dry_t: 30.0,
             rey_ppm_t: 30.0 * 1_000.0,
         };
         a.absorb(Parcel {
-            wet_t: 10.0,
+            wet_t: 25.0,
+            dry_t: 10.0,
             rey_ppm_t: 10.0 * 5_000.0,
         });
         assert!((a.grade_ppm() - 2_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn dewatering_removes_water_and_keeps_solids_and_grade() {
+        let mut parcel = Parcel {
+            wet_t: 100.0,
+            dry_t: 40.0,
+            rey_ppm_t: 40.0 * 1_500.0,
+        };
+        let removed = parcel.dewater(0.8);
+        assert!((parcel.wet_t - 50.0).abs() < 1e-12);
+        assert!((removed - 50.0).abs() < 1e-12);
+        assert_eq!(parcel.dry_t, 40.0);
+        assert!((parcel.grade_ppm() - 1_500.0).abs() < 1e-9);
+        assert_eq!(parcel.dewater(0.1), 0.0, "dewatering never adds water");
     }
 }

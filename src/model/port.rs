@@ -95,13 +95,15 @@ impl Operation {
         if u >= port.plant_availability || self.port.stockpile.wet_t <= 0.0 {
             return;
         }
-        let wet_capacity_t = port.plant_capacity_dry_t_per_d / self.assay.dry_t(1.0);
-        let feed = self.port.stockpile.take(wet_capacity_t);
+        let feed = self
+            .port
+            .stockpile
+            .take_dry(port.plant_capacity_dry_t_per_d);
         let reo_t = self.assay.reo_t(&feed) * port.recovery;
         let year = self.year_of(now_h);
         let record = &mut self.years[year];
         let home_t = reo_t.min((port.home_refining_reo_t_per_y - record.reo_home_t).max(0.0));
-        record.processed_dry_t += self.assay.dry_t(feed.wet_t);
+        record.processed_dry_t += feed.dry_t;
         record.reo_heavy_t += reo_t * self.assay.heavy_share();
         record.reo_light_t += reo_t * (1.0 - self.assay.heavy_share());
         record.reo_home_t += home_t;

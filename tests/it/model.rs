@@ -168,13 +168,13 @@ fn mean_shipment_grade_matches_the_configured_mean_after_dilution() {
         ],
     );
     let rep = run_replication(&scenario, 11, 0).unwrap();
-    let wet: f64 = rep.shipments.iter().map(|s| s.wet_t).sum();
+    let dry: f64 = rep.shipments.iter().map(|s| s.dry_t).sum();
     let grade = rep
         .shipments
         .iter()
-        .map(|s| s.wet_t * s.grade_ppm)
+        .map(|s| s.dry_t * s.grade_ppm)
         .sum::<f64>()
-        / wet;
+        / dry;
     assert!(rep.shipments.len() > 100);
     assert!(
         (grade - 1_700.0).abs() / 1_700.0 < 0.01,
