@@ -193,11 +193,13 @@ fn recovered_reo_t(records: &[YearRecord]) -> f64 {
     records.iter().map(|y| y.reo_light_t + y.reo_heavy_t).sum()
 }
 
+/// A ratio, undefined (NaN) without a denominator, e.g. the grade of a
+/// year with no deliveries; summaries across replications leave it out.
 fn ratio(numerator: f64, denominator: f64) -> f64 {
     if denominator > 0.0 {
         numerator / denominator
     } else {
-        0.0
+        f64::NAN
     }
 }
 

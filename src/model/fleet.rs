@@ -55,6 +55,13 @@ impl Shuttle {
     }
 }
 
+impl Shuttle {
+    /// Idle in port and in service.
+    pub fn waiting_in_port(&self) -> bool {
+        self.activity == Activity::Idle && !self.retiring && !self.retired
+    }
+}
+
 impl Operation {
     /// Books the shuttle's time so far to its current state and enters `state`.
     pub(super) fn set_shuttle_state(&mut self, unit: usize, state: ShuttleState, now_h: f64) {
@@ -126,9 +133,12 @@ impl Operation {
                 };
                 let full = self.shuttle_room_t(unit) <= TOL_T;
                 let cargo = self.shuttles[unit].cargo.wet_t > 0.0;
+                let in_service = self.systems[system].in_service();
                 let leave = self.shuttles[unit].retiring || !self.systems[system].on_site;
-                if full || (leave && cargo) {
+                if full || ((leave || !in_service) && cargo) {
                     self.depart_site(sim, unit, system)?;
+                } else if !in_service {
+                    self.redistribute_shuttles(sim, system)?;
                 } else {
                     self.serve_alongside(sim, system)?;
                 }
@@ -139,10 +149,9 @@ impl Operation {
                 let cargo = std::mem::take(&mut self.shuttles[unit].cargo);
                 self.deliver(now_h, Vessel::Shuttle(unit), cargo);
                 self.berth_freed(sim)?;
-                if self.shuttles[unit].retiring {
-                    self.shuttles[unit].activity = Activity::Idle;
-                    self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
-                    self.shuttles[unit].retired = true;
+                let retiring = self.shuttles[unit].retiring;
+                if retiring || !self.systems.iter().any(|s| s.in_service()) {
+                    self.shuttle_idle(unit, now_h, retiring);
                     return Ok(());
                 }
                 self.shuttle_sail(sim, unit, true)
@@ -162,17 +171,18 @@ impl Operation {
         if self.shuttles[unit].retiring {
             return self.shuttle_sail(sim, unit, false);
         }
-        let target = (0..self.systems.len()).min_by_key(|&i| {
-            let system = &self.systems[i];
-            (
-                !system.on_site,
-                usize::from(system.alongside.is_some()) + system.queue.len(),
-            )
-        });
+        let target = (0..self.systems.len())
+            .filter(|&i| self.systems[i].in_service())
+            .min_by_key(|&i| {
+                let system = &self.systems[i];
+                (
+                    !system.on_site,
+                    usize::from(system.alongside.is_some()) + system.queue.len(),
+                )
+            });
         let Some(system) = target else {
-            self.shuttles[unit].activity = Activity::Queued { system: 0 };
-            self.set_shuttle_state(unit, ShuttleState::SiteQueue, now_h);
-            return Ok(());
+            // No mining system in service: back to port, to wait there.
+            return self.shuttle_sail(sim, unit, false);
         };
         if self.systems[system].alongside.is_none() {
             self.site_queue.pass();
@@ -183,6 +193,39 @@ impl Operation {
             self.shuttles[unit].activity = Activity::Queued { system };
             self.set_shuttle_state(unit, ShuttleState::SiteQueue, now_h);
             Ok(())
+        }
+    }
+
+    /// Sends the shuttles waiting at a mining system that has left service
+    /// elsewhere: one alongside with cargo to port, the others to another
+    /// system (or back to port if none is in service).
+    pub(super) fn redistribute_shuttles(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let queued: Vec<(usize, f64)> = self.systems[system].queue.drain(..).collect();
+        for (unit, joined_h) in queued {
+            self.site_queue.leave(now_h, joined_h);
+            self.arrive_site(sim, unit)?;
+        }
+        let Some(unit) = self.systems[system].alongside else {
+            return Ok(());
+        };
+        if self.shuttles[unit].activity
+            != (Activity::Alongside {
+                system,
+                transferring: false,
+            })
+        {
+            return Ok(());
+        }
+        if self.shuttles[unit].cargo.wet_t > 0.0 {
+            self.depart_site(sim, unit, system)
+        } else {
+            self.systems[system].alongside = None;
+            self.arrive_site(sim, unit)
         }
     }
 
@@ -231,6 +274,10 @@ impl Operation {
         let Some(unit) = self.systems[system].alongside else {
             return Ok(());
         };
+        if !self.systems[system].on_site {
+            self.set_shuttle_state(unit, ShuttleState::WaitingCargo, now_h);
+            return Ok(());
+        }
         self.settle_lift(system, now_h);
         if self.weather.stormbound() {
             self.set_shuttle_state(unit, ShuttleState::Typhoon, now_h);
@@ -275,6 +322,21 @@ impl Operation {
         Ok(())
     }
 
+    /// Leaves a shuttle idle in port with nothing scheduled; a retired one's
+    /// time stops being booked, an idle one waits for a phase to wake it.
+    fn shuttle_idle(&mut self, unit: usize, now_h: f64, retire: bool) {
+        let shuttle = &mut self.shuttles[unit];
+        shuttle.activity = Activity::Idle;
+        shuttle.generation.cancel_all();
+        self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
+        if retire {
+            self.shuttles[unit]
+                .clock
+                .close(&mut self.shuttle_budget, now_h);
+            self.shuttles[unit].retired = true;
+        }
+    }
+
     /// Takes a shuttle out of service after its current cycle: one in port
     /// stays; one at the site leaves with what it has (or finishes its
     /// transfer first); one sailing out turns back on arrival.
@@ -287,9 +349,7 @@ impl Operation {
         self.shuttles[unit].retiring = true;
         match self.shuttles[unit].activity {
             Activity::Idle => {
-                self.shuttles[unit].generation.cancel_all();
-                self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
-                self.shuttles[unit].retired = true;
+                self.shuttle_idle(unit, now_h, true);
                 Ok(())
             }
             Activity::Queued { system } => {

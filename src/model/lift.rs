@@ -138,6 +138,13 @@ impl MiningSystem {
     }
 }
 
+impl MiningSystem {
+    /// Whether shuttles may be assigned to it: not idle in port, not retiring.
+    pub fn in_service(&self) -> bool {
+        !self.retiring && !self.retired && self.activity != Activity::Idle
+    }
+}
+
 impl Operation {
     /// Books the system's time so far to its current state and enters `state`.
     pub(super) fn set_system_state(&mut self, unit: usize, state: SystemState, now_h: f64) {
@@ -390,7 +397,7 @@ impl Operation {
                     };
                     return self.emergency_retrieval(sim, unit, cause);
                 }
-                let emergency = emergency || (storm && !inward);
+                let emergency = emergency || ((storm || hs >= survival) && !inward);
                 let allowed = emergency || hs < trip_limit;
                 let system = &mut self.systems[unit];
                 match (allowed, moving_since_h) {
@@ -555,7 +562,7 @@ impl Operation {
         let capacity = mining.buffer_capacity_t;
         let room_t = capacity - self.systems[unit].buffer.wet_t;
         if room_t <= TOL_T {
-            if self.shuttles.is_empty() {
+            if !self.shuttles.iter().any(|s| !s.retiring && !s.retired) {
                 return self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort);
             }
             self.systems[unit].generation.cancel_all();
@@ -699,13 +706,26 @@ impl Operation {
         system.trips += 1;
         let last_trip = mining.max_trips.is_some_and(|max| system.trips >= max);
         if last_trip || system.retiring {
-            system.activity = Activity::Idle;
-            system.generation.cancel_all();
-            self.set_system_state(unit, SystemState::Idle, now_h);
-            self.systems[unit].retired = self.systems[unit].retiring;
-            return Ok(());
+            let retire = system.retiring;
+            self.system_idle(unit, now_h, retire);
+            return self.redistribute_shuttles(sim, unit);
         }
         self.sail(sim, unit, true)
+    }
+
+    /// Leaves a system idle in port with nothing scheduled; a retired one's
+    /// time stops being booked.
+    fn system_idle(&mut self, unit: usize, now_h: f64, retire: bool) {
+        let system = &mut self.systems[unit];
+        system.activity = Activity::Idle;
+        system.generation.cancel_all();
+        self.set_system_state(unit, SystemState::Idle, now_h);
+        if retire {
+            self.systems[unit]
+                .clock
+                .close(&mut self.system_budget, now_h);
+            self.systems[unit].retired = true;
+        }
     }
 
     /// Takes a system out of service after its current cycle: it returns to
@@ -719,15 +739,15 @@ impl Operation {
         let system = &mut self.systems[unit];
         system.retiring = true;
         if system.activity == Activity::Idle {
-            system.generation.cancel_all();
-            self.set_system_state(unit, SystemState::Idle, now_h);
-            self.systems[unit].retired = true;
-            return Ok(());
-        }
-        if !system.on_site {
+            self.system_idle(unit, now_h, true);
             return Ok(());
         }
         system.pending.go_to_port = true;
+        self.redistribute_shuttles(sim, unit)?;
+        let system = &self.systems[unit];
+        if !system.on_site {
+            return Ok(());
+        }
         match system.activity {
             Activity::Connected => self.connected_decide(sim, unit),
             Activity::Tripping { inward: true, .. } => {
@@ -772,12 +792,13 @@ impl Operation {
             PlannedWork::Maintenance => &mining.maintenance,
             PlannedWork::CrewChange => &mining.crew_change,
         };
-        if let Some(periodic) = periodic {
-            sim.schedule_in(
-                periodic.interval_d * HOURS_PER_DAY,
-                Event::Due { unit, work },
-            )?;
-        }
+        let Some(periodic) = periodic else {
+            return Ok(());
+        };
+        sim.schedule_in(
+            periodic.interval_d * HOURS_PER_DAY,
+            Event::Due { unit, work },
+        )?;
         let system = &mut self.systems[unit];
         if system.activity == Activity::Idle {
             return Ok(());

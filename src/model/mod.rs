@@ -488,10 +488,19 @@ impl Operation {
             return Ok(());
         };
         let mut next = phase.scenario.clone();
+        let now_h = sim.now().hours();
+        // Mud lifted so far is booked at the old rate, grade and capacity.
+        for unit in 0..self.systems.len() {
+            self.settle_lift(unit, now_h);
+        }
         next.resolved_phases = std::mem::take(&mut self.scenario.resolved_phases);
-        let ore_changed = next.ore != self.scenario.ore;
-        self.scenario = next;
+        let previous = std::mem::replace(&mut self.scenario, next);
+        let ore_changed = previous.ore != self.scenario.ore;
         self.assay = Assay::new(&self.scenario.ore);
+        self.port.set_berths(self.scenario.port.berths as usize);
+        while self.port.can_start_unloading() {
+            self.berth_taken_by_next(sim)?;
+        }
 
         let active: Vec<usize> = (0..self.systems.len())
             .filter(|&unit| !self.systems[unit].retiring)
@@ -500,6 +509,40 @@ impl Operation {
             // The phase's ore describes the seabed worked from now on.
             for &unit in &active {
                 self.systems[unit].seabed = Seabed::new(&self.scenario.ore, &mut self.ore_rng);
+            }
+        }
+        if previous.mining.failure != self.scenario.mining.failure {
+            // New failure modes: every system's clocks are drawn afresh.
+            let factor = self.failure_rate_factor();
+            for &unit in &active {
+                self.systems[unit].failure_left_h = self
+                    .scenario
+                    .mining
+                    .failure
+                    .iter()
+                    .map(|mode| mode.tbf_h.sample(&mut self.failure_rng) / factor)
+                    .collect();
+            }
+        }
+        let count = active.len().max(1) as f64;
+        for (was, now, work) in [
+            (
+                previous.mining.maintenance.is_some(),
+                &self.scenario.mining.maintenance,
+                PlannedWork::Maintenance,
+            ),
+            (
+                previous.mining.crew_change.is_some(),
+                &self.scenario.mining.crew_change,
+                PlannedWork::CrewChange,
+            ),
+        ] {
+            if let Some(periodic) = now.as_ref().filter(|_| !was) {
+                let interval_h = periodic.interval_d * 24.0;
+                for (k, &unit) in active.iter().enumerate() {
+                    let first_h = interval_h * (1.0 + k as f64 / count);
+                    sim.schedule_in(first_h, Event::Due { unit, work })?;
+                }
             }
         }
         // A system in port after its last trip sails again if the phase
@@ -551,7 +594,16 @@ impl Operation {
         {
             self.retire_shuttle(sim, unit)?;
         }
-        Ok(())
+        // Shuttles idle in port for want of a mining system sail again.
+        if self.systems.iter().any(|system| system.in_service()) {
+            for unit in 0..self.shuttles.len() {
+                if self.shuttles[unit].waiting_in_port() {
+                    self.schedule_shuttle(sim, unit, 0.0)?;
+                }
+            }
+        }
+        // New limits, capacities and rates apply to every unit's next decision.
+        self.weather_changed(sim)
     }
 
     /// The learning-curve factor on failure rates now.

@@ -33,6 +33,18 @@ impl Port {
     }
 }
 
+impl Port {
+    /// Changes the number of berths (a phase); vessels unloading finish.
+    pub fn set_berths(&mut self, berths: usize) {
+        self.berths = berths;
+    }
+
+    /// Whether a free berth and a waiting vessel meet.
+    pub fn can_start_unloading(&self) -> bool {
+        self.busy < self.berths && !self.waiting.is_empty()
+    }
+}
+
 impl Operation {
     /// A loaded vessel arrives: unload at a free berth, or queue.
     pub(super) fn port_arrive(
@@ -80,6 +92,17 @@ impl Operation {
     /// A berth is free: the first vessel waiting starts unloading.
     pub(super) fn berth_freed(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
         self.port.busy -= 1;
+        if self.port.can_start_unloading() {
+            self.berth_taken_by_next(sim)?;
+        }
+        Ok(())
+    }
+
+    /// The first vessel waiting takes a free berth.
+    pub(super) fn berth_taken_by_next(
+        &mut self,
+        sim: &mut Simulation<Event>,
+    ) -> Result<(), SimError> {
         if let Some((vessel, joined_h)) = self.port.waiting.pop_front() {
             self.port.queue.leave(sim.now().hours(), joined_h);
             self.start_unloading(sim, vessel)?;

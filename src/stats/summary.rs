@@ -110,15 +110,21 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarises `values` (one per replication). With one value the
-    /// half-width is NaN: a single replication gives no interval.
+    /// Summarises the finite `values` (one per replication); undefined
+    /// (NaN) values are left out and not counted in `n`. With one value the
+    /// half-width is NaN: a single replication gives no interval; with none,
+    /// everything is NaN.
     pub fn of(values: &[f64]) -> Summary {
-        let acc: MeanVar = values.iter().copied().collect();
-        let mut sorted = values.to_vec();
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         sorted.sort_by(f64::total_cmp);
+        let acc: MeanVar = sorted.iter().copied().collect();
         Summary {
-            n: values.len(),
-            mean: acc.mean(),
+            n: sorted.len(),
+            mean: if sorted.is_empty() {
+                f64::NAN
+            } else {
+                acc.mean()
+            },
             ci95_half_width: acc.ci_half_width(0.95),
             p10: percentile_sorted(&sorted, 0.10),
             p50: percentile_sorted(&sorted, 0.50),
@@ -166,6 +172,16 @@ mod tests {
         assert_eq!(summary.mean, 3.0);
         assert!(summary.p10 <= summary.p50 && summary.p50 <= summary.p90);
         assert_eq!(summary.p50, 3.0);
+    }
+
+    #[test]
+    fn summary_leaves_out_undefined_values() {
+        let summary = Summary::of(&[1.0, f64::NAN, 3.0]);
+        assert_eq!(summary.n, 2);
+        assert_eq!(summary.mean, 2.0);
+        let empty = Summary::of(&[f64::NAN]);
+        assert_eq!(empty.n, 0);
+        assert!(empty.mean.is_nan() && empty.p50.is_nan());
     }
 
     #[test]

@@ -344,3 +344,63 @@ fn a_phase_allowing_more_trips_sends_a_stopped_system_out_again() {
     // One trip in year 1, the two more the phase allows in year 2, then none.
     assert_eq!(shipments, vec![1, 2, 0, 0]);
 }
+
+#[test]
+fn a_system_retired_while_idle_keeps_its_idle_hours_booked() {
+    // Regression: retiring a system idle after its last trip dropped the
+    // idle hours since that trip from the time budget.
+    let text = format!(
+        "{DETERMINISTIC}\n[[phase]]\nname = \"none\"\nstart_year = 2\nset = {{ \"mining.systems\" = 0 }}\n"
+    );
+    let overrides = [ALIGNED_CYCLE.as_slice(), &["mining.max_trips=1"]].concat();
+    let rep = run_replication(&scenario(&text, &overrides), 1, 0).unwrap();
+    let year_one_h: f64 = SystemState::ALL
+        .iter()
+        .map(|&s| rep.system_budget.hours(0, s as usize))
+        .sum();
+    assert!(
+        (year_one_h - HOURS_PER_YEAR).abs() < 1e-6,
+        "{year_one_h} h booked in year 1"
+    );
+    let later_h: f64 = SystemState::ALL
+        .iter()
+        .map(|&s| rep.system_budget.hours(1, s as usize))
+        .sum();
+    assert_eq!(later_h, 0.0, "a retired system books no time");
+}
+
+#[test]
+fn shuttles_never_attach_to_a_retired_system() {
+    // Regression: a shuttle reaching the site while the only system in
+    // service was away on a port call attached to a retired system (fewest
+    // shuttles, lowest index) and waited there for the rest of the run.
+    let text = format!(
+        "{DETERMINISTIC}\n[[phase]]\nname = \"pause\"\nstart_year = 2\nset = {{ \"mining.systems\" = 0 }}\n\
+         [[phase]]\nname = \"new vessel\"\nstart_year = 2.2\nset = {{ \"mining.systems\" = 1 }}\n"
+    );
+    let overrides = [
+        "scenario.years=4.0",
+        "mining.lift_rate_t_per_h=500",
+        "mining.buffer_capacity_t=20000",
+        "mining.maintenance={interval_d = 20, duration_h = 48, at_port = true}",
+        "fleet.shuttles=2",
+        "fleet.capacity_t=5000",
+        "fleet.speed_kn=10",
+    ];
+    let rep = run_replication(&scenario(&text, &overrides), 1, 0).unwrap();
+    let last = 3;
+    let all_h: f64 = ShuttleState::ALL
+        .iter()
+        .map(|&s| rep.shuttle_budget.hours(last, s as usize))
+        .sum();
+    let waiting_h = rep
+        .shuttle_budget
+        .hours(last, ShuttleState::WaitingCargo as usize);
+    assert!(
+        waiting_h < 0.4 * all_h,
+        "shuttles waited {waiting_h} of {all_h} h for cargo"
+    );
+    assert!(rep.years[last].shipments > 0);
+    let b = rep.mass_balance;
+    assert!((b.lifted_t - b.delivered_t - b.in_buffers_t - b.in_ships_t).abs() < 1e-6);
+}
