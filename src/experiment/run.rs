@@ -5,7 +5,8 @@ use super::metrics::{ANNUAL_METRICS, Figures, Metric};
 use rayon::prelude::*;
 
 use crate::model::{
-    QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState, run_replication,
+    HubShipState, QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState,
+    run_replication,
 };
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
@@ -92,7 +93,8 @@ pub struct ShipmentRow {
 /// The mass balance check of a run: the largest imbalance seen.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MassCheck {
-    /// max over replications of |lifted − delivered − in buffers − in ships|, t.
+    /// max over replications of |lifted − delivered − still held − water
+    /// removed| ([`crate::model::MassBalance::imbalance_t`]), t.
     pub max_imbalance_t: f64,
 }
 
@@ -252,8 +254,10 @@ struct Aggregate {
     horizon: Vec<Vec<f64>>,
     system_hours: TimeBudget,
     shuttle_hours: TimeBudget,
+    hub_ship_hours: TimeBudget,
     site_queue: QueueSamples,
     berth_queue: QueueSamples,
+    hub_queue: QueueSamples,
     weather_months: Vec<Vec<f64>>,
     shipments: Vec<ShipmentRow>,
     shipment_log: ShipmentLog,
@@ -271,8 +275,10 @@ impl Aggregate {
             horizon: vec![Vec::new(); ANNUAL_METRICS.len()],
             system_hours: TimeBudget::new(SystemState::ALL.len(), years),
             shuttle_hours: TimeBudget::new(ShuttleState::ALL.len(), years),
+            hub_ship_hours: TimeBudget::new(HubShipState::ALL.len(), years),
             site_queue: QueueSamples::default(),
             berth_queue: QueueSamples::default(),
+            hub_queue: QueueSamples::default(),
             weather_months: vec![Vec::new(); 12],
             shipments: Vec::new(),
             shipment_log,
@@ -295,6 +301,7 @@ impl Aggregate {
         }
         self.system_hours.merge(&rep.system_budget);
         self.shuttle_hours.merge(&rep.shuttle_budget);
+        self.hub_ship_hours.merge(&rep.hub_ship_budget);
         for year in &rep.years {
             for (month, samples) in self.weather_months.iter_mut().enumerate() {
                 if year.weather_h[month] > 0.0 {
@@ -304,6 +311,9 @@ impl Aggregate {
         }
         self.site_queue.add(&rep.site_queue);
         self.berth_queue.add(&rep.berth_queue);
+        if self.scenario.hub.is_some() {
+            self.hub_queue.add(&rep.hub_queue);
+        }
         let keep = match self.shipment_log {
             ShipmentLog::None => false,
             ShipmentLog::First => replication == 0,
@@ -318,10 +328,7 @@ impl Aggregate {
         }
         self.events += rep.events;
         self.replications += 1;
-        let balance = rep.mass_balance;
-        let imbalance =
-            (balance.lifted_t - balance.delivered_t - balance.in_buffers_t - balance.in_ships_t)
-                .abs();
+        let imbalance = rep.mass_balance.imbalance_t().abs();
         self.mass_check.max_imbalance_t = self.mass_check.max_imbalance_t.max(imbalance);
     }
 
@@ -368,10 +375,16 @@ impl Aggregate {
         time_budget.extend(budget_rows("shuttle", &self.shuttle_hours, reps, |i| {
             ShuttleState::ALL[i].name()
         }));
-        let queues = vec![
+        time_budget.extend(budget_rows("hub_ship", &self.hub_ship_hours, reps, |i| {
+            HubShipState::ALL[i].name()
+        }));
+        let mut queues = vec![
             self.site_queue.report("site"),
             self.berth_queue.report("berth"),
         ];
+        if self.scenario.hub.is_some() {
+            queues.push(self.hub_queue.report("hub"));
+        }
         RunOutput {
             scenario: self.scenario,
             replications: self.replications,

@@ -84,7 +84,7 @@ impl Operation {
     }
 
     fn sailing_h(&self) -> f64 {
-        self.scenario.site.port_distance_nm / self.scenario.fleet.speed_kn
+        self.unloading_leg_nm() / self.scenario.fleet.speed_kn
     }
 
     /// Schedules a shuttle's first departure; departures are spread evenly
@@ -121,7 +121,7 @@ impl Operation {
             Activity::Sailing { to_site: true } => self.arrive_site(sim, unit),
             Activity::Sailing { to_site: false } => {
                 self.shuttles[unit].activity = Activity::AtPort;
-                self.port_arrive(sim, Vessel::Shuttle(unit))
+                self.dock_arrive(sim, Vessel::Shuttle(unit))
             }
             Activity::Alongside {
                 system,
@@ -147,8 +147,7 @@ impl Operation {
             Activity::AtPort => {
                 let now_h = sim.now().hours();
                 let cargo = std::mem::take(&mut self.shuttles[unit].cargo);
-                self.deliver(now_h, Vessel::Shuttle(unit), cargo);
-                self.berth_freed(sim)?;
+                self.unloaded(sim, Vessel::Shuttle(unit), cargo)?;
                 let retiring = self.shuttles[unit].retiring;
                 if retiring || !self.systems.iter().any(|s| s.in_service()) {
                     self.shuttle_idle(unit, now_h, retiring);

@@ -197,7 +197,7 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         let mining = &self.scenario.mining;
-        let duration_h = self.scenario.site.port_distance_nm / mining.vessel_speed_kn;
+        let duration_h = self.unloading_leg_nm() / mining.vessel_speed_kn;
         self.systems[unit].activity = Activity::Sailing { to_site };
         self.systems[unit].cause = None;
         self.set_system_state(unit, SystemState::Transit, now_h);
@@ -229,7 +229,7 @@ impl Operation {
             Activity::Sailing { to_site: false } => {
                 self.systems[unit].activity = Activity::AtPort;
                 if self.systems[unit].buffer.wet_t > 0.0 {
-                    self.port_arrive(sim, Vessel::System(unit))?;
+                    self.dock_arrive(sim, Vessel::System(unit))?;
                 } else {
                     self.system_in_port(sim, unit)?;
                 }
@@ -653,16 +653,14 @@ impl Operation {
         self.sail(sim, unit, false)
     }
 
-    /// Unloading finished: book the delivery, then carry on in port.
+    /// Unloading finished (at the hub or the port): carry on in port.
     fn system_unloaded(
         &mut self,
         sim: &mut Simulation<Event>,
         unit: usize,
     ) -> Result<(), SimError> {
-        let now_h = sim.now().hours();
         let cargo = std::mem::take(&mut self.systems[unit].buffer);
-        self.deliver(now_h, Vessel::System(unit), cargo);
-        self.berth_freed(sim)?;
+        self.unloaded(sim, Vessel::System(unit), cargo)?;
         self.system_in_port(sim, unit)
     }
 

@@ -7,6 +7,7 @@
 //! unit type, queue statistics, shipments and a mass balance.
 
 mod fleet;
+mod hub;
 mod lift;
 pub mod ore;
 mod port;
@@ -20,9 +21,10 @@ use crate::scenario::Scenario;
 use crate::stats::budget::{QueueStats, TimeBudget};
 
 use fleet::Shuttle;
+use hub::{Hub, HubShip};
 use lift::MiningSystem;
 use ore::{Assay, Parcel, Seabed};
-use port::Port;
+use port::{Dock, Port};
 use weather::Weather;
 
 /// Where a mining system's time goes; every hour is in exactly one state.
@@ -163,6 +165,49 @@ impl ShuttleState {
     }
 }
 
+/// Where a hub ship's time goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HubShipState {
+    /// At the hub, waiting for a full load or the loader.
+    WaitingCargo,
+    /// Loading at the hub.
+    Loading,
+    /// Sailing between hub and port.
+    Transit,
+    /// Waiting for a berth at the port.
+    PortQueue,
+    /// Unloading at the port.
+    Unloading,
+}
+
+impl HubShipState {
+    /// Every state, in reporting order.
+    pub const ALL: [HubShipState; 5] = [
+        HubShipState::WaitingCargo,
+        HubShipState::Loading,
+        HubShipState::Transit,
+        HubShipState::PortQueue,
+        HubShipState::Unloading,
+    ];
+
+    /// The state's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            HubShipState::WaitingCargo => "waiting_cargo",
+            HubShipState::Loading => "loading",
+            HubShipState::Transit => "transit",
+            HubShipState::PortQueue => "port_queue",
+            HubShipState::Unloading => "unloading",
+        }
+    }
+}
+
+impl From<HubShipState> for usize {
+    fn from(state: HubShipState) -> usize {
+        state as usize
+    }
+}
+
 /// Planned work that falls due on a calendar interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlannedWork {
@@ -183,6 +228,8 @@ pub enum Event {
     System { unit: usize, token: Token },
     /// A shuttle's timed activity ends.
     Shuttle { unit: usize, token: Token },
+    /// A hub ship's timed activity ends.
+    HubShip { unit: usize, token: Token },
     /// A mining system's time on site for this trip is up.
     CampaignEnd { unit: usize, trip: u32 },
     /// Planned work falls due for a mining system.
@@ -247,11 +294,12 @@ pub struct Shipment {
     pub reo_t: f64,
 }
 
-/// A vessel that can call at port.
+/// A vessel that unloads at the hub or the port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Vessel {
     System(usize),
     Shuttle(usize),
+    HubShip(usize),
 }
 
 /// The mass balance of one replication at the horizon, wet t.
@@ -260,7 +308,25 @@ pub struct MassBalance {
     pub lifted_t: f64,
     pub delivered_t: f64,
     pub in_buffers_t: f64,
+    /// In shuttle and hub-ship holds.
     pub in_ships_t: f64,
+    /// In the hub's product stockpile.
+    pub in_hub_t: f64,
+    /// Water removed by dewatering at the hub.
+    pub water_removed_t: f64,
+}
+
+impl MassBalance {
+    /// lifted − delivered − everything still held − water removed: zero up
+    /// to rounding when mass is conserved.
+    pub fn imbalance_t(&self) -> f64 {
+        self.lifted_t
+            - self.delivered_t
+            - self.in_buffers_t
+            - self.in_ships_t
+            - self.in_hub_t
+            - self.water_removed_t
+    }
 }
 
 /// A queue's statistics over one replication.
@@ -278,8 +344,11 @@ pub struct Replication {
     pub years: Vec<YearRecord>,
     pub system_budget: TimeBudget,
     pub shuttle_budget: TimeBudget,
+    pub hub_ship_budget: TimeBudget,
     pub site_queue: QueueRecord,
     pub berth_queue: QueueRecord,
+    /// Vessels waiting for a berth at the hub (empty without a hub).
+    pub hub_queue: QueueRecord,
     pub shipments: Vec<Shipment>,
     pub mass_balance: MassBalance,
     pub events: u64,
@@ -302,6 +371,8 @@ pub struct Operation {
     systems: Vec<MiningSystem>,
     shuttles: Vec<Shuttle>,
     port: Port,
+    hub: Option<Hub>,
+    hub_ships: Vec<HubShip>,
     assay: Assay,
     failure_rng: ChaCha8Rng,
     ore_rng: ChaCha8Rng,
@@ -309,6 +380,7 @@ pub struct Operation {
     years: Vec<YearRecord>,
     system_budget: TimeBudget,
     shuttle_budget: TimeBudget,
+    hub_ship_budget: TimeBudget,
     site_queue: QueueStats,
     shipments: Vec<Shipment>,
     lifted_t: f64,
@@ -352,6 +424,10 @@ impl Operation {
             systems,
             shuttles,
             port: Port::new(&scenario.port),
+            hub: scenario.hub.as_ref().map(Hub::new),
+            hub_ships: (0..scenario.hub.as_ref().map_or(0, |h| h.ships as usize))
+                .map(|_| HubShip::new(0.0))
+                .collect(),
             assay: Assay::new(&scenario.ore),
             failure_rng,
             ore_rng,
@@ -359,6 +435,7 @@ impl Operation {
             years: vec![YearRecord::default(); year_count],
             system_budget: TimeBudget::new(SystemState::ALL.len(), year_count),
             shuttle_budget: TimeBudget::new(ShuttleState::ALL.len(), year_count),
+            hub_ship_budget: TimeBudget::new(HubShipState::ALL.len(), year_count),
             site_queue: QueueStats::default(),
             shipments: Vec::new(),
             lifted_t: 0.0,
@@ -396,7 +473,18 @@ impl Operation {
         for unit in 0..self.shuttles.len() {
             self.start_shuttle(sim, unit)?;
         }
+        self.start_hub_ships();
         Ok(())
+    }
+
+    /// Distance from the site to where its vessels unload (hub or port), nm.
+    fn unloading_leg_nm(&self) -> f64 {
+        self.scenario
+            .hub
+            .as_ref()
+            .map_or(self.scenario.site.port_distance_nm, |hub| {
+                hub.site_distance_nm
+            })
     }
 
     fn year_of(&self, t_h: f64) -> usize {
@@ -452,26 +540,48 @@ impl Operation {
         for shuttle in self.shuttles.iter().filter(|s| !s.retired) {
             shuttle.clock.close(&mut self.shuttle_budget, now_h);
         }
+        for ship in &self.hub_ships {
+            ship.clock.close(&mut self.hub_ship_budget, now_h);
+        }
         self.site_queue.advance(now_h);
-        self.port.queue.advance(now_h);
+        self.port.terminal.queue.advance(now_h);
+        let hub_queue = match self.hub.as_mut() {
+            Some(hub) => {
+                hub.terminal.queue.advance(now_h);
+                QueueRecord {
+                    mean_length: hub.terminal.queue.mean_length(now_h),
+                    waits_h: hub.terminal.queue.waits_h().to_vec(),
+                }
+            }
+            None => QueueRecord {
+                mean_length: 0.0,
+                waits_h: Vec::new(),
+            },
+        };
+        let shuttle_cargo_t: f64 = self.shuttles.iter().map(|s| s.cargo.wet_t).sum();
+        let hub_ship_cargo_t: f64 = self.hub_ships.iter().map(|s| s.cargo.wet_t).sum();
         let mass_balance = MassBalance {
             lifted_t: self.lifted_t,
             delivered_t: self.delivered_t,
             in_buffers_t: self.systems.iter().map(|s| s.buffer.wet_t).sum(),
-            in_ships_t: self.shuttles.iter().map(|s| s.cargo.wet_t).sum(),
+            in_ships_t: shuttle_cargo_t + hub_ship_cargo_t,
+            in_hub_t: self.hub.as_ref().map_or(0.0, |h| h.stockpile.wet_t),
+            water_removed_t: self.hub.as_ref().map_or(0.0, |h| h.water_removed_t),
         };
         Replication {
             years: self.years,
             system_budget: self.system_budget,
             shuttle_budget: self.shuttle_budget,
+            hub_ship_budget: self.hub_ship_budget,
             site_queue: QueueRecord {
                 mean_length: self.site_queue.mean_length(now_h),
                 waits_h: self.site_queue.waits_h().to_vec(),
             },
             berth_queue: QueueRecord {
-                mean_length: self.port.queue.mean_length(now_h),
-                waits_h: self.port.queue.waits_h().to_vec(),
+                mean_length: self.port.terminal.queue.mean_length(now_h),
+                waits_h: self.port.terminal.queue.waits_h().to_vec(),
             },
+            hub_queue,
             shipments: self.shipments,
             mass_balance,
             events,
@@ -497,9 +607,11 @@ impl Operation {
         let previous = std::mem::replace(&mut self.scenario, next);
         let ore_changed = previous.ore != self.scenario.ore;
         self.assay = Assay::new(&self.scenario.ore);
-        self.port.set_berths(self.scenario.port.berths as usize);
-        while self.port.can_start_unloading() {
-            self.berth_taken_by_next(sim)?;
+        self.port
+            .terminal
+            .set_berths(self.scenario.port.berths as usize);
+        while self.port.terminal.can_start_unloading() {
+            self.berth_taken_by_next(sim, Dock::Port)?;
         }
 
         let active: Vec<usize> = (0..self.systems.len())
@@ -627,6 +739,7 @@ impl Model for Operation {
         match *event {
             Event::System { unit, token } => self.systems[unit].generation.is_live(token),
             Event::Shuttle { unit, token } => self.shuttles[unit].generation.is_live(token),
+            Event::HubShip { unit, token } => self.hub_ships[unit].generation.is_live(token),
             Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
             _ => true,
         }
@@ -673,6 +786,7 @@ impl Model for Operation {
             }
             Event::System { unit, .. } => self.system_event(sim, unit)?,
             Event::Shuttle { unit, .. } => self.shuttle_event(sim, unit)?,
+            Event::HubShip { unit, .. } => self.hub_ship_event(sim, unit)?,
             Event::CampaignEnd { unit, trip } => self.campaign_end(sim, unit, trip)?,
             Event::Due { unit, work } => self.work_due(sim, unit, work)?,
             Event::PlantDay => {

@@ -56,6 +56,14 @@ impl Parcel {
         self.take(self.wet_t * (dry_t / self.dry_t).min(1.0))
     }
 
+    /// Takes water out until the parcel is `solids_fraction` dry by mass
+    /// (never adds water); returns the wet tonnes removed.
+    pub fn dewater(&mut self, solids_fraction: f64) -> f64 {
+        let removed_t = (self.wet_t - self.dry_t / solids_fraction).max(0.0);
+        self.wet_t -= removed_t;
+        removed_t
+    }
+
     /// Mass-weighted total REY grade, ppm of dry mass (0 when empty).
     pub fn grade_ppm(&self) -> f64 {
         if self.dry_t > 0.0 {
@@ -195,5 +203,20 @@ mod tests {
             rey_ppm_t: 10.0 * 5_000.0,
         });
         assert!((a.grade_ppm() - 2_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn dewatering_removes_water_and_keeps_solids_and_grade() {
+        let mut parcel = Parcel {
+            wet_t: 100.0,
+            dry_t: 40.0,
+            rey_ppm_t: 40.0 * 1_500.0,
+        };
+        let removed = parcel.dewater(0.8);
+        assert!((parcel.wet_t - 50.0).abs() < 1e-12);
+        assert!((removed - 50.0).abs() < 1e-12);
+        assert_eq!(parcel.dry_t, 40.0);
+        assert!((parcel.grade_ppm() - 1_500.0).abs() < 1e-9);
+        assert_eq!(parcel.dewater(0.1), 0.0, "dewatering never adds water");
     }
 }

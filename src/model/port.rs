@@ -1,5 +1,5 @@
-//! The port: berths where vessels unload (first come, first served), the
-//! stockpile, and the processing plant that turns dry mud into rare-earth
+//! Docks and the port: berths where vessels unload (first come, first
+//! served) at the hub or the port, the port's stockpile, and the processing plant that turns dry mud into rare-earth
 //! oxide, refined at home up to a capacity and exported beyond it.
 
 use std::collections::VecDeque;
@@ -7,33 +7,29 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::ore::Parcel;
-use super::{Event, Operation, ShuttleState, SimError, SystemState, Vessel};
+use super::{Event, HubShipState, Operation, ShuttleState, SimError, SystemState, Vessel};
 use crate::engine::Simulation;
 use crate::scenario;
 use crate::stats::budget::QueueStats;
 
-/// Berths, their queue, the stockpile and the year's home refining.
-pub(super) struct Port {
+/// Berths where vessels unload, first come first served, and their queue.
+pub(super) struct Terminal {
     berths: usize,
     busy: usize,
     waiting: VecDeque<(Vessel, f64)>,
     pub queue: QueueStats,
-    pub stockpile: Parcel,
 }
 
-impl Port {
-    pub fn new(spec: &scenario::Port) -> Self {
-        Port {
-            berths: spec.berths as usize,
+impl Terminal {
+    pub fn new(berths: u32) -> Self {
+        Terminal {
+            berths: berths as usize,
             busy: 0,
             waiting: VecDeque::new(),
             queue: QueueStats::default(),
-            stockpile: Parcel::default(),
         }
     }
-}
 
-impl Port {
     /// Changes the number of berths (a phase); vessels unloading finish.
     pub fn set_berths(&mut self, berths: usize) {
         self.berths = berths;
@@ -45,23 +41,65 @@ impl Port {
     }
 }
 
+/// The mainland port: its berths and the stockpile feeding the plant.
+pub(super) struct Port {
+    pub terminal: Terminal,
+    pub stockpile: Parcel,
+}
+
+impl Port {
+    pub fn new(spec: &scenario::Port) -> Self {
+        Port {
+            terminal: Terminal::new(spec.berths),
+            stockpile: Parcel::default(),
+        }
+    }
+}
+
+/// Where a vessel unloads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Dock {
+    Hub,
+    Port,
+}
+
 impl Operation {
-    /// A loaded vessel arrives: unload at a free berth, or queue.
-    pub(super) fn port_arrive(
+    /// Mining vessels and shuttles unload at the hub when there is one;
+    /// hub ships at the port.
+    pub(super) fn dock_of(&self, vessel: Vessel) -> Dock {
+        match vessel {
+            Vessel::HubShip(_) => Dock::Port,
+            _ if self.hub.is_some() => Dock::Hub,
+            _ => Dock::Port,
+        }
+    }
+
+    fn terminal(&mut self, dock: Dock) -> &mut Terminal {
+        match (dock, self.hub.as_mut()) {
+            (Dock::Hub, Some(hub)) => &mut hub.terminal,
+            _ => &mut self.port.terminal,
+        }
+    }
+
+    /// A loaded vessel arrives at its dock: unload at a free berth, or queue.
+    pub(super) fn dock_arrive(
         &mut self,
         sim: &mut Simulation<Event>,
         vessel: Vessel,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        if self.port.busy < self.port.berths {
-            self.port.queue.pass();
+        let dock = self.dock_of(vessel);
+        let terminal = self.terminal(dock);
+        if terminal.busy < terminal.berths {
+            terminal.queue.pass();
             return self.start_unloading(sim, vessel);
         }
-        self.port.waiting.push_back((vessel, now_h));
-        self.port.queue.join(now_h);
+        terminal.waiting.push_back((vessel, now_h));
+        terminal.queue.join(now_h);
         match vessel {
             Vessel::System(unit) => self.set_system_state(unit, SystemState::PortQueue, now_h),
             Vessel::Shuttle(unit) => self.set_shuttle_state(unit, ShuttleState::PortQueue, now_h),
+            Vessel::HubShip(unit) => self.set_hub_ship_state(unit, HubShipState::PortQueue, now_h),
         }
         Ok(())
     }
@@ -72,8 +110,12 @@ impl Operation {
         vessel: Vessel,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        self.port.busy += 1;
-        let rate = self.scenario.port.unload_rate_t_per_h;
+        let dock = self.dock_of(vessel);
+        self.terminal(dock).busy += 1;
+        let rate = match (dock, &self.scenario.hub) {
+            (Dock::Hub, Some(hub)) => hub.unload_rate_t_per_h,
+            _ => self.scenario.port.unload_rate_t_per_h,
+        };
         match vessel {
             Vessel::System(unit) => {
                 let duration_h = self.systems[unit].buffer.wet_t / rate;
@@ -85,26 +127,51 @@ impl Operation {
                 self.set_shuttle_state(unit, ShuttleState::Unloading, now_h);
                 self.schedule_shuttle(sim, unit, duration_h)?;
             }
+            Vessel::HubShip(unit) => {
+                let duration_h = self.hub_ships[unit].cargo.wet_t / rate;
+                self.set_hub_ship_state(unit, HubShipState::Unloading, now_h);
+                self.schedule_hub_ship(sim, unit, duration_h)?;
+            }
         }
         Ok(())
+    }
+
+    /// A vessel finished unloading `cargo`: into the hub (dewatered) or the
+    /// port's stockpile (a shipment); its berth goes to the next in line.
+    pub(super) fn unloaded(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        vessel: Vessel,
+        cargo: Parcel,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let dock = self.dock_of(vessel);
+        match dock {
+            Dock::Hub => self.hub_receive(sim, cargo)?,
+            Dock::Port => self.deliver(now_h, vessel, cargo),
+        }
+        self.berth_freed(sim, dock)
     }
 
     /// A berth is free: the first vessel waiting starts unloading.
-    pub(super) fn berth_freed(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
-        self.port.busy -= 1;
-        if self.port.can_start_unloading() {
-            self.berth_taken_by_next(sim)?;
+    fn berth_freed(&mut self, sim: &mut Simulation<Event>, dock: Dock) -> Result<(), SimError> {
+        self.terminal(dock).busy -= 1;
+        if self.terminal(dock).can_start_unloading() {
+            self.berth_taken_by_next(sim, dock)?;
         }
         Ok(())
     }
 
-    /// The first vessel waiting takes a free berth.
+    /// The first vessel waiting at `dock` takes a free berth.
     pub(super) fn berth_taken_by_next(
         &mut self,
         sim: &mut Simulation<Event>,
+        dock: Dock,
     ) -> Result<(), SimError> {
-        if let Some((vessel, joined_h)) = self.port.waiting.pop_front() {
-            self.port.queue.leave(sim.now().hours(), joined_h);
+        let now_h = sim.now().hours();
+        let terminal = self.terminal(dock);
+        if let Some((vessel, joined_h)) = terminal.waiting.pop_front() {
+            terminal.queue.leave(now_h, joined_h);
             self.start_unloading(sim, vessel)?;
         }
         Ok(())

@@ -118,7 +118,7 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
     let _ = writeln!(md, "## Time budget over the horizon\n");
     let _ = writeln!(md, "| unit type | state | share of hours |");
     let _ = writeln!(md, "|---|---|---:|");
-    for unit_type in ["mining_system", "shuttle"] {
+    for unit_type in ["mining_system", "shuttle", "hub_ship"] {
         for (state, share) in run.horizon_budget(unit_type) {
             if share > 0.0 {
                 let _ = writeln!(md, "| {unit_type} | {state} | {:.1}% |", 100.0 * share);

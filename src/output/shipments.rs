@@ -27,6 +27,7 @@ impl Exporter for ShipmentsCsv {
             let vessel = match s.vessel {
                 Vessel::System(i) => format!("mining_system_{}", i + 1),
                 Vessel::Shuttle(i) => format!("shuttle_{}", i + 1),
+                Vessel::HubShip(i) => format!("hub_ship_{}", i + 1),
             };
             writer.write_record([
                 row.replication.to_string(),

@@ -36,7 +36,7 @@ impl Exporter for SummaryJson {
             );
         }
         let mut budgets = Map::new();
-        for unit_type in ["mining_system", "shuttle"] {
+        for unit_type in ["mining_system", "shuttle", "hub_ship"] {
             let shares = run.horizon_budget(unit_type);
             if !shares.is_empty() {
                 let shares = shares

@@ -45,7 +45,7 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         let percent = metric.unit == "fraction";
         let _ = writeln!(text, "{label:<30} {}", row(summary, percent));
     }
-    for unit_type in ["mining_system", "shuttle"] {
+    for unit_type in ["mining_system", "shuttle", "hub_ship"] {
         let listed: Vec<String> = run
             .horizon_budget(unit_type)
             .into_iter()

@@ -31,6 +31,9 @@ pub struct Scenario {
     /// `[ore]`: grade of the seabed mud.
     #[serde(default)]
     pub ore: Ore,
+    /// `[hub]`: an optional dewatering hub between the site and the port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub: Option<Hub>,
     /// `[learning]`: learning curves over cumulative operating hours.
     #[serde(default)]
     pub learning: Learning,
@@ -389,6 +392,40 @@ impl Default for Ore {
     }
 }
 
+/// `[hub]`: a dewatering hub between the site and the mainland port (the
+/// 2027 plan dewaters mud on Minamitorishima before shipping it on). Mining
+/// vessels and shuttles unload here instead of at the port; hub ships carry
+/// the dewatered product on to the port.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hub {
+    /// Site to the hub, nm.
+    pub site_distance_nm: f64,
+    /// Hub to the mainland port, nm.
+    pub port_distance_nm: f64,
+    /// Berths where arriving vessels unload.
+    #[serde(default = "defaults::berths")]
+    pub berths: u32,
+    /// Unloading rate at a hub berth, wet t/h.
+    #[serde(default = "defaults::hub_unload_rate_t_per_h")]
+    pub unload_rate_t_per_h: f64,
+    /// Dry t per wet t of the dewatered product.
+    #[serde(default = "defaults::product_solids_fraction")]
+    pub product_solids_fraction: f64,
+    /// Ships carrying the product from the hub to the port.
+    #[serde(default = "defaults::hub_ships")]
+    pub ships: u32,
+    /// Hold of a hub ship, wet t of product; a ship sails when full.
+    #[serde(default = "defaults::hub_ship_capacity_t")]
+    pub ship_capacity_t: f64,
+    /// Speed of a hub ship, kn.
+    #[serde(default = "defaults::hub_ship_speed_kn")]
+    pub ship_speed_kn: f64,
+    /// Loading rate at the hub (one ship at a time), wet t/h.
+    #[serde(default = "defaults::hub_load_rate_t_per_h")]
+    pub load_rate_t_per_h: f64,
+}
+
 /// `[learning]`: Wright's-law learning curves. With cumulative fleet
 /// operating (lifting) hours H and a progress ratio p per doubling, a
 /// quantity scales by (max(H, reference_h) / reference_h)^log2(p).
@@ -469,6 +506,27 @@ mod defaults {
     }
     pub fn mud_wet_density_t_per_m3() -> f64 {
         1.35
+    }
+    pub fn berths() -> u32 {
+        1
+    }
+    pub fn hub_unload_rate_t_per_h() -> f64 {
+        1500.0
+    }
+    pub fn product_solids_fraction() -> f64 {
+        0.7
+    }
+    pub fn hub_ships() -> u32 {
+        1
+    }
+    pub fn hub_ship_capacity_t() -> f64 {
+        10_000.0
+    }
+    pub fn hub_ship_speed_kn() -> f64 {
+        12.0
+    }
+    pub fn hub_load_rate_t_per_h() -> f64 {
+        1000.0
     }
 }
 

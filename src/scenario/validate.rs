@@ -25,6 +25,7 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         fleet,
         port,
         ore,
+        hub,
         learning,
         phase,
         resolved_phases: _,
@@ -183,6 +184,50 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         "",
     );
 
+    if let Some(hub) = hub {
+        let distance = Range::gt_le(0.0, 20_000.0);
+        c.real("hub.site_distance_nm", hub.site_distance_nm, distance, "nm");
+        c.real("hub.port_distance_nm", hub.port_distance_nm, distance, "nm");
+        c.whole("hub.berths", hub.berths, 1, 100);
+        c.real(
+            "hub.unload_rate_t_per_h",
+            hub.unload_rate_t_per_h,
+            Range::gt(0.0),
+            "t/h",
+        );
+        c.real(
+            "hub.product_solids_fraction",
+            hub.product_solids_fraction,
+            Range::gt_le(0.0, 1.0),
+            "",
+        );
+        if hub.product_solids_fraction < ore.solids_mass_fraction {
+            c.fail(
+                "hub.product_solids_fraction",
+                "must be ≥ ore.solids_mass_fraction (dewatering only removes water)",
+            );
+        }
+        c.whole("hub.ships", hub.ships, 1, 1000);
+        c.real(
+            "hub.ship_capacity_t",
+            hub.ship_capacity_t,
+            Range::gt(0.0),
+            "t",
+        );
+        c.real(
+            "hub.ship_speed_kn",
+            hub.ship_speed_kn,
+            Range::gt_le(0.0, 40.0),
+            "kn",
+        );
+        c.real(
+            "hub.load_rate_t_per_h",
+            hub.load_rate_t_per_h,
+            Range::gt(0.0),
+            "t/h",
+        );
+    }
+
     c.real(
         "learning.failure_progress_ratio",
         learning.failure_progress_ratio,
@@ -220,7 +265,7 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         }
         previous_start = p.start_year;
         for key in p.set.keys() {
-            let fixed = ["scenario", "weather", "learning", "phase"]
+            let fixed = ["scenario", "weather", "learning", "phase", "hub"]
                 .iter()
                 .find(|section| is_within(key, section));
             if let Some(section) = fixed {

@@ -293,3 +293,12 @@ fn target_ci_reports_how_many_replications_it_took() {
         .code(2)
         .stderr(predicate::str::contains("150%"));
 }
+
+#[test]
+fn hub_problems_are_reported_with_their_rules() {
+    let text = format!("{SMALL}\n[hub]\nport_distance_nm = 1000\nproduct_solids_fraction = 0.2\n");
+    let stderr = check_fails(&text, &[]);
+    assert!(stderr.contains("hub.site_distance_nm"), "{stderr}");
+    assert!(stderr.contains("hub.product_solids_fraction"), "{stderr}");
+    assert!(stderr.contains("dewatering only removes water"), "{stderr}");
+}

@@ -404,3 +404,48 @@ fn shuttles_never_attach_to_a_retired_system() {
     let b = rep.mass_balance;
     assert!((b.lifted_t - b.delivered_t - b.in_buffers_t - b.in_ships_t).abs() < 1e-6);
 }
+
+/// The lift-limited cycle unloading at a dewatering hub 100 nm from the site,
+/// with one hub ship to a port 50 nm on.
+const HUB: &str = "\n[hub]\nsite_distance_nm = 100\nport_distance_nm = 50\nunload_rate_t_per_h = 1000\n\
+    product_solids_fraction = 0.8\nships = 1\nship_capacity_t = 5000\nship_speed_kn = 10\n\
+    load_rate_t_per_h = 1000\n";
+
+#[test]
+fn hub_dewaters_and_ships_on_hand_computed_tonnage() {
+    let rep = run_replication(&scenario(&format!("{DETERMINISTIC}{HUB}"), &[]), 1, 0).unwrap();
+    // The system's cycle is the lift-limited 220 h, now ending with 10 h of
+    // unloading at the hub. 10,000 wet t at 40% solids is 4,000 dry t, which
+    // dewatered to 80% solids is 5,000 wet t: one ship load, loaded 5 h,
+    // sailed 5 h, unloaded 5 h, so delivery k lands at 220 k + 15 h.
+    let deliveries = ((HOURS_PER_YEAR - 15.0) / 220.0).floor();
+    assert_eq!(deliveries, 39.0);
+    let year = &rep.years[0];
+    assert_eq!(year.shipments, 39);
+    assert!((year.delivered_wet_t - deliveries * 5_000.0).abs() < 1e-6);
+    assert!((year.delivered_dry_t - deliveries * 4_000.0).abs() < 1e-6);
+    assert!(
+        rep.shipments
+            .iter()
+            .all(|s| (s.grade_ppm - 2_000.0).abs() < 1e-9)
+    );
+    let b = rep.mass_balance;
+    assert!((b.water_removed_t - deliveries * 5_000.0).abs() < 1e-6);
+    assert!(b.imbalance_t().abs() < 1e-6, "{b:?}");
+}
+
+#[test]
+fn mass_is_conserved_through_a_hub_with_shuttles() {
+    let text = format!("{}{HUB}", include_str!("../../scenarios/default.toml"));
+    let scenario = scenario(&text, &["hub.ships=2", "hub.ship_capacity_t=15000"]);
+    for replication in 0..3 {
+        let rep = run_replication(&scenario, 5, replication).unwrap();
+        let b = rep.mass_balance;
+        assert!(b.water_removed_t > 0.0 && b.delivered_t > 0.0);
+        assert!(
+            b.imbalance_t().abs() < 1e-3,
+            "replication {replication}: {b:?}"
+        );
+        assert!(!rep.hub_queue.waits_h.is_empty());
+    }
+}

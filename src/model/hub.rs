@@ -1,0 +1,187 @@
+//! The dewatering hub: vessels from the site unload here, the mud is
+//! dewatered into a product stockpile, and hub ships load it one at a time
+//! (each sails when full), carry it to the mainland port and come back.
+
+use std::collections::VecDeque;
+
+use super::ore::Parcel;
+use super::port::Terminal;
+use super::{Event, HubShipState, Operation, SimError, TOL_T, Vessel};
+use crate::engine::{Generation, Simulation};
+use crate::scenario;
+use crate::stats::budget::StateClock;
+
+/// The hub's berths, product stockpile and loading point.
+pub(super) struct Hub {
+    pub terminal: Terminal,
+    pub stockpile: Parcel,
+    /// Water taken out of the mud so far, t.
+    pub water_removed_t: f64,
+    loader_busy: bool,
+    /// Hub ships waiting to load, in arrival order.
+    waiting: VecDeque<usize>,
+}
+
+impl Hub {
+    pub fn new(spec: &scenario::Hub) -> Self {
+        Hub {
+            terminal: Terminal::new(spec.berths),
+            stockpile: Parcel::default(),
+            water_removed_t: 0.0,
+            loader_busy: false,
+            waiting: VecDeque::new(),
+        }
+    }
+}
+
+/// What a hub ship is physically doing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Activity {
+    /// At the hub, waiting for a full load and the loader.
+    Waiting,
+    Loading,
+    Sailing {
+        to_port: bool,
+    },
+    /// At the port: waiting for a berth or unloading.
+    AtPort,
+}
+
+/// One ship between the hub and the port.
+pub(super) struct HubShip {
+    activity: Activity,
+    pub clock: StateClock<HubShipState>,
+    pub generation: Generation,
+    pub cargo: Parcel,
+}
+
+impl HubShip {
+    /// A ship waiting at the hub from `now_h`.
+    pub fn new(now_h: f64) -> Self {
+        HubShip {
+            activity: Activity::Waiting,
+            clock: StateClock::new(HubShipState::WaitingCargo, now_h),
+            generation: Generation::default(),
+            cargo: Parcel::default(),
+        }
+    }
+}
+
+impl Operation {
+    /// Books the ship's time so far to its current state and enters `state`.
+    pub(super) fn set_hub_ship_state(&mut self, unit: usize, state: HubShipState, now_h: f64) {
+        self.hub_ships[unit]
+            .clock
+            .enter(&mut self.hub_ship_budget, state, now_h);
+    }
+
+    /// Cancels the ship's pending event and schedules one after `delay_h`.
+    pub(super) fn schedule_hub_ship(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        delay_h: f64,
+    ) -> Result<(), SimError> {
+        let ship = &mut self.hub_ships[unit];
+        ship.generation.cancel_all();
+        let token = ship.generation.token();
+        sim.schedule_in(delay_h, Event::HubShip { unit, token })?;
+        Ok(())
+    }
+
+    /// Every hub ship starts at the hub, waiting for a load.
+    pub(super) fn start_hub_ships(&mut self) {
+        if let Some(hub) = self.hub.as_mut() {
+            hub.waiting.extend(0..self.hub_ships.len());
+        }
+    }
+
+    /// Mud unloaded at the hub is dewatered into the product stockpile.
+    pub(super) fn hub_receive(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        mut cargo: Parcel,
+    ) -> Result<(), SimError> {
+        let (Some(hub), Some(spec)) = (self.hub.as_mut(), self.scenario.hub.as_ref()) else {
+            return Ok(());
+        };
+        hub.water_removed_t += cargo.dewater(spec.product_solids_fraction);
+        hub.stockpile.absorb(cargo);
+        self.load_hub_ship(sim)
+    }
+
+    /// The loader takes the first waiting ship once the stockpile holds a
+    /// full load.
+    fn load_hub_ship(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let (Some(hub), Some(spec)) = (self.hub.as_mut(), self.scenario.hub.as_ref()) else {
+            return Ok(());
+        };
+        if hub.loader_busy || hub.stockpile.wet_t < spec.ship_capacity_t - TOL_T {
+            return Ok(());
+        }
+        let Some(unit) = hub.waiting.pop_front() else {
+            return Ok(());
+        };
+        hub.loader_busy = true;
+        let load = hub.stockpile.take(spec.ship_capacity_t);
+        let duration_h = load.wet_t / spec.load_rate_t_per_h;
+        let ship = &mut self.hub_ships[unit];
+        ship.cargo = load;
+        ship.activity = Activity::Loading;
+        self.set_hub_ship_state(unit, HubShipState::Loading, now_h);
+        self.schedule_hub_ship(sim, unit, duration_h)
+    }
+
+    fn hub_ship_sail(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        to_port: bool,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let Some(spec) = self.scenario.hub.as_ref() else {
+            return Ok(());
+        };
+        let duration_h = spec.port_distance_nm / spec.ship_speed_kn;
+        self.hub_ships[unit].activity = Activity::Sailing { to_port };
+        self.set_hub_ship_state(unit, HubShipState::Transit, now_h);
+        self.schedule_hub_ship(sim, unit, duration_h)
+    }
+
+    /// A hub ship's timed activity ended.
+    pub(super) fn hub_ship_event(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        match self.hub_ships[unit].activity {
+            Activity::Loading => {
+                if let Some(hub) = self.hub.as_mut() {
+                    hub.loader_busy = false;
+                }
+                self.hub_ship_sail(sim, unit, true)?;
+                self.load_hub_ship(sim)
+            }
+            Activity::Sailing { to_port: true } => {
+                self.hub_ships[unit].activity = Activity::AtPort;
+                self.dock_arrive(sim, Vessel::HubShip(unit))
+            }
+            Activity::AtPort => {
+                let cargo = std::mem::take(&mut self.hub_ships[unit].cargo);
+                self.unloaded(sim, Vessel::HubShip(unit), cargo)?;
+                self.hub_ship_sail(sim, unit, false)
+            }
+            Activity::Sailing { to_port: false } => {
+                self.hub_ships[unit].activity = Activity::Waiting;
+                self.set_hub_ship_state(unit, HubShipState::WaitingCargo, now_h);
+                if let Some(hub) = self.hub.as_mut() {
+                    hub.waiting.push_back(unit);
+                }
+                self.load_hub_ship(sim)
+            }
+            Activity::Waiting => Ok(()),
+        }
+    }
+}
