@@ -126,6 +126,14 @@ pub struct Precision {
     pub achieved: Option<f64>,
 }
 
+impl Precision {
+    /// The achieved relative half-width as a percentage, or "undefined".
+    pub fn achieved_text(&self) -> String {
+        self.achieved
+            .map_or("undefined".to_string(), |a| format!("{:.2}%", 100.0 * a))
+    }
+}
+
 impl RunOutput {
     /// Each state's share of a unit type's hours over the whole horizon,
     /// in state order; empty when the unit type has no hours.

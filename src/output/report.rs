@@ -50,10 +50,7 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
         );
     }
     if let Some(target) = run.precision.target {
-        let achieved = run
-            .precision
-            .achieved
-            .map_or("undefined".to_string(), |a| format!("{:.2}%", 100.0 * a));
+        let achieved = run.precision.achieved_text();
         let _ = writeln!(
             md,
             "\nReplications were added in batches of 32 until the 95% CI half-width of `{HEADLINE_METRIC}` \

@@ -71,10 +71,7 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         );
     }
     if let Some(target) = run.precision.target {
-        let achieved = run
-            .precision
-            .achieved
-            .map_or("undefined".to_string(), |a| format!("{:.2}%", 100.0 * a));
+        let achieved = run.precision.achieved_text();
         let _ = writeln!(
             text,
             "precision target {:.2}% on {HEADLINE_METRIC}: {achieved} after {} replications",
