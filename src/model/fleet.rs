@@ -39,6 +39,8 @@ pub(super) struct Shuttle {
     pub retiring: bool,
     /// Out of service: its time is no longer booked.
     pub retired: bool,
+    /// Idle in port because no mining system was in service.
+    stranded: bool,
 }
 
 impl Shuttle {
@@ -51,14 +53,16 @@ impl Shuttle {
             cargo: Parcel::default(),
             retiring: false,
             retired: false,
+            stranded: false,
         }
     }
 }
 
 impl Shuttle {
-    /// Idle in port and in service.
+    /// Idle in port for want of a mining system in service, with nothing
+    /// scheduled (not one still waiting for its staggered first departure).
     pub fn waiting_in_port(&self) -> bool {
-        self.activity == Activity::Idle && !self.retiring && !self.retired
+        self.stranded && !self.retiring && !self.retired
     }
 }
 
@@ -87,14 +91,27 @@ impl Operation {
         self.unloading_leg_nm() / self.scenario.fleet.speed_kn
     }
 
-    /// Schedules a shuttle's first departure; departures are spread evenly
-    /// over one round trip so the fleet does not sail as a convoy.
+    /// Schedules a shuttle's first departure at the start of the run;
+    /// departures are spread evenly over one round trip so the fleet does not
+    /// sail as a convoy.
     pub(super) fn start_shuttle(
         &mut self,
         sim: &mut Simulation<Event>,
         unit: usize,
     ) -> Result<(), SimError> {
-        let offset_h = 2.0 * self.sailing_h() * unit as f64 / self.shuttles.len() as f64;
+        self.start_shuttle_staggered(sim, unit, unit, self.shuttles.len())
+    }
+
+    /// Schedules the departure of the `rank`-th of `count` shuttles leaving
+    /// together, spread evenly over one round trip.
+    pub(super) fn start_shuttle_staggered(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        rank: usize,
+        count: usize,
+    ) -> Result<(), SimError> {
+        let offset_h = 2.0 * self.sailing_h() * rank as f64 / count.max(1) as f64;
         self.schedule_shuttle(sim, unit, offset_h)
     }
 
@@ -117,7 +134,10 @@ impl Operation {
         unit: usize,
     ) -> Result<(), SimError> {
         match self.shuttles[unit].activity {
-            Activity::Idle => self.shuttle_sail(sim, unit, true),
+            Activity::Idle => {
+                self.shuttles[unit].stranded = false;
+                self.shuttle_sail(sim, unit, true)
+            }
             Activity::Sailing { to_site: true } => self.arrive_site(sim, unit),
             Activity::Sailing { to_site: false } => {
                 self.shuttles[unit].activity = Activity::AtPort;
@@ -277,6 +297,10 @@ impl Operation {
             self.set_shuttle_state(unit, ShuttleState::WaitingCargo, now_h);
             return Ok(());
         }
+        if self.shuttle_room_t(unit) <= TOL_T {
+            // Full already: a phase made the holds smaller than its load.
+            return self.depart_site(sim, unit, system);
+        }
         self.settle_lift(system, now_h);
         if self.weather.stormbound() {
             self.set_shuttle_state(unit, ShuttleState::Typhoon, now_h);
@@ -326,6 +350,7 @@ impl Operation {
     fn shuttle_idle(&mut self, unit: usize, now_h: f64, retire: bool) {
         let shuttle = &mut self.shuttles[unit];
         shuttle.activity = Activity::Idle;
+        shuttle.stranded = !retire;
         shuttle.generation.cancel_all();
         self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
         if retire {

@@ -626,7 +626,10 @@ impl Operation {
         if previous.mining.failure != self.scenario.mining.failure {
             // New failure modes: every system's clocks are drawn afresh.
             let factor = self.failure_rate_factor();
-            for &unit in &active {
+            for unit in 0..self.systems.len() {
+                if self.systems[unit].retired {
+                    continue;
+                }
                 self.systems[unit].failure_left_h = self
                     .scenario
                     .mining
@@ -695,9 +698,10 @@ impl Operation {
             .filter(|&unit| !self.shuttles[unit].retiring)
             .collect();
         let wanted = self.scenario.fleet.shuttles as usize;
-        for _ in active.len()..wanted {
+        let added = wanted.saturating_sub(active.len());
+        for rank in 0..added {
             self.shuttles.push(Shuttle::new(sim.now().hours()));
-            self.schedule_shuttle(sim, self.shuttles.len() - 1, 0.0)?;
+            self.start_shuttle_staggered(sim, self.shuttles.len() - 1, rank, added)?;
         }
         for &unit in active
             .iter()
