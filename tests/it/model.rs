@@ -458,7 +458,10 @@ fn a_phase_shrinking_shuttle_holds_sends_overfull_shuttles_to_port() {
         "{}\n[[phase]]\nname = \"smaller holds\"\nstart_year = 2\nset = {{ \"fleet.capacity_t\" = 5000.0 }}\n",
         include_str!("../../scenarios/commercial.toml")
     );
-    let scenario = scenario(&text, &["scenario.years=3.0", "mining.buffer_capacity_t=8000"]);
+    let scenario = scenario(
+        &text,
+        &["scenario.years=3.0", "mining.buffer_capacity_t=8000"],
+    );
     for replication in 0..10 {
         let rep = run_replication(&scenario, 4, replication).unwrap();
         assert!(rep.mass_balance.imbalance_t().abs() < 1e-3);
