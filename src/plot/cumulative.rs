@@ -20,7 +20,7 @@ pub(crate) fn draw_cumulative_reo<DB: DrawingBackend>(
         return draw_message(&body, &theme, "No REO recovered in this run");
     }
 
-    let entries = legend::range_and_median();
+    let entries = legend::range_and_median("replications");
     let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
     draw_row_legend(&legend_area, &theme, &entries)?;
 

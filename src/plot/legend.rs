@@ -36,11 +36,14 @@ impl Entry {
     }
 }
 
-/// The P10–P90 range and median entries shared by the band charts.
-pub(crate) fn range_and_median() -> Vec<Entry> {
+/// The P10–P90 range (over `samples`) and median entries of the band charts.
+pub(crate) fn range_and_median(samples: &str) -> Vec<Entry> {
     vec![
         Entry::new("Median (P50)", Swatch::Line(palette::MEDIAN)),
-        Entry::new("P10–P90 across replications", Swatch::Range(palette::RANGE)),
+        Entry::new(
+            format!("P10–P90 across {samples}"),
+            Swatch::Range(palette::RANGE),
+        ),
     ]
 }
 

@@ -35,7 +35,7 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
         return draw_message(&body, &theme, "No production in this run");
     }
 
-    let mut entries = legend::range_and_median();
+    let mut entries = legend::range_and_median("replications");
     if !data.phases.is_empty() {
         entries.push(Entry::new(
             "Phase start",

@@ -39,7 +39,7 @@ pub(crate) fn draw_weather_months<DB: DrawingBackend>(
         return draw_message(&body, &theme, "No weather data in this run");
     }
 
-    let entries = legend::range_and_median();
+    let entries = legend::range_and_median("replication-years");
     let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
     draw_row_legend(&legend_area, &theme, &entries)?;
 
