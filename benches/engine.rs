@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use deepmud::engine::{EngineError, Model, Simulation};
+use deepmud::engine::{EngineError, EventQueue, Model, SimTime, Simulation};
 use deepmud::experiment::seeds::{Purpose, stream};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -68,6 +68,28 @@ fn hold(c: &mut Criterion) {
                     sim.step(&mut model).expect("hold model never fails");
                 }
                 black_box(sim.now())
+            });
+        });
+        // The event list alone, without the simulation loop: shows where
+        // the engine's time goes.
+        group.bench_function(BenchmarkId::new("event_queue", pending), |b| {
+            let mut rng = stream(1, 0, Purpose::Logistics);
+            let mut queue = EventQueue::with_capacity(pending + 1);
+            for _ in 0..pending {
+                let delay_h: f64 = rng.sample(Exp1);
+                queue.push(SimTime::ZERO.after(delay_h).expect("finite delay"), Tick);
+            }
+            b.iter(|| {
+                let mut now = SimTime::ZERO;
+                for _ in 0..HOLDS_PER_ITERATION {
+                    let Some((time, event)) = queue.pop() else {
+                        break;
+                    };
+                    now = time;
+                    let delay_h: f64 = rng.sample(Exp1);
+                    queue.push(time.after(delay_h).expect("finite delay"), event);
+                }
+                black_box(now)
             });
         });
         group.bench_function(BenchmarkId::new("bare_binary_heap", pending), |b| {
