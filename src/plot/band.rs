@@ -49,6 +49,9 @@ pub(crate) struct BandPanel<'a> {
     pub margins: Margins,
     /// Years where a dashed vertical line marks a phase start.
     pub phase_starts: &'a [f64],
+    /// Draw each year's value as a step across its year (from year − 0.5
+    /// to year + 0.5), for annual totals; otherwise join the points.
+    pub steps: bool,
 }
 
 impl BandPanel<'_> {
@@ -118,8 +121,8 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
     let clamp = |v: f64| v.clamp(panel.y.lo, panel.y.hi);
     let band = palette::RANGE.mix(palette::RANGE_ALPHA).filled();
     for run in runs(panel.series, |p| p.q.p10.is_finite() && p.q.p90.is_finite()) {
-        if let [p] = run {
-            // A lone year has no width: show its range as a short bar.
+        if let ([p], false) = (run, panel.steps) {
+            // A lone point has no width: show its range as a short bar.
             let half = 0.02 * (panel.years.hi - panel.years.lo);
             let corners = [
                 ((p.year - half).max(panel.years.lo), clamp(p.q.p10)),
@@ -130,8 +133,10 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
                 .drawn()?;
             continue;
         }
-        let mut outline: Vec<(f64, f64)> = run.iter().map(|p| (p.year, clamp(p.q.p90))).collect();
-        outline.extend(run.iter().rev().map(|p| (p.year, clamp(p.q.p10))));
+        let mut outline = trace(run, panel.steps, |p| clamp(p.q.p90));
+        let mut lower = trace(run, panel.steps, |p| clamp(p.q.p10));
+        lower.reverse();
+        outline.extend(lower);
         chart
             .draw_series(std::iter::once(Polygon::new(outline, band)))
             .drawn()?;
@@ -151,7 +156,7 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
 
     let median = palette::MEDIAN.stroke_width(theme.line_width());
     for run in runs(panel.series, |p| p.q.p50.is_finite()) {
-        let points: Vec<(f64, f64)> = run.iter().map(|p| (p.year, clamp(p.q.p50))).collect();
+        let points = trace(run, panel.steps, |p| clamp(p.q.p50));
         if let [point] = points[..] {
             chart
                 .draw_series(std::iter::once(Circle::new(
@@ -169,6 +174,22 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
         draw_message(&chart.plotting_area().strip_coord_spec(), theme, "No data")?;
     }
     Ok(())
+}
+
+/// The (x, y) vertices of `value` along `run`: one per year, or with
+/// `steps` two per year, at year − 0.5 and year + 0.5.
+fn trace(
+    run: &[YearQuantiles],
+    steps: bool,
+    value: impl Fn(&YearQuantiles) -> f64,
+) -> Vec<(f64, f64)> {
+    if steps {
+        run.iter()
+            .flat_map(|p| [(p.year - 0.5, value(p)), (p.year + 0.5, value(p))])
+            .collect()
+    } else {
+        run.iter().map(|p| (p.year, value(p))).collect()
+    }
 }
 
 /// Maximal runs of consecutive points that satisfy `keep`: a missing value

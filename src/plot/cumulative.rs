@@ -53,6 +53,7 @@ pub(crate) fn draw_cumulative_reo<DB: DrawingBackend>(
             y_label_width,
             margins,
             phase_starts: &[],
+            steps: false,
         },
     )
 }

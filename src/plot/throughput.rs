@@ -49,8 +49,15 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
     let (mud_divisor, mud_unit) = tonnes_unit(mud_max);
     let reo = scaled(&data.reo_t, reo_divisor);
     let mud = scaled(&data.dry_mud_t, mud_divisor);
-    let phase_starts: Vec<f64> = data.phases.iter().map(|p| p.start_year).collect();
-    let years = YearAxis::spanning(reo.iter().chain(mud.iter()).map(|p| p.year), &phase_starts);
+    // Annual totals are steps across their year (year ± 0.5), so a phase
+    // starting with year s is marked at s − 0.5, where its first step begins.
+    let phase_starts: Vec<f64> = data.phases.iter().map(|p| p.start_year - 0.5).collect();
+    let years = YearAxis::spanning(
+        reo.iter()
+            .chain(mud.iter())
+            .flat_map(|p| [p.year - 0.5, p.year + 0.5]),
+        &phase_starts,
+    );
 
     // Vertical budget. The phase label strip's height depends on the label
     // layout, which depends on the y label width; estimate one row first.
@@ -131,6 +138,7 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
             y_label_width,
             margins: top_margins,
             phase_starts: &phase_starts,
+            steps: true,
         },
     )?;
     draw_band_panel(
@@ -146,6 +154,7 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
             y_label_width,
             margins: bottom_margins,
             phase_starts: &phase_starts,
+            steps: true,
         },
     )?;
 
