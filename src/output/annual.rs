@@ -1,7 +1,7 @@
 //! `annual.csv`: one row per year and metric, with its statistics across
 //! replications.
 
-use super::Exporter;
+use super::{Exporter, SUMMARY_COLUMNS, summary_cells};
 use crate::experiment::run::RunOutput;
 
 pub struct AnnualCsv;
@@ -13,30 +13,14 @@ impl Exporter for AnnualCsv {
 
     fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record([
-            "year",
-            "metric",
-            "unit",
-            "n",
-            "mean",
-            "ci95_half_width",
-            "p10",
-            "p50",
-            "p90",
-        ])?;
+        writer.write_record(["year", "metric", "unit"].iter().chain(&SUMMARY_COLUMNS))?;
         for row in &run.annual {
-            let s = row.summary;
-            writer.write_record([
+            let key = [
                 row.year.to_string(),
                 row.metric.name.to_string(),
                 row.metric.unit.to_string(),
-                s.n.to_string(),
-                s.mean.to_string(),
-                s.ci95_half_width.to_string(),
-                s.p10.to_string(),
-                s.p50.to_string(),
-                s.p90.to_string(),
-            ])?;
+            ];
+            writer.write_record(key.iter().chain(&summary_cells(&row.summary)))?;
         }
         Ok(writer.into_inner()?)
     }

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::experiment::run::RunOutput;
+use crate::stats::summary::Summary;
 
 /// Renders one output file of a run.
 pub trait Exporter {
@@ -36,6 +37,21 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(shipments::ShipmentsCsv),
         Box::new(weather_monthly::WeatherMonthlyCsv),
         Box::new(phases::PhasesCsv),
+    ]
+}
+
+/// Column names of a [`Summary`] in CSV files.
+const SUMMARY_COLUMNS: [&str; 6] = ["n", "mean", "ci95_half_width", "p10", "p50", "p90"];
+
+/// A [`Summary`]'s cells, in [`SUMMARY_COLUMNS`] order.
+fn summary_cells(s: &Summary) -> [String; 6] {
+    [
+        s.n.to_string(),
+        s.mean.to_string(),
+        s.ci95_half_width.to_string(),
+        s.p10.to_string(),
+        s.p50.to_string(),
+        s.p90.to_string(),
     ]
 }
 
