@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::Drawn;
@@ -24,6 +25,28 @@ pub(crate) struct Margins {
 }
 
 impl Margins {
+    /// A chart over `x` × `y` on `area`, inside these margins, with an x
+    /// label area `x_label_height` px high and a y label area
+    /// `y_label_width` px wide: the frame every chart is drawn in.
+    pub fn chart<'a, DB: DrawingBackend>(
+        self,
+        area: &'a DrawingArea<DB, Shift>,
+        x_label_height: i32,
+        y_label_width: i32,
+        x: Range<f64>,
+        y: Range<f64>,
+    ) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+        ChartBuilder::on(area)
+            .margin_top(self.top)
+            .margin_bottom(self.bottom)
+            .margin_left(self.left)
+            .margin_right(self.right)
+            .x_label_area_size(x_label_height)
+            .y_label_area_size(y_label_width)
+            .build_cartesian_2d(x, y)
+            .drawn()
+    }
+
     /// Left and right margins every band panel uses, so stacked panels and
     /// labels laid out in advance line up.
     pub fn standard(theme: &Theme) -> Self {
@@ -88,15 +111,13 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
         Some(_) => x_label_area_height(theme),
         None => tick_only_area_height(theme),
     };
-    let mut chart = ChartBuilder::on(area)
-        .margin_top(m.top)
-        .margin_bottom(m.bottom)
-        .margin_left(m.left)
-        .margin_right(m.right)
-        .x_label_area_size(x_area)
-        .y_label_area_size(panel.y_label_width)
-        .build_cartesian_2d(panel.years.range(), panel.y.range())
-        .drawn()?;
+    let mut chart = m.chart(
+        area,
+        x_area,
+        panel.y_label_width,
+        panel.years.range(),
+        panel.y.range(),
+    )?;
 
     let y_format = |v: &f64| panel.y.format(*v);
     let x_format = |v: &f64| match panel.x_title {

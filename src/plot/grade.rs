@@ -93,15 +93,13 @@ pub(crate) fn draw_grade_histogram<DB: DrawingBackend>(
         ..margins
     };
 
-    let mut chart = ChartBuilder::on(&body)
-        .margin_top(margins.top)
-        .margin_bottom(margins.bottom)
-        .margin_left(margins.left)
-        .margin_right(margins.right)
-        .x_label_area_size(x_label_area_height(&theme))
-        .y_label_area_size(y_label_width)
-        .build_cartesian_2d(x.range(), y.range())
-        .drawn()?;
+    let mut chart = margins.chart(
+        &body,
+        x_label_area_height(&theme),
+        y_label_width,
+        x.range(),
+        y.range(),
+    )?;
     let x_format = |v: &f64| x.format(*v);
     let y_format = |v: &f64| y.format(*v);
     let replications = match data.replications {

@@ -60,15 +60,13 @@ pub(crate) fn draw_time_budget<DB: DrawingBackend>(
     let plot_h = body_h - margins.top - margins.bottom - x_label_area_height(&theme);
     let y = ValueAxis::from_zero(100.0, y_labels_for_height(&theme, plot_h));
     let y_label_width = y_label_area_width(&plot_area, &theme, &y.labels())?;
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin_top(margins.top)
-        .margin_bottom(margins.bottom)
-        .margin_left(margins.left)
-        .margin_right(margins.right)
-        .x_label_area_size(x_label_area_height(&theme))
-        .y_label_area_size(y_label_width)
-        .build_cartesian_2d(x_axis.range(), y.range())
-        .drawn()?;
+    let mut chart = margins.chart(
+        &plot_area,
+        x_label_area_height(&theme),
+        y_label_width,
+        x_axis.range(),
+        y.range(),
+    )?;
     let (plot_w, _) = chart.plotting_area().dim_in_pixel();
     let x_labels = x_axis.n_labels(&plot_area, &theme, plot_w as i32)?;
     let y_format = |v: &f64| y.format(*v);

@@ -56,15 +56,13 @@ pub(crate) fn draw_weather_months<DB: DrawingBackend>(
         y_labels_for_height(&theme, plot_h),
     );
     let y_label_width = y_label_area_width(&body, &theme, &y.labels())?;
-    let mut chart = ChartBuilder::on(&body)
-        .margin_top(margins.top)
-        .margin_bottom(margins.bottom)
-        .margin_left(margins.left)
-        .margin_right(margins.right)
-        .x_label_area_size(x_label_area_height(&theme))
-        .y_label_area_size(y_label_width)
-        .build_cartesian_2d(0.5..12.5, y.range())
-        .drawn()?;
+    let mut chart = margins.chart(
+        &body,
+        x_label_area_height(&theme),
+        y_label_width,
+        0.5..12.5,
+        y.range(),
+    )?;
 
     // Every month if the names fit, else every second or third.
     let (plot_w, _) = chart.plotting_area().dim_in_pixel();
