@@ -5,3 +5,4 @@ mod cli;
 mod engine_properties;
 mod model;
 mod queueing;
+mod snapshots;

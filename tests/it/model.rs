@@ -9,7 +9,7 @@ use deepmud::stats::normal::normal_cdf;
 
 /// A deterministic operation: calm fixed sea (Hs 1 m), no typhoons, no
 /// failures, fixed durations, mud at a fixed grade.
-const DETERMINISTIC: &str = r#"
+pub(crate) const DETERMINISTIC: &str = r#"
 [scenario]
 name = "deterministic"
 years = 1
