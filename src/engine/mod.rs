@@ -194,6 +194,11 @@ impl<E: Copy> Simulation<E> {
         Ok(())
     }
 
+    /// The time of the earliest pending event (stale ones included).
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
     /// Events handled so far (stale events are not counted).
     pub fn events_fired(&self) -> u64 {
         self.fired

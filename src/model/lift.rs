@@ -601,6 +601,7 @@ impl Operation {
         state: SystemState,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        self.settle_plant(now_h, false);
         let mining = &self.scenario.mining;
         let duration_h = match state {
             SystemState::Maintenance => mining
@@ -691,6 +692,7 @@ impl Operation {
                 .map(|p| (work, p.duration_h.clone()))
         });
         if let Some((work, duration)) = port_work {
+            self.settle_plant(now_h, false);
             let duration_h = duration.sample(&mut self.logistics_rng);
             let state = match work {
                 PlannedWork::Maintenance => SystemState::Maintenance,
@@ -816,6 +818,7 @@ impl Operation {
         if cargo.wet_t <= 0.0 {
             return;
         }
+        self.settle_plant(now_h, true);
         let reo_t = self.assay.reo_t(&cargo);
         let year = self.year_of(now_h);
         book_delivery(&mut self.years[year], &cargo, reo_t);

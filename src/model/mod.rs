@@ -25,7 +25,7 @@ use hub::{Hub, HubShip};
 use lift::MiningSystem;
 use ore::{Assay, Parcel, Seabed};
 use port::{Dock, Port};
-use weather::Weather;
+use weather::{Change, Limits, Step, Weather};
 
 /// Where a mining system's time goes; every hour is in exactly one state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,8 +218,10 @@ pub enum PlannedWork {
 /// The operation's events.
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
-    /// The sea state moves on by one weather step.
-    WeatherStep,
+    /// The sea state reaches the change found ahead (a crossing of an
+    /// operating limit, or the end of a search); `deferred` once it has let
+    /// the other events due at the same time go first.
+    SeaState { token: Token, deferred: bool },
     /// A typhoon warning is issued for the site.
     TyphoonWarning,
     /// The typhoon alert ends (stale if a later typhoon extended it).
@@ -234,8 +236,6 @@ pub enum Event {
     CampaignEnd { unit: usize, trip: u32 },
     /// Planned work falls due for a mining system.
     Due { unit: usize, work: PlannedWork },
-    /// The processing plant's daily run.
-    PlantDay,
     /// Scale-up phase `index` (of the scenario's resolved phases) begins.
     PhaseStart(usize),
 }
@@ -368,6 +368,8 @@ pub struct Operation {
     scenario: Scenario,
     horizon_h: f64,
     weather: Weather,
+    /// The sea-state change the pending [`Event::SeaState`] stands for.
+    sea_change: Option<Change>,
     systems: Vec<MiningSystem>,
     shuttles: Vec<Shuttle>,
     port: Port,
@@ -421,6 +423,7 @@ impl Operation {
                 scenario.scenario.start_month,
                 stream(seed, replication, Purpose::Weather),
             ),
+            sea_change: None,
             systems,
             shuttles,
             port: Port::new(&scenario.port),
@@ -449,15 +452,13 @@ impl Operation {
     /// Schedules the first events: weather, typhoons, the plant, every
     /// system's mobilisation and every shuttle's first departure.
     fn start(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
-        self.book_weather_step(0.0);
-        sim.schedule_in(self.weather.step_h(), Event::WeatherStep)?;
-        if let Some(first) = self.weather.next_typhoon_h(0.0) {
+        self.schedule_sea_change(sim, self.weather.current())?;
+        if let Some(first) = self.weather.first_warning_h() {
             sim.schedule_at(
                 SimTime::from_hours(first).map_err(EngineError::from)?,
                 Event::TyphoonWarning,
             )?;
         }
-        sim.schedule_in(24.0, Event::PlantDay)?;
         for (index, phase) in self.scenario.resolved_phases.iter().enumerate() {
             let start_h = (phase.start_year - 1.0) * HOURS_PER_YEAR;
             if start_h < self.horizon_h {
@@ -491,19 +492,86 @@ impl Operation {
         ((t_h / HOURS_PER_YEAR) as usize).min(self.years.len() - 1)
     }
 
-    /// Books the weather step starting at `t_h` to the monthly statistics.
-    fn book_weather_step(&mut self, t_h: f64) {
-        let step_h = self.weather.step_h().min(self.horizon_h - t_h);
-        if step_h <= 0.0 {
-            return;
+    /// Books the weather steps starting before `until_h` to the monthly
+    /// statistics (hours, and hours workable for lifting).
+    fn book_weather(&mut self, until_h: f64) {
+        let years = &mut self.years;
+        let last_year = years.len() - 1;
+        self.weather.book_until(
+            until_h,
+            self.horizon_h,
+            self.scenario.mining.hs_limit_lift_m,
+            |t_h, month, hours, workable| {
+                let year = ((t_h / HOURS_PER_YEAR) as usize).min(last_year);
+                years[year].weather_h[month] += hours;
+                if workable {
+                    years[year].workable_h[month] += hours;
+                }
+            },
+        );
+    }
+
+    /// The operating limits the sea state is watched against, m.
+    fn limits(&self) -> Limits {
+        let mining = &self.scenario.mining;
+        Limits([
+            mining.hs_limit_trip_m,
+            mining.hs_limit_lift_m,
+            mining.hs_limit_survival_m,
+            self.scenario.fleet.hs_limit_transfer_m,
+        ])
+    }
+
+    /// Schedules the next change of sea state after step `from`: the first
+    /// later step at which Hs crosses an operating limit.
+    fn schedule_sea_change(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        from: Step,
+    ) -> Result<(), SimError> {
+        self.weather.change_generation.cancel_all();
+        let limits = self.limits();
+        self.sea_change = self.weather.next_change(from, &limits, self.horizon_h);
+        if let Some(Change::Crossing(step) | Change::SearchOn(step)) = self.sea_change {
+            let token = self.weather.change_generation.token();
+            sim.schedule_at(
+                SimTime::from_hours(step.t_h).map_err(EngineError::from)?,
+                Event::SeaState {
+                    token,
+                    deferred: false,
+                },
+            )?;
         }
-        let year = self.year_of(t_h);
-        let month = self.weather.month0(t_h);
-        let workable = !self.weather.stormbound()
-            && self.weather.hs_m() < self.scenario.mining.hs_limit_lift_m;
-        self.years[year].weather_h[month] += step_h;
-        if workable {
-            self.years[year].workable_h[month] += step_h;
+        Ok(())
+    }
+
+    /// The sea state reaches the change found ahead. A step takes effect
+    /// after the other events already due at its time, as it did when it was
+    /// an event scheduled one step ahead.
+    fn sea_state_event(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        token: Token,
+        deferred: bool,
+    ) -> Result<(), SimError> {
+        if !deferred && sim.next_time() == Some(sim.now()) {
+            sim.schedule_in(
+                0.0,
+                Event::SeaState {
+                    token,
+                    deferred: true,
+                },
+            )?;
+            return Ok(());
+        }
+        match self.sea_change.take() {
+            Some(Change::Crossing(step)) => {
+                self.weather.apply(step);
+                self.schedule_sea_change(sim, step)?;
+                self.weather_changed(sim)
+            }
+            Some(Change::SearchOn(step)) => self.schedule_sea_change(sim, step),
+            None => Ok(()),
         }
     }
 
@@ -516,20 +584,9 @@ impl Operation {
         Ok(())
     }
 
-    /// Whether Hs moved across any operating limit between `old` and `new`.
-    fn crosses_a_limit(&self, old_hs: f64, new_hs: f64) -> bool {
-        let mining = &self.scenario.mining;
-        [
-            mining.hs_limit_trip_m,
-            mining.hs_limit_lift_m,
-            mining.hs_limit_survival_m,
-            self.scenario.fleet.hs_limit_transfer_m,
-        ]
-        .iter()
-        .any(|&limit| (old_hs < limit) != (new_hs < limit))
-    }
-
     fn finish(mut self, now_h: f64, events: u64) -> Replication {
+        self.book_weather(self.horizon_h);
+        self.settle_plant(self.horizon_h, false);
         for unit in 0..self.systems.len() {
             self.settle_lift(unit, now_h);
             let system = &self.systems[unit];
@@ -599,12 +656,20 @@ impl Operation {
         };
         let mut next = phase.scenario.clone();
         let now_h = sim.now().hours();
+        // The plant's days before the phase run on the old figures.
+        self.settle_plant(now_h, false);
         // Mud lifted so far is booked at the old rate, grade and capacity.
         for unit in 0..self.systems.len() {
             self.settle_lift(unit, now_h);
         }
         next.resolved_phases = std::mem::take(&mut self.scenario.resolved_phases);
+        let old_limits = self.limits();
         let previous = std::mem::replace(&mut self.scenario, next);
+        if self.limits() != old_limits {
+            // The sea state of now, watched against the new limits.
+            self.weather.apply_latest_booked();
+            self.schedule_sea_change(sim, self.weather.current())?;
+        }
         let ore_changed = previous.ore != self.scenario.ore;
         self.assay = Assay::new(&self.scenario.ore);
         self.port
@@ -745,6 +810,7 @@ impl Model for Operation {
             Event::Shuttle { unit, token } => self.shuttles[unit].generation.is_live(token),
             Event::HubShip { unit, token } => self.hub_ships[unit].generation.is_live(token),
             Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
+            Event::SeaState { token, .. } => self.weather.change_generation.is_live(token),
             _ => true,
         }
     }
@@ -756,27 +822,20 @@ impl Model for Operation {
         if now_h >= self.horizon_h {
             return Ok(());
         }
+        self.book_weather(now_h);
         match event {
-            Event::WeatherStep => {
-                let old_hs = self.weather.hs_m();
-                self.weather.step(now_h);
-                self.book_weather_step(now_h);
-                sim.schedule_in(self.weather.step_h(), Event::WeatherStep)?;
-                if self.crosses_a_limit(old_hs, self.weather.hs_m()) {
-                    self.weather_changed(sim)?;
-                }
-            }
+            Event::SeaState { token, deferred } => self.sea_state_event(sim, token, deferred)?,
             Event::TyphoonWarning => {
                 let year = self.year_of(now_h);
                 self.years[year].typhoons += 1;
-                let alert_end_h = self.weather.warn(now_h);
+                let (alert_end_h, next_warning_h) = self.weather.warn(now_h);
                 self.weather.alert_generation.cancel_all();
                 let token = self.weather.alert_generation.token();
                 sim.schedule_at(
                     SimTime::from_hours(alert_end_h).map_err(EngineError::from)?,
                     Event::AlertEnd(token),
                 )?;
-                if let Some(next) = self.weather.next_typhoon_h(now_h) {
+                if let Some(next) = next_warning_h {
                     sim.schedule_at(
                         SimTime::from_hours(next).map_err(EngineError::from)?,
                         Event::TyphoonWarning,
@@ -793,10 +852,6 @@ impl Model for Operation {
             Event::HubShip { unit, .. } => self.hub_ship_event(sim, unit)?,
             Event::CampaignEnd { unit, trip } => self.campaign_end(sim, unit, trip)?,
             Event::Due { unit, work } => self.work_due(sim, unit, work)?,
-            Event::PlantDay => {
-                self.plant_day(now_h);
-                sim.schedule_in(24.0, Event::PlantDay)?;
-            }
             Event::PhaseStart(index) => self.start_phase(sim, index)?,
         }
         Ok(())

@@ -9,6 +9,9 @@ use rand::RngExt;
 use super::ore::Parcel;
 use super::{Event, HubShipState, Operation, ShuttleState, SimError, SystemState, Vessel};
 use crate::engine::Simulation;
+
+/// Hours per day: the plant runs once a day.
+const HOURS_PER_DAY: f64 = 24.0;
 use crate::scenario;
 use crate::stats::budget::QueueStats;
 
@@ -45,6 +48,8 @@ impl Terminal {
 pub(super) struct Port {
     pub terminal: Terminal,
     pub stockpile: Parcel,
+    /// When the plant's next daily run falls, h (every 24 h from 24 h).
+    pub next_plant_day_h: f64,
 }
 
 impl Port {
@@ -52,6 +57,7 @@ impl Port {
         Port {
             terminal: Terminal::new(spec.berths),
             stockpile: Parcel::default(),
+            next_plant_day_h: HOURS_PER_DAY,
         }
     }
 }
@@ -177,9 +183,29 @@ impl Operation {
         Ok(())
     }
 
+    /// Runs the plant's days due before `now_h` (and the horizon), or at it
+    /// too when `inclusive`: the plant is settled when something it depends
+    /// on changes (a delivery, a draw from the logistics stream it shares, a
+    /// phase, the horizon), with the same daily arithmetic as a daily event.
+    pub(super) fn settle_plant(&mut self, now_h: f64, inclusive: bool) {
+        loop {
+            let day_h = self.port.next_plant_day_h;
+            let due = if inclusive {
+                day_h <= now_h
+            } else {
+                day_h < now_h
+            };
+            if !due || day_h >= self.horizon_h {
+                return;
+            }
+            self.plant_day(day_h);
+            self.port.next_plant_day_h = day_h + HOURS_PER_DAY;
+        }
+    }
+
     /// The plant's daily run: with probability `plant_availability` it
     /// processes up to its daily capacity of dry mud from the stockpile.
-    pub(super) fn plant_day(&mut self, now_h: f64) {
+    fn plant_day(&mut self, now_h: f64) {
         let port = &self.scenario.port;
         let u: f64 = self.logistics_rng.random();
         if u >= port.plant_availability || self.port.stockpile.wet_t <= 0.0 {

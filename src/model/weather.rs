@@ -1,6 +1,16 @@
 //! Site weather, shared by every unit: significant wave height as a seasonal
 //! AR(1) process in log space at a fixed step, and typhoons as a Poisson
 //! process with monthly rates, each announced a lead time ahead.
+//!
+//! The sea state is not an event per step. A replication's series is drawn
+//! ahead, a chunk at a time, from its weather stream, in the same
+//! chronological order of steps and typhoons as stepping it would draw them;
+//! the model asks when Hs next crosses one of its operating limits and
+//! schedules a single event there. Typhoon warnings and alert ends stay
+//! events. Comparisons are made in log space against each month's limits,
+//! so no step needs an `exp`.
+
+use std::collections::VecDeque;
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -12,28 +22,150 @@ use crate::scenario;
 /// Hours in a model month: twelve equal months of a 365-day year.
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
-/// The state of the sea and the typhoon alert at the site.
-pub struct Weather {
+/// Steps drawn ahead in one search for the next crossing; a search that
+/// finds none asks to be continued at the last step it looked at, so the
+/// series held in memory stays bounded whatever the horizon.
+const SEARCH_STEPS: usize = 2_920;
+
+/// Half-width, in log metres, of the band around a limit inside which a
+/// step's Hs is compared with the limit in metres (`exp`), so that the log
+/// comparison never decides differently from `Hs < limit`.
+const LOG_EXACT_BAND: f64 = 1e-9;
+
+/// Whether Hs is below `limit_m`, given ln Hs and ln of the limit: in log
+/// space, except within [`LOG_EXACT_BAND`] of the limit, where the metres
+/// decide, as `exp(ln Hs) < limit` always did.
+fn below(log_hs: f64, limit_m: f64, ln_limit: f64) -> bool {
+    let gap = log_hs - ln_limit;
+    if gap.abs() <= LOG_EXACT_BAND {
+        log_hs.exp() < limit_m
+    } else {
+        gap < 0.0
+    }
+}
+
+/// One weather step: when it starts and its standardised log-Hs anomaly.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Step {
+    pub index: u64,
+    pub t_h: f64,
+    /// z, N(0, 1) at stationarity: ln Hs = ln median_m + sd_m z.
+    pub z: f64,
+}
+
+/// A typhoon as drawn: its warning time, its passage duration after the
+/// lead time, and the next warning (drawn right after it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Typhoon {
+    pub warning_h: f64,
+    pub duration_h: f64,
+    pub next_warning_h: Option<f64>,
+}
+
+/// The operating limits the sea state is compared with, m.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits(pub [f64; 4]);
+
+/// The calendar month (0 = January) at `t_h` for a run starting in month
+/// `start_month0`.
+fn month_at(start_month0: usize, t_h: f64) -> usize {
+    (start_month0 + (t_h / HOURS_PER_MONTH) as usize) % 12
+}
+
+/// Draws the weather stream in chronological order: each typhoon (its
+/// duration, then the time of the next) before the first step after its
+/// warning, each step's innovation in turn.
+struct Draws {
+    rng: ChaCha8Rng,
     start_month0: usize,
     step_h: f64,
-    ln_median: [f64; 12],
-    log_sd: [f64; 12],
     phi: f64,
     innovation_sd: f64,
     typhoon_per_hour: [f64; 12],
-    warning_h: f64,
     duration_h: scenario::Dist,
-    rng: ChaCha8Rng,
-    /// The standardised log-Hs anomaly, N(0, 1) at stationarity.
-    anomaly: f64,
+    last: Step,
+    next_warning_h: Option<f64>,
+}
+
+impl Draws {
+    /// Draws the time of the next typhoon warning after `now_h`, by
+    /// inversion of the cumulative hazard of a Poisson process whose rate is
+    /// constant within each month; `None` if every monthly rate is zero.
+    fn next_warning_after(&mut self, now_h: f64) -> Option<f64> {
+        if self.typhoon_per_hour.iter().all(|&rate| rate <= 0.0) {
+            return None;
+        }
+        let u: f64 = self.rng.random();
+        let mut hazard = -(1.0 - u).ln();
+        let mut t = now_h;
+        loop {
+            let month_end = ((t / HOURS_PER_MONTH).floor() + 1.0) * HOURS_PER_MONTH;
+            let rate = self.typhoon_per_hour[month_at(self.start_month0, t)];
+            let span_h = month_end - t;
+            if rate * span_h >= hazard {
+                return Some(t + hazard / rate);
+            }
+            hazard -= rate * span_h;
+            t = month_end;
+        }
+    }
+
+    /// Draws the next step, first drawing every typhoon warned before it
+    /// into `typhoons`: z ← φ z + √(1 − φ²) ε.
+    fn next_step(&mut self, typhoons: &mut VecDeque<Typhoon>) -> Step {
+        let t_h = self.last.t_h + self.step_h;
+        while let Some(warning_h) = self.next_warning_h.filter(|&w| w < t_h) {
+            let duration_h = self.duration_h.sample(&mut self.rng);
+            self.next_warning_h = self.next_warning_after(warning_h);
+            typhoons.push_back(Typhoon {
+                warning_h,
+                duration_h,
+                next_warning_h: self.next_warning_h,
+            });
+        }
+        let innovation: f64 = self.rng.sample(StandardNormal);
+        self.last = Step {
+            index: self.last.index + 1,
+            t_h,
+            z: self.phi * self.last.z + self.innovation_sd * innovation,
+        };
+        self.last
+    }
+}
+
+/// Where the next change of sea state relevant to the operation lies.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Change {
+    /// Hs crosses at least one limit at this step.
+    Crossing(Step),
+    /// No crossing up to this step; search on from it then.
+    SearchOn(Step),
+}
+
+/// The state of the sea and the typhoon alert at the site.
+pub struct Weather {
+    draws: Draws,
+    ln_median: [f64; 12],
+    log_sd: [f64; 12],
+    /// Drawn steps from the first not yet booked to the end of the last search.
+    ahead: VecDeque<Step>,
+    /// The last step booked (the latest step before the last booking time).
+    last_booked: Step,
+    /// Drawn typhoons not yet warned.
+    typhoons: VecDeque<Typhoon>,
+    /// The step whose Hs the units see: the last crossing applied (steps
+    /// after it, up to now, are on the same side of every limit).
+    current: Step,
     hs_m: f64,
-    /// End of the current typhoon alert (warning through passage); the site
-    /// is stormbound while `now < alert_until_h` and an alert is on.
+    /// Lead time of a typhoon warning before its passage, h.
+    warning_lead_h: f64,
+    /// End of the current typhoon alert (warning through passage).
     alert_until_h: f64,
     alert: bool,
     /// Cancels a scheduled alert end when a second typhoon extends it.
     pub(crate) alert_generation: Generation,
-    typhoons: u64,
+    /// Cancels a scheduled sea-state change when the limits change.
+    pub(crate) change_generation: Generation,
 }
 
 impl Weather {
@@ -44,40 +176,53 @@ impl Weather {
         let typhoon_per_hour =
             std::array::from_fn(|m| spec.typhoon_rate_per_month.month(m) / HOURS_PER_MONTH);
         let phi = spec.hs_lag1_autocorrelation;
-        let anomaly: f64 = rng.sample(StandardNormal);
-        let mut weather = Weather {
+        let first = Step {
+            index: 0,
+            t_h: 0.0,
+            z: rng.sample(StandardNormal),
+        };
+        let mut draws = Draws {
+            rng,
             start_month0: (start_month.clamp(1, 12) - 1) as usize,
             step_h: spec.step_h,
-            ln_median,
-            log_sd,
             phi,
             innovation_sd: (1.0 - phi * phi).sqrt(),
             typhoon_per_hour,
-            warning_h: spec.typhoon_warning_h,
             duration_h: spec.typhoon_duration_h.clone(),
-            rng,
-            anomaly,
+            last: first,
+            next_warning_h: None,
+        };
+        draws.next_warning_h = draws.next_warning_after(0.0);
+        let mut weather = Weather {
+            draws,
+            ln_median,
+            log_sd,
+            ahead: VecDeque::from([first]),
+            last_booked: first,
+            typhoons: VecDeque::new(),
+            current: first,
             hs_m: 0.0,
+            warning_lead_h: spec.typhoon_warning_h,
             alert_until_h: 0.0,
             alert: false,
             alert_generation: Generation::default(),
-            typhoons: 0,
+            change_generation: Generation::default(),
         };
-        weather.hs_m = weather.hs_at(0.0);
+        weather.hs_m = weather.hs_of(first);
         weather
     }
 
     /// The calendar month (0 = January) at time `t_h`.
     pub fn month0(&self, t_h: f64) -> usize {
-        (self.start_month0 + (t_h / HOURS_PER_MONTH) as usize) % 12
+        month_at(self.draws.start_month0, t_h)
     }
 
     /// The weather step in hours.
     pub fn step_h(&self) -> f64 {
-        self.step_h
+        self.draws.step_h
     }
 
-    /// The current significant wave height, m.
+    /// The significant wave height the units see now, m.
     pub fn hs_m(&self) -> f64 {
         self.hs_m
     }
@@ -87,60 +232,132 @@ impl Weather {
         self.alert
     }
 
-    /// Typhoon warnings issued so far.
-    pub fn typhoons(&self) -> u64 {
+    /// The first typhoon warning of the replication, if typhoons occur.
+    pub fn first_warning_h(&self) -> Option<f64> {
         self.typhoons
+            .front()
+            .map(|typhoon| typhoon.warning_h)
+            .or(self.draws.next_warning_h)
     }
 
-    fn hs_at(&self, t_h: f64) -> f64 {
-        let m = self.month0(t_h);
-        (self.ln_median[m] + self.log_sd[m] * self.anomaly).exp()
+    /// ln Hs of `step`.
+    fn log_hs(&self, step: Step) -> (f64, usize) {
+        let m = self.month0(step.t_h);
+        (self.ln_median[m] + self.log_sd[m] * step.z, m)
     }
 
-    /// Advances the sea state by one step ending at `now_h`:
-    /// z ← φ z + √(1 − φ²) ε, Hs = exp(ln median_m + sd_m z).
-    pub fn step(&mut self, now_h: f64) {
-        let innovation: f64 = self.rng.sample(StandardNormal);
-        self.anomaly = self.phi * self.anomaly + self.innovation_sd * innovation;
-        self.hs_m = self.hs_at(now_h);
+    fn hs_of(&self, step: Step) -> f64 {
+        self.log_hs(step).0.exp()
     }
 
-    /// The time of the next typhoon warning after `now_h`, by inversion of
-    /// the cumulative hazard of a Poisson process whose rate is constant
-    /// within each month; `None` if every monthly rate is zero.
-    pub fn next_typhoon_h(&mut self, now_h: f64) -> Option<f64> {
-        if self.typhoon_per_hour.iter().all(|&rate| rate <= 0.0) {
-            return None;
+    /// Which limits Hs of `step` is below, as a bit mask (bit i: limit i).
+    fn below_mask(&self, step: Step, limits: &Limits, ln_limits: &[f64; 4]) -> u8 {
+        let (log_hs, _) = self.log_hs(step);
+        let mut mask = 0;
+        for (i, (&limit, &ln_limit)) in limits.0.iter().zip(ln_limits).enumerate() {
+            mask |= u8::from(below(log_hs, limit, ln_limit)) << i;
         }
-        let u: f64 = self.rng.random();
-        let mut hazard = -(1.0 - u).ln();
-        let mut t = now_h;
-        loop {
-            let month_end = ((t / HOURS_PER_MONTH).floor() + 1.0) * HOURS_PER_MONTH;
-            let rate = self.typhoon_per_hour[self.month0(t)];
-            let span_h = month_end - t;
-            if rate * span_h >= hazard {
-                return Some(t + hazard / rate);
+        mask
+    }
+
+    /// The drawn step with index `index`, at or after the first not yet
+    /// booked (drawing ahead as needed).
+    fn step_at(&mut self, index: u64) -> Step {
+        while self.draws.last.index < index {
+            let step = self.draws.next_step(&mut self.typhoons);
+            self.ahead.push_back(step);
+        }
+        // `ahead` holds consecutive steps ending with the last one drawn.
+        let front = self.draws.last.index + 1 - self.ahead.len() as u64;
+        self.ahead[(index - front) as usize]
+    }
+
+    /// Finds the first step after `from` (at most [`SEARCH_STEPS`] ahead,
+    /// and before `horizon_h`) at which Hs crosses one of `limits`, relative
+    /// to the step the units see now.
+    pub fn next_change(&mut self, from: Step, limits: &Limits, horizon_h: f64) -> Option<Change> {
+        let ln_limits = limits.0.map(f64::ln);
+        let seen = self.below_mask(self.current, limits, &ln_limits);
+        let mut last = from;
+        for index in from.index + 1..=from.index + SEARCH_STEPS as u64 {
+            let step = self.step_at(index);
+            if step.t_h >= horizon_h {
+                return None;
             }
-            hazard -= rate * span_h;
-            t = month_end;
+            if self.below_mask(step, limits, &ln_limits) != seen {
+                return Some(Change::Crossing(step));
+            }
+            last = step;
+        }
+        Some(Change::SearchOn(last))
+    }
+
+    /// The step the units see now.
+    pub fn current(&self) -> Step {
+        self.current
+    }
+
+    /// The units see the sea state of `step` from now on.
+    pub fn apply(&mut self, step: Step) {
+        self.current = step;
+        self.hs_m = self.hs_of(step);
+    }
+
+    /// The units see the latest step booked: used when the limits change, so
+    /// that the next change is searched for against the new limits from the
+    /// sea state of now.
+    pub fn apply_latest_booked(&mut self) {
+        self.apply(self.last_booked);
+    }
+
+    /// Books every step starting before `until_h` (and the horizon) not yet
+    /// booked: `book(t_h, month, hours, workable)`, where a step is workable
+    /// when no typhoon alert is on and Hs is below `lift_limit_m`.
+    pub fn book_until(
+        &mut self,
+        until_h: f64,
+        horizon_h: f64,
+        lift_limit_m: f64,
+        mut book: impl FnMut(f64, usize, f64, bool),
+    ) {
+        let end_h = until_h.min(horizon_h);
+        let ln_limit = lift_limit_m.ln();
+        loop {
+            let step = match self.ahead.front() {
+                Some(&step) => step,
+                None => self.step_at(self.draws.last.index + 1),
+            };
+            if step.t_h >= end_h {
+                return;
+            }
+            self.ahead.pop_front();
+            let hours = self.draws.step_h.min(horizon_h - step.t_h);
+            let workable = !self.alert && below(self.log_hs(step).0, lift_limit_m, ln_limit);
+            book(step.t_h, self.month0(step.t_h), hours, workable);
+            self.last_booked = step;
         }
     }
 
-    /// A typhoon warning at `now_h`: the alert lasts through the lead time
+    /// The typhoon warned at `now_h`: the alert lasts through the lead time
     /// and the drawn duration, extending any alert already on. Returns the
-    /// alert's end.
-    pub fn warn(&mut self, now_h: f64) -> f64 {
-        self.typhoons += 1;
-        let duration_h = self.duration_h.sample(&mut self.rng);
-        let end = now_h + self.warning_h + duration_h;
+    /// alert's end and the next warning.
+    pub fn warn(&mut self, now_h: f64) -> (f64, Option<f64>) {
+        while self.typhoons.is_empty() {
+            let step = self.draws.next_step(&mut self.typhoons);
+            self.ahead.push_back(step);
+        }
+        let Some(typhoon) = self.typhoons.pop_front() else {
+            return (now_h, None);
+        };
+        debug_assert_eq!(typhoon.warning_h, now_h, "typhoons warn in order");
+        let end = now_h + self.warning_lead_h + typhoon.duration_h;
         self.alert_until_h = if self.alert {
             self.alert_until_h.max(end)
         } else {
             end
         };
         self.alert = true;
-        self.alert_until_h
+        (self.alert_until_h, typhoon.next_warning_h)
     }
 
     /// Ends the typhoon alert.

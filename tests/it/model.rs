@@ -206,16 +206,15 @@ fn operable_fraction_matches_the_lognormal_marginal() {
     let spec = &scenario.weather;
     let mut weather = Weather::new(spec, 1, stream(5, 0, Purpose::Weather));
     let limit_m = 2.5;
-    let years = 400.0;
-    let steps = (years * HOURS_PER_YEAR / spec.step_h) as usize;
-    let mut below = 0usize;
-    for k in 0..steps {
-        if weather.hs_m() < limit_m {
-            below += 1;
+    let horizon_h = 400.0 * HOURS_PER_YEAR;
+    let (mut below_h, mut total_h) = (0.0, 0.0);
+    weather.book_until(horizon_h, horizon_h, limit_m, |_, _, hours, workable| {
+        total_h += hours;
+        if workable {
+            below_h += hours;
         }
-        weather.step((k + 1) as f64 * spec.step_h);
-    }
-    let simulated = below as f64 / steps as f64;
+    });
+    let simulated = below_h / total_h;
     // P(Hs < L) in month m = Φ((ln L − ln median_m) / σ); months are equal.
     let analytic = (0..12)
         .map(|m| {
@@ -229,6 +228,48 @@ fn operable_fraction_matches_the_lognormal_marginal() {
     );
 }
 
+/// The sea state drawn ahead as a series gives, for a given seed, the same
+/// lifting-limit downtime per month as stepping the AR(1) recursion of
+/// docs/MODEL.md directly: z₀ ~ N(0, 1), z ← φ z + √(1 − φ²) ε, Hs = exp(ln
+/// median_m + sd_m z), one draw a step from the replication's weather stream.
+#[test]
+fn series_weather_matches_the_ar1_recursion_stepped_directly() {
+    use rand::RngExt;
+    let text = format!("{WEATHER}\n[scenario]\nyears = 3\n\n[fleet]\nshuttles = 1\n").replace(
+        "typhoon_rate_per_month = [0, 0, 0, 0, 0.1, 0.2, 0.3, 0.5, 0.5, 0.4, 0.2, 0]",
+        "typhoon_rate_per_month = 0",
+    );
+    let scenario = scenario(&text, &[]);
+    let (seed, replication) = (11, 3);
+    let rep = run_replication(&scenario, seed, replication).unwrap();
+
+    let spec = &scenario.weather;
+    let limit_m = scenario.mining.hs_limit_lift_m;
+    let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
+    let phi = spec.hs_lag1_autocorrelation;
+    let mut rng = stream(seed, replication, Purpose::Weather);
+    let mut z: f64 = rng.sample(rand_distr::StandardNormal);
+    let mut downtime_h = vec![[0.0f64; 12]; rep.years.len()];
+    let mut t_h = 0.0;
+    while t_h < horizon_h {
+        let month = ((t_h / (HOURS_PER_YEAR / 12.0)) as usize) % 12;
+        let hs = (spec.hs_median_m.month(month).ln() + spec.hs_log_sd.month(month) * z).exp();
+        if hs >= limit_m {
+            downtime_h[(t_h / HOURS_PER_YEAR) as usize][month] += spec.step_h;
+        }
+        let innovation: f64 = rng.sample(rand_distr::StandardNormal);
+        z = phi * z + (1.0 - phi * phi).sqrt() * innovation;
+        t_h += spec.step_h;
+    }
+    for (year, (record, expected)) in rep.years.iter().zip(&downtime_h).enumerate() {
+        for (month, &expected_h) in expected.iter().enumerate() {
+            let simulated_h = record.weather_h[month] - record.workable_h[month];
+            assert_eq!(simulated_h, expected_h, "year {year}, month {month}");
+        }
+    }
+    assert!(downtime_h.iter().flatten().sum::<f64>() > 100.0);
+}
+
 #[test]
 fn typhoon_counts_match_the_configured_monthly_rates() {
     let scenario = scenario(WEATHER, &[]);
@@ -236,13 +277,11 @@ fn typhoon_counts_match_the_configured_monthly_rates() {
     let mut weather = Weather::new(spec, 1, stream(9, 0, Purpose::Weather));
     let years = 4_000.0;
     let mut by_month = [0u32; 12];
-    let mut t = 0.0;
-    while let Some(next) = weather.next_typhoon_h(t) {
-        if next >= years * HOURS_PER_YEAR {
-            break;
-        }
-        by_month[weather.month0(next)] += 1;
-        t = next;
+    let mut next = weather.first_warning_h();
+    while let Some(warning_h) = next.filter(|&w| w < years * HOURS_PER_YEAR) {
+        by_month[weather.month0(warning_h)] += 1;
+        next = weather.warn(warning_h).1;
+        weather.clear_alert();
     }
     for (m, &count) in by_month.iter().enumerate() {
         let expected = spec.typhoon_rate_per_month.month(m) * years;
