@@ -51,6 +51,9 @@ pub struct Step {
     pub t_h: f64,
     /// z, N(0, 1) at stationarity: ln Hs = ln median_m + sd_m z.
     pub z: f64,
+    /// The calendar month (0 = January) and ln Hs, m, of the step.
+    pub month0: usize,
+    pub log_hs: f64,
 }
 
 /// A typhoon as drawn: its warning time, its passage duration after the
@@ -78,6 +81,8 @@ fn month_at(start_month0: usize, t_h: f64) -> usize {
 struct Draws {
     rng: ChaCha8Rng,
     start_month0: usize,
+    ln_median: [f64; 12],
+    log_sd: [f64; 12],
     step_h: f64,
     phi: f64,
     innovation_sd: f64,
@@ -88,6 +93,18 @@ struct Draws {
 }
 
 impl Draws {
+    /// The step `index` starting at `t_h` with anomaly `z`.
+    fn step(&self, index: u64, t_h: f64, z: f64) -> Step {
+        let month0 = month_at(self.start_month0, t_h);
+        Step {
+            index,
+            t_h,
+            z,
+            month0,
+            log_hs: self.ln_median[month0] + self.log_sd[month0] * z,
+        }
+    }
+
     /// Draws the time of the next typhoon warning after `now_h`, by
     /// inversion of the cumulative hazard of a Poisson process whose rate is
     /// constant within each month; `None` if every monthly rate is zero.
@@ -124,11 +141,8 @@ impl Draws {
             });
         }
         let innovation: f64 = self.rng.sample(StandardNormal);
-        self.last = Step {
-            index: self.last.index + 1,
-            t_h,
-            z: self.phi * self.last.z + self.innovation_sd * innovation,
-        };
+        let z = self.phi * self.last.z + self.innovation_sd * innovation;
+        self.last = self.step(self.last.index + 1, t_h, z);
         self.last
     }
 }
@@ -145,8 +159,8 @@ pub enum Change {
 /// The state of the sea and the typhoon alert at the site.
 pub struct Weather {
     draws: Draws,
-    ln_median: [f64; 12],
-    log_sd: [f64; 12],
+    /// The limits last searched against, with their logarithms.
+    ln_limits: (Limits, [f64; 4]),
     /// Drawn steps from the first not yet booked to the end of the last search.
     ahead: VecDeque<Step>,
     /// The last step booked (the latest step before the last booking time).
@@ -176,27 +190,32 @@ impl Weather {
         let typhoon_per_hour =
             std::array::from_fn(|m| spec.typhoon_rate_per_month.month(m) / HOURS_PER_MONTH);
         let phi = spec.hs_lag1_autocorrelation;
-        let first = Step {
-            index: 0,
-            t_h: 0.0,
-            z: rng.sample(StandardNormal),
-        };
+        let z0: f64 = rng.sample(StandardNormal);
         let mut draws = Draws {
             rng,
             start_month0: (start_month.clamp(1, 12) - 1) as usize,
+            ln_median,
+            log_sd,
             step_h: spec.step_h,
             phi,
             innovation_sd: (1.0 - phi * phi).sqrt(),
             typhoon_per_hour,
             duration_h: spec.typhoon_duration_h.clone(),
-            last: first,
+            last: Step {
+                index: 0,
+                t_h: 0.0,
+                z: z0,
+                month0: 0,
+                log_hs: 0.0,
+            },
             next_warning_h: None,
         };
+        let first = draws.step(0, 0.0, z0);
+        draws.last = first;
         draws.next_warning_h = draws.next_warning_after(0.0);
         let mut weather = Weather {
             draws,
-            ln_median,
-            log_sd,
+            ln_limits: (Limits([f64::NAN; 4]), [f64::NAN; 4]),
             ahead: VecDeque::from([first]),
             last_booked: first,
             typhoons: VecDeque::new(),
@@ -240,22 +259,15 @@ impl Weather {
             .or(self.draws.next_warning_h)
     }
 
-    /// ln Hs of `step`.
-    fn log_hs(&self, step: Step) -> (f64, usize) {
-        let m = self.month0(step.t_h);
-        (self.ln_median[m] + self.log_sd[m] * step.z, m)
-    }
-
     fn hs_of(&self, step: Step) -> f64 {
-        self.log_hs(step).0.exp()
+        step.log_hs.exp()
     }
 
     /// Which limits Hs of `step` is below, as a bit mask (bit i: limit i).
     fn below_mask(&self, step: Step, limits: &Limits, ln_limits: &[f64; 4]) -> u8 {
-        let (log_hs, _) = self.log_hs(step);
         let mut mask = 0;
         for (i, (&limit, &ln_limit)) in limits.0.iter().zip(ln_limits).enumerate() {
-            mask |= u8::from(below(log_hs, limit, ln_limit)) << i;
+            mask |= u8::from(below(step.log_hs, limit, ln_limit)) << i;
         }
         mask
     }
@@ -276,7 +288,10 @@ impl Weather {
     /// and before `horizon_h`) at which Hs crosses one of `limits`, relative
     /// to the step the units see now.
     pub fn next_change(&mut self, from: Step, limits: &Limits, horizon_h: f64) -> Option<Change> {
-        let ln_limits = limits.0.map(f64::ln);
+        if self.ln_limits.0 != *limits {
+            self.ln_limits = (*limits, limits.0.map(f64::ln));
+        }
+        let ln_limits = self.ln_limits.1;
         let seen = self.below_mask(self.current, limits, &ln_limits);
         let mut last = from;
         for index in from.index + 1..=from.index + SEARCH_STEPS as u64 {
@@ -332,8 +347,8 @@ impl Weather {
             }
             self.ahead.pop_front();
             let hours = self.draws.step_h.min(horizon_h - step.t_h);
-            let workable = !self.alert && below(self.log_hs(step).0, lift_limit_m, ln_limit);
-            book(step.t_h, self.month0(step.t_h), hours, workable);
+            let workable = !self.alert && below(step.log_hs, lift_limit_m, ln_limit);
+            book(step.t_h, step.month0, hours, workable);
             self.last_booked = step;
         }
     }
