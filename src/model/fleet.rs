@@ -3,9 +3,68 @@
 //! sail back.
 
 use super::ore::Parcel;
-use super::{Event, Operation, ShuttleState, SimError, TOL_T, Vessel};
+use super::{Event, Operation, SimError, TOL_T, Vessel};
 use crate::engine::{Generation, Simulation};
 use crate::stats::budget::StateClock;
+
+/// Where a shuttle's time goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShuttleState {
+    /// In port before its first departure.
+    Idle,
+    /// Sailing between port and site.
+    Transit,
+    /// Waiting at the site for the mining vessel (another shuttle alongside).
+    SiteQueue,
+    /// Alongside, waiting for mud to be lifted.
+    WaitingCargo,
+    /// Ship-to-ship transfer.
+    Transferring,
+    /// Alongside, waves above the transfer limit.
+    Weather,
+    /// Alongside during a typhoon alert.
+    Typhoon,
+    /// Waiting for a berth.
+    PortQueue,
+    /// Unloading at a berth.
+    Unloading,
+}
+
+impl ShuttleState {
+    /// Every state, in reporting order.
+    pub const ALL: [ShuttleState; 9] = [
+        ShuttleState::Idle,
+        ShuttleState::Transit,
+        ShuttleState::SiteQueue,
+        ShuttleState::WaitingCargo,
+        ShuttleState::Transferring,
+        ShuttleState::Weather,
+        ShuttleState::Typhoon,
+        ShuttleState::PortQueue,
+        ShuttleState::Unloading,
+    ];
+
+    /// The state's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShuttleState::Idle => "idle",
+            ShuttleState::Transit => "transit",
+            ShuttleState::SiteQueue => "site_queue",
+            ShuttleState::WaitingCargo => "waiting_cargo",
+            ShuttleState::Transferring => "transferring",
+            ShuttleState::Weather => "weather",
+            ShuttleState::Typhoon => "typhoon",
+            ShuttleState::PortQueue => "port_queue",
+            ShuttleState::Unloading => "unloading",
+        }
+    }
+}
+
+impl From<ShuttleState> for usize {
+    fn from(state: ShuttleState) -> usize {
+        state as usize
+    }
+}
 
 /// What a shuttle is physically doing.
 #[derive(Clone, Copy, Debug, PartialEq)]

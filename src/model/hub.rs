@@ -6,10 +6,53 @@ use std::collections::VecDeque;
 
 use super::ore::Parcel;
 use super::port::Terminal;
-use super::{Event, HubShipState, Operation, SimError, TOL_T, Vessel};
+use super::{Event, Operation, SimError, TOL_T, Vessel};
 use crate::engine::{Generation, Simulation};
 use crate::scenario;
 use crate::stats::budget::StateClock;
+
+/// Where a hub ship's time goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HubShipState {
+    /// At the hub, waiting for a full load or the loader.
+    WaitingCargo,
+    /// Loading at the hub.
+    Loading,
+    /// Sailing between hub and port.
+    Transit,
+    /// Waiting for a berth at the port.
+    PortQueue,
+    /// Unloading at the port.
+    Unloading,
+}
+
+impl HubShipState {
+    /// Every state, in reporting order.
+    pub const ALL: [HubShipState; 5] = [
+        HubShipState::WaitingCargo,
+        HubShipState::Loading,
+        HubShipState::Transit,
+        HubShipState::PortQueue,
+        HubShipState::Unloading,
+    ];
+
+    /// The state's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            HubShipState::WaitingCargo => "waiting_cargo",
+            HubShipState::Loading => "loading",
+            HubShipState::Transit => "transit",
+            HubShipState::PortQueue => "port_queue",
+            HubShipState::Unloading => "unloading",
+        }
+    }
+}
+
+impl From<HubShipState> for usize {
+    fn from(state: HubShipState) -> usize {
+        state as usize
+    }
+}
 
 /// The hub's berths, product stockpile and loading point.
 pub(super) struct Hub {

@@ -8,12 +8,96 @@ use std::collections::VecDeque;
 use rand_chacha::ChaCha8Rng;
 
 use super::ore::{Parcel, Seabed};
-use super::{
-    Event, Operation, PlannedWork, SimError, SystemState, TOL_H, TOL_T, Vessel, book_delivery,
-};
+use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel, records::book_delivery};
 use crate::engine::{Generation, HOURS_PER_YEAR, Simulation};
 use crate::scenario::Scenario;
 use crate::stats::budget::StateClock;
+
+/// Where a mining system's time goes; every hour is in exactly one state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemState {
+    /// In port and out of service (before mobilising or after its last trip).
+    Idle,
+    /// Sailing between port and site.
+    Transit,
+    /// Waiting for a berth.
+    PortQueue,
+    /// Unloading mud at a berth.
+    Unloading,
+    /// Running the lift string down to the seabed.
+    TrippingIn,
+    /// Pulling the lift string up for a planned return to port.
+    TrippingOut,
+    /// Lifting mud into the buffer.
+    Lifting,
+    /// Connected, buffer full, waiting for a shuttle.
+    Blocked,
+    /// Waiting for a weather window, or recovering from a survival-limit retrieval.
+    Weather,
+    /// Retrieving, sheltering and redeploying for a typhoon.
+    Typhoon,
+    /// Repairing a failure, with any retrieval and redeployment it needs.
+    Failure,
+    /// Planned maintenance.
+    Maintenance,
+    /// Crew change.
+    CrewChange,
+    /// Moving the seabed tool to a new patch.
+    Relocation,
+}
+
+impl From<SystemState> for usize {
+    fn from(state: SystemState) -> usize {
+        state as usize
+    }
+}
+
+impl SystemState {
+    /// Every state, in reporting order.
+    pub const ALL: [SystemState; 14] = [
+        SystemState::Idle,
+        SystemState::Transit,
+        SystemState::PortQueue,
+        SystemState::Unloading,
+        SystemState::TrippingIn,
+        SystemState::TrippingOut,
+        SystemState::Lifting,
+        SystemState::Blocked,
+        SystemState::Weather,
+        SystemState::Typhoon,
+        SystemState::Failure,
+        SystemState::Maintenance,
+        SystemState::CrewChange,
+        SystemState::Relocation,
+    ];
+
+    /// The state's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SystemState::Idle => "idle",
+            SystemState::Transit => "transit",
+            SystemState::PortQueue => "port_queue",
+            SystemState::Unloading => "unloading",
+            SystemState::TrippingIn => "tripping_in",
+            SystemState::TrippingOut => "tripping_out",
+            SystemState::Lifting => "lifting",
+            SystemState::Blocked => "blocked",
+            SystemState::Weather => "weather",
+            SystemState::Typhoon => "typhoon",
+            SystemState::Failure => "failure",
+            SystemState::Maintenance => "maintenance",
+            SystemState::CrewChange => "crew_change",
+            SystemState::Relocation => "relocation",
+        }
+    }
+}
+
+/// Planned work that falls due on a calendar interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlannedWork {
+    Maintenance,
+    CrewChange,
+}
 
 /// Hours per day.
 const HOURS_PER_DAY: f64 = 24.0;

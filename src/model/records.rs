@@ -1,0 +1,120 @@
+//! What one replication produces: the year records, the shipment log, queue
+//! statistics, time budgets and the mass balance.
+
+use super::ore::Parcel;
+use crate::stats::budget::TimeBudget;
+
+/// One simulated year of one replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YearRecord {
+    /// Wet mud lifted into buffers, t.
+    pub lifted_wet_t: f64,
+    /// Wet mud unloaded at port, t.
+    pub delivered_wet_t: f64,
+    /// Dry mud unloaded at port, t.
+    pub delivered_dry_t: f64,
+    /// Σ dry t × REY ppm of delivered mud (for the mass-weighted grade).
+    pub delivered_rey_ppm_t: f64,
+    /// REO contained in delivered mud, t.
+    pub delivered_reo_t: f64,
+    /// Dry mud processed by the plant, t.
+    pub processed_dry_t: f64,
+    /// REO recovered by the plant, light and heavy, t.
+    pub reo_light_t: f64,
+    pub reo_heavy_t: f64,
+    /// Recovered REO refined at home and exported for refining, t.
+    pub reo_home_t: f64,
+    pub reo_export_t: f64,
+    /// Typhoon warnings, failures and shipments unloaded.
+    pub typhoons: u64,
+    pub failures: u64,
+    pub shipments: u64,
+    /// Hours per calendar month (0 = January), and of those the hours with
+    /// Hs below the lifting limit and no typhoon alert.
+    pub weather_h: [f64; 12],
+    pub workable_h: [f64; 12],
+}
+
+/// One delivery unloaded at port.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shipment {
+    /// Time the unloading finished, h.
+    pub time_h: f64,
+    /// The vessel: a mining system or a shuttle, with its index.
+    pub vessel: Vessel,
+    pub wet_t: f64,
+    pub dry_t: f64,
+    /// Mass-weighted total REY grade, ppm of dry mass.
+    pub grade_ppm: f64,
+    /// Contained REO, t.
+    pub reo_t: f64,
+}
+
+/// A vessel that unloads at the hub or the port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vessel {
+    System(usize),
+    Shuttle(usize),
+    HubShip(usize),
+}
+
+/// The mass balance of one replication at the horizon, wet t.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MassBalance {
+    pub lifted_t: f64,
+    pub delivered_t: f64,
+    pub in_buffers_t: f64,
+    /// In shuttle and hub-ship holds.
+    pub in_ships_t: f64,
+    /// In the hub's product stockpile.
+    pub in_hub_t: f64,
+    /// Water removed by dewatering at the hub.
+    pub water_removed_t: f64,
+}
+
+impl MassBalance {
+    /// lifted − delivered − everything still held − water removed: zero up
+    /// to rounding when mass is conserved.
+    pub fn imbalance_t(&self) -> f64 {
+        self.lifted_t
+            - self.delivered_t
+            - self.in_buffers_t
+            - self.in_ships_t
+            - self.in_hub_t
+            - self.water_removed_t
+    }
+}
+
+/// A queue's statistics over one replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueRecord {
+    /// Time-averaged number waiting.
+    pub mean_length: f64,
+    /// Waits of the ships that left the queue, h.
+    pub waits_h: Vec<f64>,
+}
+
+/// Everything one replication produces.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    pub years: Vec<YearRecord>,
+    pub system_budget: TimeBudget,
+    pub shuttle_budget: TimeBudget,
+    pub hub_ship_budget: TimeBudget,
+    pub site_queue: QueueRecord,
+    pub berth_queue: QueueRecord,
+    /// Vessels waiting for a berth at the hub (empty without a hub).
+    pub hub_queue: QueueRecord,
+    pub shipments: Vec<Shipment>,
+    pub mass_balance: MassBalance,
+    pub events: u64,
+}
+
+/// Adds `parcel` to the year records' delivered figures.
+pub(super) fn book_delivery(year: &mut YearRecord, parcel: &Parcel, reo_t: f64) {
+    year.delivered_wet_t += parcel.wet_t;
+    year.delivered_dry_t += parcel.dry_t;
+    year.delivered_rey_ppm_t += parcel.rey_ppm_t;
+    year.delivered_reo_t += reo_t;
+    year.shipments += 1;
+}
