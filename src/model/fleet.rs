@@ -3,9 +3,9 @@
 //! sail back.
 
 use super::ore::Parcel;
+use super::unit::{Core, Unit};
 use super::{Event, Operation, SimError, TOL_T, Vessel};
-use crate::engine::{Generation, Simulation};
-use crate::stats::budget::StateClock;
+use crate::engine::{Simulation, Token};
 
 /// Where a shuttle's time goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,14 +90,8 @@ pub(super) enum Activity {
 /// One shuttle vessel.
 pub(super) struct Shuttle {
     pub activity: Activity,
-    /// The state its time is booked to, and since when.
-    pub clock: StateClock<ShuttleState>,
-    pub generation: Generation,
+    pub core: Core<ShuttleState>,
     pub cargo: Parcel,
-    /// Leaving service after its current cycle.
-    pub retiring: bool,
-    /// Out of service: its time is no longer booked.
-    pub retired: bool,
     /// Idle in port because no mining system was in service.
     stranded: bool,
 }
@@ -107,13 +101,23 @@ impl Shuttle {
     pub fn new(now_h: f64) -> Self {
         Shuttle {
             activity: Activity::Idle,
-            clock: StateClock::new(ShuttleState::Idle, now_h),
-            generation: Generation::default(),
+            core: Core::new(ShuttleState::Idle, now_h),
             cargo: Parcel::default(),
-            retiring: false,
-            retired: false,
             stranded: false,
         }
+    }
+}
+
+impl Unit for Shuttle {
+    type State = ShuttleState;
+    fn core(&self) -> &Core<ShuttleState> {
+        &self.core
+    }
+    fn core_mut(&mut self) -> &mut Core<ShuttleState> {
+        &mut self.core
+    }
+    fn timed_event(unit: usize, token: Token) -> Event {
+        Event::Shuttle { unit, token }
     }
 }
 
@@ -121,31 +125,11 @@ impl Shuttle {
     /// Idle in port for want of a mining system in service, with nothing
     /// scheduled (not one still waiting for its staggered first departure).
     pub fn waiting_in_port(&self) -> bool {
-        self.stranded && !self.retiring && !self.retired
+        self.stranded && !self.core.retiring && !self.core.retired
     }
 }
 
 impl Operation {
-    /// Books the shuttle's time so far to its current state and enters `state`.
-    pub(super) fn set_shuttle_state(&mut self, unit: usize, state: ShuttleState, now_h: f64) {
-        self.shuttles[unit]
-            .clock
-            .enter(&mut self.shuttle_budget, state, now_h);
-    }
-
-    pub(super) fn schedule_shuttle(
-        &mut self,
-        sim: &mut Simulation<Event>,
-        unit: usize,
-        delay_h: f64,
-    ) -> Result<(), SimError> {
-        let shuttle = &mut self.shuttles[unit];
-        shuttle.generation.cancel_all();
-        let token = shuttle.generation.token();
-        sim.schedule_in(delay_h, Event::Shuttle { unit, token })?;
-        Ok(())
-    }
-
     fn sailing_h(&self) -> f64 {
         self.unloading_leg_nm() / self.scenario.fleet.speed_kn
     }
@@ -171,7 +155,7 @@ impl Operation {
         count: usize,
     ) -> Result<(), SimError> {
         let offset_h = 2.0 * self.sailing_h() * rank as f64 / count.max(1) as f64;
-        self.schedule_shuttle(sim, unit, offset_h)
+        self.shuttles.schedule(sim, unit, offset_h)
     }
 
     fn shuttle_sail(
@@ -182,8 +166,8 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         self.shuttles[unit].activity = Activity::Sailing { to_site };
-        self.set_shuttle_state(unit, ShuttleState::Transit, now_h);
-        self.schedule_shuttle(sim, unit, self.sailing_h())
+        self.shuttles.set_state(unit, ShuttleState::Transit, now_h);
+        self.shuttles.schedule(sim, unit, self.sailing_h())
     }
 
     /// A shuttle's timed activity ended.
@@ -213,7 +197,7 @@ impl Operation {
                 let full = self.shuttle_room_t(unit) <= TOL_T;
                 let cargo = self.shuttles[unit].cargo.wet_t > 0.0;
                 let in_service = self.systems[system].in_service();
-                let leave = self.shuttles[unit].retiring || !self.systems[system].on_site;
+                let leave = self.shuttles[unit].core.retiring || !self.systems[system].on_site;
                 if full || ((leave || !in_service) && cargo) {
                     self.depart_site(sim, unit, system)?;
                 } else if !in_service {
@@ -227,7 +211,7 @@ impl Operation {
                 let now_h = sim.now().hours();
                 let cargo = std::mem::take(&mut self.shuttles[unit].cargo);
                 self.unloaded(sim, Vessel::Shuttle(unit), cargo)?;
-                let retiring = self.shuttles[unit].retiring;
+                let retiring = self.shuttles[unit].core.retiring;
                 if retiring || !self.systems.iter().any(|s| s.in_service()) {
                     self.shuttle_idle(unit, now_h, retiring);
                     return Ok(());
@@ -246,7 +230,7 @@ impl Operation {
     /// fewest shuttles (alongside or queued), preferring systems on site.
     fn arrive_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        if self.shuttles[unit].retiring {
+        if self.shuttles[unit].core.retiring {
             return self.shuttle_sail(sim, unit, false);
         }
         let target = (0..self.systems.len())
@@ -269,7 +253,8 @@ impl Operation {
             self.systems[system].queue.push_back((unit, now_h));
             self.site_queue.join(now_h);
             self.shuttles[unit].activity = Activity::Queued { system };
-            self.set_shuttle_state(unit, ShuttleState::SiteQueue, now_h);
+            self.shuttles
+                .set_state(unit, ShuttleState::SiteQueue, now_h);
             Ok(())
         }
     }
@@ -353,7 +338,8 @@ impl Operation {
             return Ok(());
         };
         if !self.systems[system].on_site {
-            self.set_shuttle_state(unit, ShuttleState::WaitingCargo, now_h);
+            self.shuttles
+                .set_state(unit, ShuttleState::WaitingCargo, now_h);
             return Ok(());
         }
         if self.shuttle_room_t(unit) <= TOL_T {
@@ -362,16 +348,17 @@ impl Operation {
         }
         self.settle_lift(system, now_h);
         if self.weather.stormbound() {
-            self.set_shuttle_state(unit, ShuttleState::Typhoon, now_h);
+            self.shuttles.set_state(unit, ShuttleState::Typhoon, now_h);
             return Ok(());
         }
         if self.weather.hs_m() >= self.scenario.fleet.hs_limit_transfer_m {
-            self.set_shuttle_state(unit, ShuttleState::Weather, now_h);
+            self.shuttles.set_state(unit, ShuttleState::Weather, now_h);
             return Ok(());
         }
         let level_t = self.systems[system].buffer.wet_t;
         if level_t < threshold_t - TOL_T || level_t <= 0.0 {
-            self.set_shuttle_state(unit, ShuttleState::WaitingCargo, now_h);
+            self.shuttles
+                .set_state(unit, ShuttleState::WaitingCargo, now_h);
             return Ok(());
         }
         let room_t = self.shuttle_room_t(unit);
@@ -381,9 +368,10 @@ impl Operation {
             system,
             transferring: true,
         };
-        self.set_shuttle_state(unit, ShuttleState::Transferring, now_h);
+        self.shuttles
+            .set_state(unit, ShuttleState::Transferring, now_h);
         let duration_h = batch.wet_t / self.scenario.fleet.transfer_rate_t_per_h;
-        self.schedule_shuttle(sim, unit, duration_h)
+        self.shuttles.schedule(sim, unit, duration_h)
     }
 
     /// The shuttle alongside `system` casts off for port; the next in the
@@ -410,13 +398,10 @@ impl Operation {
         let shuttle = &mut self.shuttles[unit];
         shuttle.activity = Activity::Idle;
         shuttle.stranded = !retire;
-        shuttle.generation.cancel_all();
-        self.set_shuttle_state(unit, ShuttleState::Idle, now_h);
+        self.shuttles.cancel(unit);
+        self.shuttles.set_state(unit, ShuttleState::Idle, now_h);
         if retire {
-            self.shuttles[unit]
-                .clock
-                .close(&mut self.shuttle_budget, now_h);
-            self.shuttles[unit].retired = true;
+            self.shuttles.retire(unit, now_h);
         }
     }
 
@@ -429,7 +414,7 @@ impl Operation {
         unit: usize,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        self.shuttles[unit].retiring = true;
+        self.shuttles[unit].core.retiring = true;
         match self.shuttles[unit].activity {
             Activity::Idle => {
                 self.shuttle_idle(unit, now_h, true);

@@ -6,10 +6,10 @@ use std::collections::VecDeque;
 
 use super::ore::Parcel;
 use super::port::Terminal;
+use super::unit::{Core, Unit};
 use super::{Event, Operation, SimError, TOL_T, Vessel};
-use crate::engine::{Generation, Simulation};
+use crate::engine::{Simulation, Token};
 use crate::scenario;
-use crate::stats::budget::StateClock;
 
 /// Where a hub ship's time goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,9 +93,21 @@ enum Activity {
 /// One ship between the hub and the port.
 pub(super) struct HubShip {
     activity: Activity,
-    pub clock: StateClock<HubShipState>,
-    pub generation: Generation,
+    pub core: Core<HubShipState>,
     pub cargo: Parcel,
+}
+
+impl Unit for HubShip {
+    type State = HubShipState;
+    fn core(&self) -> &Core<HubShipState> {
+        &self.core
+    }
+    fn core_mut(&mut self) -> &mut Core<HubShipState> {
+        &mut self.core
+    }
+    fn timed_event(unit: usize, token: Token) -> Event {
+        Event::HubShip { unit, token }
+    }
 }
 
 impl HubShip {
@@ -103,35 +115,13 @@ impl HubShip {
     pub fn new(now_h: f64) -> Self {
         HubShip {
             activity: Activity::Waiting,
-            clock: StateClock::new(HubShipState::WaitingCargo, now_h),
-            generation: Generation::default(),
+            core: Core::new(HubShipState::WaitingCargo, now_h),
             cargo: Parcel::default(),
         }
     }
 }
 
 impl Operation {
-    /// Books the ship's time so far to its current state and enters `state`.
-    pub(super) fn set_hub_ship_state(&mut self, unit: usize, state: HubShipState, now_h: f64) {
-        self.hub_ships[unit]
-            .clock
-            .enter(&mut self.hub_ship_budget, state, now_h);
-    }
-
-    /// Cancels the ship's pending event and schedules one after `delay_h`.
-    pub(super) fn schedule_hub_ship(
-        &mut self,
-        sim: &mut Simulation<Event>,
-        unit: usize,
-        delay_h: f64,
-    ) -> Result<(), SimError> {
-        let ship = &mut self.hub_ships[unit];
-        ship.generation.cancel_all();
-        let token = ship.generation.token();
-        sim.schedule_in(delay_h, Event::HubShip { unit, token })?;
-        Ok(())
-    }
-
     /// Every hub ship starts at the hub, waiting for a load.
     pub(super) fn start_hub_ships(&mut self) {
         if let Some(hub) = self.hub.as_mut() {
@@ -172,8 +162,8 @@ impl Operation {
         let ship = &mut self.hub_ships[unit];
         ship.cargo = load;
         ship.activity = Activity::Loading;
-        self.set_hub_ship_state(unit, HubShipState::Loading, now_h);
-        self.schedule_hub_ship(sim, unit, duration_h)
+        self.hub_ships.set_state(unit, HubShipState::Loading, now_h);
+        self.hub_ships.schedule(sim, unit, duration_h)
     }
 
     fn hub_ship_sail(
@@ -188,8 +178,8 @@ impl Operation {
         };
         let duration_h = spec.port_distance_nm / spec.ship_speed_kn;
         self.hub_ships[unit].activity = Activity::Sailing { to_port };
-        self.set_hub_ship_state(unit, HubShipState::Transit, now_h);
-        self.schedule_hub_ship(sim, unit, duration_h)
+        self.hub_ships.set_state(unit, HubShipState::Transit, now_h);
+        self.hub_ships.schedule(sim, unit, duration_h)
     }
 
     /// A hub ship's timed activity ended.
@@ -218,7 +208,8 @@ impl Operation {
             }
             Activity::Sailing { to_port: false } => {
                 self.hub_ships[unit].activity = Activity::Waiting;
-                self.set_hub_ship_state(unit, HubShipState::WaitingCargo, now_h);
+                self.hub_ships
+                    .set_state(unit, HubShipState::WaitingCargo, now_h);
                 if let Some(hub) = self.hub.as_mut() {
                     hub.waiting.push_back(unit);
                 }

@@ -8,10 +8,10 @@ use std::collections::VecDeque;
 use rand_chacha::ChaCha8Rng;
 
 use super::ore::{Parcel, Seabed};
+use super::unit::{Core, Unit};
 use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel, records::book_delivery};
-use crate::engine::{Generation, HOURS_PER_YEAR, Simulation};
-use crate::scenario::Scenario;
-use crate::stats::budget::StateClock;
+use crate::engine::{HOURS_PER_YEAR, Simulation, Token};
+use crate::scenario::{self, Periodic, Scenario};
 
 /// Where a mining system's time goes; every hour is in exactly one state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,8 +99,49 @@ pub enum PlannedWork {
     CrewChange,
 }
 
+impl PlannedWork {
+    /// Every kind, in the order they are scheduled and served.
+    pub const ALL: [PlannedWork; 2] = [PlannedWork::Maintenance, PlannedWork::CrewChange];
+
+    /// The state its time is booked to.
+    pub fn state(self) -> SystemState {
+        match self {
+            PlannedWork::Maintenance => SystemState::Maintenance,
+            PlannedWork::CrewChange => SystemState::CrewChange,
+        }
+    }
+
+    /// Its interval, duration and place in `mining`, if it is planned.
+    pub fn periodic(self, mining: &scenario::Mining) -> Option<&Periodic> {
+        match self {
+            PlannedWork::Maintenance => mining.maintenance.as_ref(),
+            PlannedWork::CrewChange => mining.crew_change.as_ref(),
+        }
+    }
+
+    /// Whether it is planned to be done in port.
+    fn at_port(self, mining: &scenario::Mining) -> bool {
+        self.periodic(mining).is_some_and(|p| p.at_port)
+    }
+}
+
 /// Hours per day.
 const HOURS_PER_DAY: f64 = 24.0;
+
+/// Schedules the first time planned `work` falls due for system `unit`:
+/// (1 + `stagger`) intervals from now, so systems that start together are
+/// spread over an interval (`stagger` in [0, 1)).
+pub(super) fn schedule_first_due(
+    sim: &mut Simulation<Event>,
+    unit: usize,
+    work: PlannedWork,
+    periodic: &Periodic,
+    stagger: f64,
+) -> Result<(), SimError> {
+    let interval_h = periodic.interval_d * HOURS_PER_DAY;
+    sim.schedule_in(interval_h * (1.0 + stagger), Event::Due { unit, work })?;
+    Ok(())
+}
 
 /// What a mining system is physically doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -147,18 +188,25 @@ pub(super) enum AfterRetrieval {
 /// Work waiting for its next opportunity.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct Pending {
-    pub maintenance: bool,
-    pub crew_change: bool,
+    /// Planned work due, by [`PlannedWork`].
+    due: [bool; 2],
     pub go_to_port: bool,
+}
+
+impl Pending {
+    pub fn is_due(&self, work: PlannedWork) -> bool {
+        self.due[work as usize]
+    }
+
+    pub fn set_due(&mut self, work: PlannedWork, due: bool) {
+        self.due[work as usize] = due;
+    }
 }
 
 /// One mining vessel and its lift string.
 pub(super) struct MiningSystem {
     pub activity: Activity,
-    /// The state its time is booked to, and since when.
-    pub clock: StateClock<SystemState>,
-    /// Cancels the system's pending timed events when its plans change.
-    pub generation: Generation,
+    pub core: Core<SystemState>,
     pub buffer: Parcel,
     pub lifting_since_h: Option<f64>,
     /// Operating hours left until each failure mode fails.
@@ -174,10 +222,6 @@ pub(super) struct MiningSystem {
     /// Arrivals on site, for matching campaign-end events to their trip.
     pub arrivals: u32,
     pub on_site: bool,
-    /// Leaving service after its current cycle (a later phase has fewer systems).
-    pub retiring: bool,
-    /// Out of service: its time is no longer booked.
-    pub retired: bool,
     pub seabed: Seabed,
     /// The shuttle alongside, and those waiting for it (with arrival time).
     pub alongside: Option<usize>,
@@ -196,8 +240,7 @@ impl MiningSystem {
     ) -> Self {
         MiningSystem {
             activity: Activity::Idle,
-            clock: StateClock::new(SystemState::Idle, now_h),
-            generation: Generation::default(),
+            core: Core::new(SystemState::Idle, now_h),
             buffer: Parcel::default(),
             lifting_since_h: None,
             failure_left_h: scenario
@@ -213,8 +256,6 @@ impl MiningSystem {
             trips: 0,
             arrivals: 0,
             on_site: false,
-            retiring: false,
-            retired: false,
             seabed: Seabed::new(&scenario.ore, ore_rng),
             alongside: None,
             queue: VecDeque::new(),
@@ -222,35 +263,27 @@ impl MiningSystem {
     }
 }
 
+impl Unit for MiningSystem {
+    type State = SystemState;
+    fn core(&self) -> &Core<SystemState> {
+        &self.core
+    }
+    fn core_mut(&mut self) -> &mut Core<SystemState> {
+        &mut self.core
+    }
+    fn timed_event(unit: usize, token: Token) -> Event {
+        Event::System { unit, token }
+    }
+}
+
 impl MiningSystem {
     /// Whether shuttles may be assigned to it: not idle in port, not retiring.
     pub fn in_service(&self) -> bool {
-        !self.retiring && !self.retired && self.activity != Activity::Idle
+        !self.core.retiring && !self.core.retired && self.activity != Activity::Idle
     }
 }
 
 impl Operation {
-    /// Books the system's time so far to its current state and enters `state`.
-    pub(super) fn set_system_state(&mut self, unit: usize, state: SystemState, now_h: f64) {
-        self.systems[unit]
-            .clock
-            .enter(&mut self.system_budget, state, now_h);
-    }
-
-    /// Cancels the system's pending timed events and schedules one after `delay_h`.
-    pub(super) fn schedule_system(
-        &mut self,
-        sim: &mut Simulation<Event>,
-        unit: usize,
-        delay_h: f64,
-    ) -> Result<(), SimError> {
-        let system = &mut self.systems[unit];
-        system.generation.cancel_all();
-        let token = system.generation.token();
-        sim.schedule_in(delay_h, Event::System { unit, token })?;
-        Ok(())
-    }
-
     /// Mobilises a system from port at the start of the run, and schedules
     /// its planned work (staggered across systems).
     pub(super) fn start_system(
@@ -259,15 +292,9 @@ impl Operation {
         unit: usize,
     ) -> Result<(), SimError> {
         let count = self.systems.len() as f64;
-        let mining = &self.scenario.mining;
-        for (periodic, work) in [
-            (&mining.maintenance, PlannedWork::Maintenance),
-            (&mining.crew_change, PlannedWork::CrewChange),
-        ] {
-            if let Some(periodic) = periodic {
-                let interval_h = periodic.interval_d * HOURS_PER_DAY;
-                let first_h = interval_h * (1.0 + unit as f64 / count);
-                sim.schedule_in(first_h, Event::Due { unit, work })?;
+        for work in PlannedWork::ALL {
+            if let Some(periodic) = work.periodic(&self.scenario.mining) {
+                schedule_first_due(sim, unit, work, periodic, unit as f64 / count)?;
             }
         }
         self.sail(sim, unit, true)
@@ -284,8 +311,8 @@ impl Operation {
         let duration_h = self.unloading_leg_nm() / mining.vessel_speed_kn;
         self.systems[unit].activity = Activity::Sailing { to_site };
         self.systems[unit].cause = None;
-        self.set_system_state(unit, SystemState::Transit, now_h);
-        self.schedule_system(sim, unit, duration_h)
+        self.systems.set_state(unit, SystemState::Transit, now_h);
+        self.systems.schedule(sim, unit, duration_h)
     }
 
     /// A system's timed activity ended, or its lifting needs a decision.
@@ -320,10 +347,7 @@ impl Operation {
             }
             Activity::AtPort => self.system_unloaded(sim, unit)?,
             Activity::PortWork(work) => {
-                match work {
-                    PlannedWork::Maintenance => self.systems[unit].pending.maintenance = false,
-                    PlannedWork::CrewChange => self.systems[unit].pending.crew_change = false,
-                }
+                self.systems[unit].pending.set_due(work, false);
                 self.system_in_port(sim, unit)?;
             }
             Activity::Tripping {
@@ -380,7 +404,7 @@ impl Operation {
             rate_m_per_h: self.trip_rate(true),
             moving_since_h: None,
         };
-        self.systems[unit].generation.cancel_all();
+        self.systems.cancel(unit);
         self.system_resume(sim, unit)
     }
 
@@ -411,7 +435,7 @@ impl Operation {
         let trip_out_m_per_h = self.trip_rate(false);
         let system = &mut self.systems[unit];
         system.after_retrieval = after;
-        system.generation.cancel_all();
+        system.core.generation.cancel_all();
         if deployed_m <= TOL_T {
             return self.string_up(sim, unit);
         }
@@ -447,9 +471,21 @@ impl Operation {
             }
             AfterRetrieval::Repair { hours } => {
                 self.systems[unit].activity = Activity::SurfaceRepair;
-                self.set_system_state(unit, SystemState::Failure, now_h);
-                self.schedule_system(sim, unit, hours)
+                self.systems.set_state(unit, SystemState::Failure, now_h);
+                self.systems.schedule(sim, unit, hours)
             }
+        }
+    }
+
+    /// The retrieval the sea forces on a deployed string now, booked to its
+    /// cause: a typhoon alert, or Hs at or above the survival limit.
+    fn sea_emergency(&self) -> Option<SystemState> {
+        if self.weather.stormbound() {
+            Some(SystemState::Typhoon)
+        } else if self.weather.hs_m() >= self.scenario.mining.hs_limit_survival_m {
+            Some(SystemState::Weather)
+        } else {
+            None
         }
     }
 
@@ -463,8 +499,8 @@ impl Operation {
         let now_h = sim.now().hours();
         let hs = self.weather.hs_m();
         let storm = self.weather.stormbound();
-        let mining = &self.scenario.mining;
-        let (trip_limit, survival) = (mining.hs_limit_trip_m, mining.hs_limit_survival_m);
+        let trip_limit = self.scenario.mining.hs_limit_trip_m;
+        let sea_emergency = self.sea_emergency();
         match self.systems[unit].activity {
             Activity::Tripping {
                 inward,
@@ -473,15 +509,10 @@ impl Operation {
                 rate_m_per_h: rate,
                 moving_since_h,
             } => {
-                if inward && (storm || hs >= survival) {
-                    let cause = if storm {
-                        SystemState::Typhoon
-                    } else {
-                        SystemState::Weather
-                    };
+                if let Some(cause) = sea_emergency.filter(|_| inward) {
                     return self.emergency_retrieval(sim, unit, cause);
                 }
-                let emergency = emergency || ((storm || hs >= survival) && !inward);
+                let emergency = emergency || (sea_emergency.is_some() && !inward);
                 let allowed = emergency || hs < trip_limit;
                 let system = &mut self.systems[unit];
                 match (allowed, moving_since_h) {
@@ -499,8 +530,8 @@ impl Operation {
                             SystemState::TrippingOut
                         };
                         let state = system.cause.unwrap_or(moving);
-                        self.set_system_state(unit, state, now_h);
-                        self.schedule_system(sim, unit, remaining_m / rate)?;
+                        self.systems.set_state(unit, state, now_h);
+                        self.systems.schedule(sim, unit, remaining_m / rate)?;
                     }
                     (false, Some(since_h)) => {
                         system.activity = Activity::Tripping {
@@ -510,13 +541,13 @@ impl Operation {
                             rate_m_per_h: rate,
                             moving_since_h: None,
                         };
-                        system.generation.cancel_all();
+                        system.core.generation.cancel_all();
                         let state = system.cause.unwrap_or(SystemState::Weather);
-                        self.set_system_state(unit, state, now_h);
+                        self.systems.set_state(unit, state, now_h);
                     }
                     (false, None) => {
                         let state = system.cause.unwrap_or(SystemState::Weather);
-                        self.set_system_state(unit, state, now_h);
+                        self.systems.set_state(unit, state, now_h);
                     }
                     (true, Some(_)) => {
                         system.activity = Activity::Tripping {
@@ -531,18 +562,13 @@ impl Operation {
             }
             Activity::Connected => self.connected_decide(sim, unit)?,
             Activity::Working => {
-                if storm || hs >= survival {
-                    let cause = if storm {
-                        SystemState::Typhoon
-                    } else {
-                        SystemState::Weather
-                    };
+                if let Some(cause) = sea_emergency {
                     self.emergency_retrieval(sim, unit, cause)?;
                 }
             }
             Activity::Surfaced => {
                 let cause = self.systems[unit].cause.unwrap_or(SystemState::Weather);
-                self.set_system_state(unit, cause, now_h);
+                self.systems.set_state(unit, cause, now_h);
                 if !storm && hs < trip_limit {
                     self.start_trip_in(sim, unit)?;
                 }
@@ -604,13 +630,10 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         self.stop_lift(unit, now_h);
+        if let Some(cause) = self.sea_emergency() {
+            return self.emergency_retrieval(sim, unit, cause);
+        }
         let hs = self.weather.hs_m();
-        if self.weather.stormbound() {
-            return self.emergency_retrieval(sim, unit, SystemState::Typhoon);
-        }
-        if hs >= self.scenario.mining.hs_limit_survival_m {
-            return self.emergency_retrieval(sim, unit, SystemState::Weather);
-        }
         if let Some(mode) = self.systems[unit]
             .failure_left_h
             .iter()
@@ -621,41 +644,38 @@ impl Operation {
         self.serve_alongside(sim, unit)?;
         let mining = &self.scenario.mining;
         let pending = self.systems[unit].pending;
-        let at_port = |periodic: &Option<crate::scenario::Periodic>| {
-            periodic.as_ref().is_some_and(|p| p.at_port)
-        };
-        if pending.go_to_port
-            || (pending.maintenance && at_port(&mining.maintenance))
-            || (pending.crew_change && at_port(&mining.crew_change))
-        {
+        let port_work_due = PlannedWork::ALL
+            .into_iter()
+            .any(|work| pending.is_due(work) && work.at_port(mining));
+        if pending.go_to_port || port_work_due {
             self.systems[unit].cause = None;
             return self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort);
         }
-        if pending.maintenance {
-            self.systems[unit].pending.maintenance = false;
-            return self.work_connected(sim, unit, SystemState::Maintenance);
-        }
-        if pending.crew_change {
-            self.systems[unit].pending.crew_change = false;
-            return self.work_connected(sim, unit, SystemState::CrewChange);
+        if let Some(work) = PlannedWork::ALL.into_iter().find(|&w| pending.is_due(w)) {
+            self.systems[unit].pending.set_due(work, false);
+            return self.work_connected(sim, unit, Some(work));
         }
         if self.systems[unit].patch_left_t <= TOL_T {
             self.systems[unit].patch_left_t = mining.patch_t.unwrap_or(f64::INFINITY);
-            return self.work_connected(sim, unit, SystemState::Relocation);
+            return self.work_connected(sim, unit, None);
         }
         let capacity = mining.buffer_capacity_t;
         let room_t = capacity - self.systems[unit].buffer.wet_t;
         if room_t <= TOL_T {
-            if !self.shuttles.iter().any(|s| !s.retiring && !s.retired) {
+            if !self
+                .shuttles
+                .iter()
+                .any(|s| !s.core.retiring && !s.core.retired)
+            {
                 return self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort);
             }
-            self.systems[unit].generation.cancel_all();
-            self.set_system_state(unit, SystemState::Blocked, now_h);
+            self.systems.cancel(unit);
+            self.systems.set_state(unit, SystemState::Blocked, now_h);
             return Ok(());
         }
         if hs >= mining.hs_limit_lift_m {
-            self.systems[unit].generation.cancel_all();
-            self.set_system_state(unit, SystemState::Weather, now_h);
+            self.systems.cancel(unit);
+            self.systems.set_state(unit, SystemState::Weather, now_h);
             return Ok(());
         }
         let rate = mining.lift_rate_t_per_h();
@@ -673,34 +693,29 @@ impl Operation {
             }
         }
         self.systems[unit].lifting_since_h = Some(now_h);
-        self.set_system_state(unit, SystemState::Lifting, now_h);
-        self.schedule_system(sim, unit, next_h.max(TOL_H))
+        self.systems.set_state(unit, SystemState::Lifting, now_h);
+        self.systems.schedule(sim, unit, next_h.max(TOL_H))
     }
 
-    /// Timed work with the string deployed.
+    /// Timed work with the string deployed: planned `work`, or a patch
+    /// relocation when `None`.
     fn work_connected(
         &mut self,
         sim: &mut Simulation<Event>,
         unit: usize,
-        state: SystemState,
+        work: Option<PlannedWork>,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         self.settle_plant(now_h, false);
         let mining = &self.scenario.mining;
-        let duration_h = match state {
-            SystemState::Maintenance => mining
-                .maintenance
-                .as_ref()
-                .map_or(0.0, |p| p.duration_h.sample(&mut self.logistics_rng)),
-            SystemState::CrewChange => mining
-                .crew_change
-                .as_ref()
-                .map_or(0.0, |p| p.duration_h.sample(&mut self.logistics_rng)),
-            _ => mining.relocation_h.sample(&mut self.logistics_rng),
+        let (state, duration) = match work {
+            Some(work) => (work.state(), work.periodic(mining).map(|p| &p.duration_h)),
+            None => (SystemState::Relocation, Some(&mining.relocation_h)),
         };
+        let duration_h = duration.map_or(0.0, |d| d.sample(&mut self.logistics_rng));
         self.systems[unit].activity = Activity::Working;
-        self.set_system_state(unit, state, now_h);
-        self.schedule_system(sim, unit, duration_h)
+        self.systems.set_state(unit, state, now_h);
+        self.systems.schedule(sim, unit, duration_h)
     }
 
     /// Failure mode `mode` fails: repair onboard, or retrieve the string first.
@@ -727,8 +742,8 @@ impl Operation {
             );
         }
         self.systems[unit].activity = Activity::Working;
-        self.set_system_state(unit, SystemState::Failure, now_h);
-        self.schedule_system(sim, unit, repair_h)
+        self.systems.set_state(unit, SystemState::Failure, now_h);
+        self.systems.schedule(sim, unit, repair_h)
     }
 
     /// The string is up for a return to port: leave the site.
@@ -756,41 +771,23 @@ impl Operation {
         self.systems[unit].pending.go_to_port = false;
         let pending = self.systems[unit].pending;
         let mining = &self.scenario.mining;
-        let port_work = [
-            (
-                pending.maintenance,
-                &mining.maintenance,
-                PlannedWork::Maintenance,
-            ),
-            (
-                pending.crew_change,
-                &mining.crew_change,
-                PlannedWork::CrewChange,
-            ),
-        ]
-        .into_iter()
-        .find_map(|(due, periodic, work)| {
-            periodic
-                .as_ref()
-                .filter(|p| due && p.at_port)
-                .map(|p| (work, p.duration_h.clone()))
-        });
-        if let Some((work, duration)) = port_work {
+        let port_work = PlannedWork::ALL
+            .into_iter()
+            .find(|&work| pending.is_due(work) && work.at_port(mining));
+        if let Some(work) = port_work {
             self.settle_plant(now_h, false);
-            let duration_h = duration.sample(&mut self.logistics_rng);
-            let state = match work {
-                PlannedWork::Maintenance => SystemState::Maintenance,
-                PlannedWork::CrewChange => SystemState::CrewChange,
-            };
+            let duration_h = work
+                .periodic(&self.scenario.mining)
+                .map_or(0.0, |p| p.duration_h.sample(&mut self.logistics_rng));
             self.systems[unit].activity = Activity::PortWork(work);
-            self.set_system_state(unit, state, now_h);
-            return self.schedule_system(sim, unit, duration_h);
+            self.systems.set_state(unit, work.state(), now_h);
+            return self.systems.schedule(sim, unit, duration_h);
         }
         let system = &mut self.systems[unit];
         system.trips += 1;
         let last_trip = mining.max_trips.is_some_and(|max| system.trips >= max);
-        if last_trip || system.retiring {
-            let retire = system.retiring;
+        if last_trip || system.core.retiring {
+            let retire = system.core.retiring;
             self.system_idle(unit, now_h, retire);
             return self.redistribute_shuttles(sim, unit);
         }
@@ -802,13 +799,10 @@ impl Operation {
     fn system_idle(&mut self, unit: usize, now_h: f64, retire: bool) {
         let system = &mut self.systems[unit];
         system.activity = Activity::Idle;
-        system.generation.cancel_all();
-        self.set_system_state(unit, SystemState::Idle, now_h);
+        self.systems.cancel(unit);
+        self.systems.set_state(unit, SystemState::Idle, now_h);
         if retire {
-            self.systems[unit]
-                .clock
-                .close(&mut self.system_budget, now_h);
-            self.systems[unit].retired = true;
+            self.systems.retire(unit, now_h);
         }
     }
 
@@ -821,7 +815,7 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         let system = &mut self.systems[unit];
-        system.retiring = true;
+        system.core.retiring = true;
         if system.activity == Activity::Idle {
             self.system_idle(unit, now_h, true);
             return Ok(());
@@ -871,12 +865,7 @@ impl Operation {
         unit: usize,
         work: PlannedWork,
     ) -> Result<(), SimError> {
-        let mining = &self.scenario.mining;
-        let periodic = match work {
-            PlannedWork::Maintenance => &mining.maintenance,
-            PlannedWork::CrewChange => &mining.crew_change,
-        };
-        let Some(periodic) = periodic else {
+        let Some(periodic) = work.periodic(&self.scenario.mining) else {
             return Ok(());
         };
         sim.schedule_in(
@@ -887,10 +876,7 @@ impl Operation {
         if system.activity == Activity::Idle {
             return Ok(());
         }
-        match work {
-            PlannedWork::Maintenance => system.pending.maintenance = true,
-            PlannedWork::CrewChange => system.pending.crew_change = true,
-        }
+        system.pending.set_due(work, true);
         if system.activity == Activity::Connected {
             self.connected_decide(sim, unit)?;
         }

@@ -13,6 +13,7 @@ pub mod ore;
 mod phases;
 mod port;
 mod records;
+mod unit;
 pub mod weather;
 
 pub use fleet::ShuttleState;
@@ -25,13 +26,14 @@ use rand_chacha::ChaCha8Rng;
 use crate::engine::{EngineError, HOURS_PER_YEAR, Model, SimTime, Simulation, Token};
 use crate::experiment::seeds::{Purpose, stream};
 use crate::scenario::Scenario;
-use crate::stats::budget::{QueueStats, TimeBudget};
+use crate::stats::budget::QueueStats;
 
 use fleet::Shuttle;
 use hub::{Hub, HubShip};
 use lift::MiningSystem;
 use ore::Assay;
 use port::Port;
+use unit::Units;
 use weather::{Change, Limits, Step, Weather};
 
 /// The operation's events.
@@ -83,19 +85,16 @@ pub struct Operation {
     weather: Weather,
     /// The sea-state change the pending [`Event::SeaState`] stands for.
     sea_change: Option<Change>,
-    systems: Vec<MiningSystem>,
-    shuttles: Vec<Shuttle>,
+    systems: Units<MiningSystem>,
+    shuttles: Units<Shuttle>,
     port: Port,
     hub: Option<Hub>,
-    hub_ships: Vec<HubShip>,
+    hub_ships: Units<HubShip>,
     assay: Assay,
     failure_rng: ChaCha8Rng,
     ore_rng: ChaCha8Rng,
     logistics_rng: ChaCha8Rng,
     years: Vec<YearRecord>,
-    system_budget: TimeBudget,
-    shuttle_budget: TimeBudget,
-    hub_ship_budget: TimeBudget,
     site_queue: QueueStats,
     shipments: Vec<Shipment>,
     lifted_t: f64,
@@ -130,6 +129,9 @@ impl Operation {
         let shuttles = (0..scenario.fleet.shuttles as usize)
             .map(|_| Shuttle::new(0.0))
             .collect();
+        let hub_ships = (0..scenario.hub.as_ref().map_or(0, |h| h.ships as usize))
+            .map(|_| HubShip::new(0.0))
+            .collect();
         Operation {
             weather: Weather::new(
                 &scenario.weather,
@@ -137,21 +139,16 @@ impl Operation {
                 stream(seed, replication, Purpose::Weather),
             ),
             sea_change: None,
-            systems,
-            shuttles,
+            systems: Units::new(systems, SystemState::ALL.len(), year_count),
+            shuttles: Units::new(shuttles, ShuttleState::ALL.len(), year_count),
             port: Port::new(&scenario.port),
             hub: scenario.hub.as_ref().map(Hub::new),
-            hub_ships: (0..scenario.hub.as_ref().map_or(0, |h| h.ships as usize))
-                .map(|_| HubShip::new(0.0))
-                .collect(),
+            hub_ships: Units::new(hub_ships, HubShipState::ALL.len(), year_count),
             assay: Assay::new(&scenario.ore),
             failure_rng,
             ore_rng,
             logistics_rng: stream(seed, replication, Purpose::Logistics),
             years: vec![YearRecord::default(); year_count],
-            system_budget: TimeBudget::new(SystemState::ALL.len(), year_count),
-            shuttle_budget: TimeBudget::new(ShuttleState::ALL.len(), year_count),
-            hub_ship_budget: TimeBudget::new(HubShipState::ALL.len(), year_count),
             site_queue: QueueStats::default(),
             shipments: Vec::new(),
             lifted_t: 0.0,
@@ -302,17 +299,10 @@ impl Operation {
         self.settle_plant(self.horizon_h, false);
         for unit in 0..self.systems.len() {
             self.settle_lift(unit, now_h);
-            let system = &self.systems[unit];
-            if !system.retired {
-                system.clock.close(&mut self.system_budget, now_h);
-            }
         }
-        for shuttle in self.shuttles.iter().filter(|s| !s.retired) {
-            shuttle.clock.close(&mut self.shuttle_budget, now_h);
-        }
-        for ship in &self.hub_ships {
-            ship.clock.close(&mut self.hub_ship_budget, now_h);
-        }
+        self.systems.close(now_h);
+        self.shuttles.close(now_h);
+        self.hub_ships.close(now_h);
         self.site_queue.advance(now_h);
         self.port.terminal.queue.advance(now_h);
         let hub_queue = match self.hub.as_mut() {
@@ -340,9 +330,9 @@ impl Operation {
         };
         Replication {
             years: self.years,
-            system_budget: self.system_budget,
-            shuttle_budget: self.shuttle_budget,
-            hub_ship_budget: self.hub_ship_budget,
+            system_budget: self.systems.budget,
+            shuttle_budget: self.shuttles.budget,
+            hub_ship_budget: self.hub_ships.budget,
             site_queue: QueueRecord {
                 mean_length: self.site_queue.mean_length(now_h),
                 waits_h: self.site_queue.waits_h().to_vec(),
@@ -365,9 +355,9 @@ impl Model for Operation {
 
     fn is_live(&self, event: &Event) -> bool {
         match *event {
-            Event::System { unit, token } => self.systems[unit].generation.is_live(token),
-            Event::Shuttle { unit, token } => self.shuttles[unit].generation.is_live(token),
-            Event::HubShip { unit, token } => self.hub_ships[unit].generation.is_live(token),
+            Event::System { unit, token } => self.systems.is_live(unit, token),
+            Event::Shuttle { unit, token } => self.shuttles.is_live(unit, token),
+            Event::HubShip { unit, token } => self.hub_ships.is_live(unit, token),
             Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
             Event::SeaState { token, .. } => self.weather.change_generation.is_live(token),
             _ => true,

@@ -47,7 +47,7 @@ impl Operation {
         }
 
         let active: Vec<usize> = (0..self.systems.len())
-            .filter(|&unit| !self.systems[unit].retiring)
+            .filter(|&unit| !self.systems[unit].core.retiring)
             .collect();
         if ore_changed {
             // The phase's ore describes the seabed worked from now on.
@@ -59,7 +59,7 @@ impl Operation {
             // New failure modes: every system's clocks are drawn afresh.
             let factor = self.failure_rate_factor();
             for unit in 0..self.systems.len() {
-                if self.systems[unit].retired {
+                if self.systems[unit].core.retired {
                     continue;
                 }
                 self.systems[unit].failure_left_h = self
@@ -72,23 +72,11 @@ impl Operation {
             }
         }
         let count = active.len().max(1) as f64;
-        for (was, now, work) in [
-            (
-                previous.mining.maintenance.is_some(),
-                &self.scenario.mining.maintenance,
-                PlannedWork::Maintenance,
-            ),
-            (
-                previous.mining.crew_change.is_some(),
-                &self.scenario.mining.crew_change,
-                PlannedWork::CrewChange,
-            ),
-        ] {
-            if let Some(periodic) = now.as_ref().filter(|_| !was) {
-                let interval_h = periodic.interval_d * 24.0;
-                for (k, &unit) in active.iter().enumerate() {
-                    let first_h = interval_h * (1.0 + k as f64 / count);
-                    sim.schedule_in(first_h, Event::Due { unit, work })?;
+        for work in PlannedWork::ALL {
+            let was = work.periodic(&previous.mining).is_some();
+            if let Some(periodic) = work.periodic(&self.scenario.mining).filter(|_| !was) {
+                for (rank, &unit) in active.iter().enumerate() {
+                    lift::schedule_first_due(sim, unit, work, periodic, rank as f64 / count)?;
                 }
             }
         }
@@ -127,7 +115,7 @@ impl Operation {
         }
 
         let active: Vec<usize> = (0..self.shuttles.len())
-            .filter(|&unit| !self.shuttles[unit].retiring)
+            .filter(|&unit| !self.shuttles[unit].core.retiring)
             .collect();
         let wanted = self.scenario.fleet.shuttles as usize;
         let added = wanted.saturating_sub(active.len());
@@ -146,7 +134,7 @@ impl Operation {
         if self.systems.iter().any(|system| system.in_service()) {
             for unit in 0..self.shuttles.len() {
                 if self.shuttles[unit].waiting_in_port() {
-                    self.schedule_shuttle(sim, unit, 0.0)?;
+                    self.shuttles.schedule(sim, unit, 0.0)?;
                 }
             }
         }

@@ -103,9 +103,13 @@ impl Operation {
         terminal.waiting.push_back((vessel, now_h));
         terminal.queue.join(now_h);
         match vessel {
-            Vessel::System(unit) => self.set_system_state(unit, SystemState::PortQueue, now_h),
-            Vessel::Shuttle(unit) => self.set_shuttle_state(unit, ShuttleState::PortQueue, now_h),
-            Vessel::HubShip(unit) => self.set_hub_ship_state(unit, HubShipState::PortQueue, now_h),
+            Vessel::System(unit) => self.systems.set_state(unit, SystemState::PortQueue, now_h),
+            Vessel::Shuttle(unit) => self
+                .shuttles
+                .set_state(unit, ShuttleState::PortQueue, now_h),
+            Vessel::HubShip(unit) => self
+                .hub_ships
+                .set_state(unit, HubShipState::PortQueue, now_h),
         }
         Ok(())
     }
@@ -125,18 +129,20 @@ impl Operation {
         match vessel {
             Vessel::System(unit) => {
                 let duration_h = self.systems[unit].buffer.wet_t / rate;
-                self.set_system_state(unit, SystemState::Unloading, now_h);
-                self.schedule_system(sim, unit, duration_h)?;
+                self.systems.set_state(unit, SystemState::Unloading, now_h);
+                self.systems.schedule(sim, unit, duration_h)?;
             }
             Vessel::Shuttle(unit) => {
                 let duration_h = self.shuttles[unit].cargo.wet_t / rate;
-                self.set_shuttle_state(unit, ShuttleState::Unloading, now_h);
-                self.schedule_shuttle(sim, unit, duration_h)?;
+                self.shuttles
+                    .set_state(unit, ShuttleState::Unloading, now_h);
+                self.shuttles.schedule(sim, unit, duration_h)?;
             }
             Vessel::HubShip(unit) => {
                 let duration_h = self.hub_ships[unit].cargo.wet_t / rate;
-                self.set_hub_ship_state(unit, HubShipState::Unloading, now_h);
-                self.schedule_hub_ship(sim, unit, duration_h)?;
+                self.hub_ships
+                    .set_state(unit, HubShipState::Unloading, now_h);
+                self.hub_ships.schedule(sim, unit, duration_h)?;
             }
         }
         Ok(())

@@ -1,0 +1,127 @@
+//! What every unit (mining system, shuttle, hub ship) has, kept in one
+//! place: the state its time is booked to, the generation that cancels its
+//! pending timed event, and whether it is leaving or out of service; and the
+//! list of units of one kind with their shared time budget.
+
+use std::ops::{Deref, DerefMut};
+
+use super::{Event, SimError};
+use crate::engine::{Generation, Simulation, Token};
+use crate::stats::budget::{StateClock, TimeBudget};
+
+/// The part of a unit every kind shares.
+pub(super) struct Core<S> {
+    /// The state its time is booked to, and since when.
+    pub clock: StateClock<S>,
+    /// Cancels the unit's pending timed event when its plans change.
+    pub generation: Generation,
+    /// Leaving service after its current cycle (a later phase has fewer).
+    pub retiring: bool,
+    /// Out of service: its time is no longer booked.
+    pub retired: bool,
+}
+
+impl<S: Copy + PartialEq + Into<usize>> Core<S> {
+    /// A unit in service, in `state` from `now_h`.
+    pub fn new(state: S, now_h: f64) -> Self {
+        Core {
+            clock: StateClock::new(state, now_h),
+            generation: Generation::default(),
+            retiring: false,
+            retired: false,
+        }
+    }
+}
+
+/// A kind of unit: its states and the event that ends its timed activity.
+pub(super) trait Unit {
+    type State: Copy + PartialEq + Into<usize>;
+    fn core(&self) -> &Core<Self::State>;
+    fn core_mut(&mut self) -> &mut Core<Self::State>;
+    /// The event ending unit `unit`'s timed activity, live while `token` is.
+    fn timed_event(unit: usize, token: Token) -> Event;
+}
+
+/// The units of one kind and the time budget their hours are booked to.
+pub(super) struct Units<U> {
+    list: Vec<U>,
+    pub budget: TimeBudget,
+}
+
+impl<U: Unit> Units<U> {
+    /// `list`, booking to a budget of `states` states over `years` years.
+    pub fn new(list: Vec<U>, states: usize, years: usize) -> Self {
+        Units {
+            list,
+            budget: TimeBudget::new(states, years),
+        }
+    }
+
+    /// Adds a unit; returns its index.
+    pub fn push(&mut self, unit: U) -> usize {
+        self.list.push(unit);
+        self.list.len() - 1
+    }
+
+    /// Books unit `unit`'s time so far to its current state and enters `state`.
+    pub fn set_state(&mut self, unit: usize, state: U::State, now_h: f64) {
+        self.list[unit]
+            .core_mut()
+            .clock
+            .enter(&mut self.budget, state, now_h);
+    }
+
+    /// Cancels unit `unit`'s pending timed event.
+    pub fn cancel(&mut self, unit: usize) {
+        self.list[unit].core_mut().generation.cancel_all();
+    }
+
+    /// Cancels unit `unit`'s pending timed event and schedules one after `delay_h`.
+    pub fn schedule(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        delay_h: f64,
+    ) -> Result<(), SimError> {
+        let generation = &mut self.list[unit].core_mut().generation;
+        generation.cancel_all();
+        let token = generation.token();
+        sim.schedule_in(delay_h, U::timed_event(unit, token))?;
+        Ok(())
+    }
+
+    /// Whether `token` is unit `unit`'s live timed event.
+    pub fn is_live(&self, unit: usize, token: Token) -> bool {
+        self.list[unit].core().generation.is_live(token)
+    }
+
+    /// Takes unit `unit`, idle, out of service: its time stops being booked.
+    pub fn retire(&mut self, unit: usize, now_h: f64) {
+        let core = self.list[unit].core_mut();
+        core.clock.close(&mut self.budget, now_h);
+        core.retired = true;
+    }
+
+    /// Books every unit still in service up to the horizon `now_h`.
+    pub fn close(&mut self, now_h: f64) {
+        for unit in &self.list {
+            let core = unit.core();
+            if !core.retired {
+                core.clock.close(&mut self.budget, now_h);
+            }
+        }
+    }
+}
+
+impl<U> Deref for Units<U> {
+    type Target = [U];
+    fn deref(&self) -> &[U] {
+        &self.list
+    }
+}
+
+impl<U> DerefMut for Units<U> {
+    fn deref_mut(&mut self) -> &mut [U] {
+        &mut self.list
+    }
+}
