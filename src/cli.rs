@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use deepmud::experiment::run::ShipmentLog;
 use deepmud::plot::Format;
 
@@ -29,7 +29,7 @@ pub enum Command {
 pub struct ChartArgs {
     /// Chart file format.
     #[arg(long, value_enum, default_value = "both")]
-    pub format: Format,
+    pub format: FormatArg,
     /// Chart width, px.
     #[arg(long, default_value_t = 1200)]
     pub width: u32,
@@ -78,7 +78,7 @@ pub struct RunArgs {
     pub threads: usize,
     /// Which deliveries shipments.csv keeps (`none` keeps memory flat).
     #[arg(long, value_enum, default_value = "all")]
-    pub shipments: ShipmentLog,
+    pub shipments: ShipmentLogArg,
     /// Add replications until the 95% CI half-width of recovered REO per
     /// year is within this share of its mean, e.g. `2%` or `0.02`.
     #[arg(long, value_name = "PERCENT", value_parser = parse_share)]
@@ -88,6 +88,46 @@ pub struct RunArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
+}
+
+/// `--format`: the command-line names of [`Format`], so the library
+/// needs no clap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Png,
+    Svg,
+    Both,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Png => Format::Png,
+            FormatArg::Svg => Format::Svg,
+            FormatArg::Both => Format::Both,
+        }
+    }
+}
+
+/// `--shipments`: the command-line names of [`ShipmentLog`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShipmentLogArg {
+    /// No deliveries: the file holds only its header.
+    None,
+    /// Replication 1's deliveries.
+    First,
+    /// Every replication's deliveries.
+    All,
+}
+
+impl From<ShipmentLogArg> for ShipmentLog {
+    fn from(log: ShipmentLogArg) -> Self {
+        match log {
+            ShipmentLogArg::None => ShipmentLog::None,
+            ShipmentLogArg::First => ShipmentLog::First,
+            ShipmentLogArg::All => ShipmentLog::All,
+        }
+    }
 }
 
 /// Parses `2%` or `0.02` into a share in (0, 1).

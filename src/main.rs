@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             quiet: args.quiet,
             options: RunOptions {
                 threads: args.threads,
-                shipments: args.shipments,
+                shipments: args.shipments.into(),
                 target_ci: args.target_ci,
             },
             charts: charts(&args.charts),
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 
 fn charts(args: &cli::ChartArgs) -> commands::Charts {
     commands::Charts {
-        format: args.format,
+        format: args.format.into(),
         width_px: args.width,
         height_px: args.height,
     }

@@ -157,7 +157,7 @@ impl RunOutput {
 }
 
 /// Which deliveries to keep for `shipments.csv`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ShipmentLog {
     /// None: memory stays flat however many replications run.
     None,

@@ -35,7 +35,7 @@ use plotters::style::FontStyle;
 use data::RunData;
 
 /// Output image format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Png,
     Svg,
