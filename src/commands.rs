@@ -1,6 +1,7 @@
 //! The subcommands as library calls: each builds its inputs, calls
 //! `experiment`, and reports. The binary only parses flags and maps errors.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -40,8 +41,11 @@ pub struct Charts {
 /// `deepmud plot`: redraw every chart of a run from its CSV files.
 pub fn plot(dir: &Path, charts: &Charts) -> anyhow::Result<()> {
     let written = plot::draw_all(dir, charts.format, charts.width_px, charts.height_px)?;
-    println!("drew {} chart files in {}", written.len(), dir.display());
-    Ok(())
+    print(&format!(
+        "drew {} chart files in {}\n",
+        written.len(),
+        dir.display()
+    ))
 }
 
 /// Loads a scenario file (or the built-in default) with overrides.
@@ -62,7 +66,7 @@ pub fn load(
 /// `deepmud check`: validate and print the resolved scenario.
 pub fn check(path: Option<&Path>, overrides: &[String]) -> anyhow::Result<()> {
     let scenario = load(path, overrides)?;
-    print!("{}", scenario.to_toml_string());
+    print(&scenario.to_toml_string())?;
     let origin = path.map_or_else(
         || "built-in default scenario".to_string(),
         |p| p.display().to_string(),
@@ -112,9 +116,23 @@ pub fn run(request: &RunRequest) -> anyhow::Result<()> {
         output::report::render(&result, extension).as_bytes(),
     )?;
     written.push(report);
-    print!("{}", output::table::kpi_table(&result, &timing));
-    println!("wrote {} files to {}", written.len(), out.display());
-    Ok(())
+    print(&format!(
+        "{}wrote {} files to {}\n",
+        output::table::kpi_table(&result, &timing),
+        written.len(),
+        out.display()
+    ))
+}
+
+/// Writes `text` to stdout. A failure, such as a closed pipe
+/// (`deepmud check x.toml | head -1`), is returned as an [`io::Error`]
+/// rather than a panic, so the binary can end quietly.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing to stdout")
 }
 
 /// A progress bar on stderr over the replications; hidden with `--quiet`

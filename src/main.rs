@@ -3,6 +3,7 @@
 
 mod cli;
 
+use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -32,6 +33,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Whoever reads stdout has stopped (`| head`): not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             if error.downcast_ref::<ScenarioError>().is_some() {
@@ -41,6 +44,15 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether `error` comes from writing to a reader that has gone away.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn charts(args: &cli::ChartArgs) -> commands::Charts {

@@ -302,3 +302,29 @@ fn hub_problems_are_reported_with_their_rules() {
     assert!(stderr.contains("hub.product_solids_fraction"), "{stderr}");
     assert!(stderr.contains("dewatering only removes water"), "{stderr}");
 }
+
+/// `deepmud check x.toml | head -1` used to panic with "failed printing to
+/// stdout: Broken pipe" (exit 101).
+#[test]
+fn closed_stdout_pipe_ends_quietly_with_success() {
+    use assert_cmd::cargo::CommandCargoExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let run = [
+        "run", "--reps", "1", "--years", "0.1", "--quiet", "--format", "svg", "--out", &out,
+    ];
+    for args in [&["check"][..], &run[..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::cargo_bin("deepmud")
+            .unwrap()
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!stderr.contains("error"), "{stderr}");
+    }
+}
