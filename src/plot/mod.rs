@@ -52,6 +52,14 @@ impl Format {
     }
 }
 
+/// The smallest chart width with room for axis labels, legend and title, px.
+pub const MIN_WIDTH_PX: u32 = 200;
+/// The smallest chart height with room for axis labels, legend and title, px.
+pub const MIN_HEIGHT_PX: u32 = 150;
+/// The largest chart side, px: a PNG is drawn in a width × height × 3-byte
+/// buffer, 300 MB at 10,000 × 10,000.
+pub const MAX_SIDE_PX: u32 = 10_000;
+
 /// Draws every chart from the CSV files in `dir` into `dir`; returns the files written.
 pub fn draw_all(
     dir: &Path,
@@ -60,8 +68,10 @@ pub fn draw_all(
     height_px: u32,
 ) -> anyhow::Result<Vec<PathBuf>> {
     anyhow::ensure!(
-        width_px >= 200 && height_px >= 150,
-        "chart size {width_px} × {height_px} px is too small to draw (at least 200 × 150)"
+        (MIN_WIDTH_PX..=MAX_SIDE_PX).contains(&width_px)
+            && (MIN_HEIGHT_PX..=MAX_SIDE_PX).contains(&height_px),
+        "chart size {width_px} × {height_px} px cannot be drawn: from \
+         {MIN_WIDTH_PX} × {MIN_HEIGHT_PX} to {MAX_SIDE_PX} × {MAX_SIDE_PX}"
     );
     register_font()?;
     let run = RunData::read(dir)?;

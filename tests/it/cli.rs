@@ -328,3 +328,42 @@ fn closed_stdout_pipe_ends_quietly_with_success() {
         assert!(!stderr.contains("error"), "{stderr}");
     }
 }
+
+/// `--reps 0` used to be reported as `--set: scenario.replications = 0`,
+/// `--width 10` failed only after the whole run had written its files and
+/// `--threads 1000000` started a million threads.
+#[test]
+fn out_of_range_run_flags_are_refused_by_name_before_anything_runs() {
+    let cases: [(&[&str], &str); 10] = [
+        (&["--reps", "0"], "--reps"),
+        (&["--reps", "-1"], "--reps"),
+        (&["--seed", "-1"], "--seed"),
+        (&["--years", "0"], "--years"),
+        (&["--years", "-3"], "--years"),
+        (&["--years", "nan"], "not allowed"),
+        (&["--threads", "1000000"], "--threads"),
+        (&["--width", "10"], "--width"),
+        (&["--height", "100"], "--height"),
+        (&["--width", "20000"], "--width"),
+    ];
+    for (args, named) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let output = deepmud()
+            .args(["run", "--quiet", "--out"])
+            .arg(&out)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(named), "{args:?} names {named}: {stderr}");
+        assert!(!stderr.contains("--set"), "{args:?}: {stderr}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+    deepmud()
+        .args(["plot", "no/such/run", "--width", "10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--width"));
+}
