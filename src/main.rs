@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use deepmud::commands;
 use deepmud::experiment::run::RunOptions;
 use deepmud::scenario::ScenarioError;
+use deepmud::{commands, ops};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -55,8 +55,8 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-fn charts(args: &cli::ChartArgs) -> commands::Charts {
-    commands::Charts {
+fn charts(args: &cli::ChartArgs) -> ops::Charts {
+    ops::Charts {
         format: args.format.into(),
         width_px: args.width,
         height_px: args.height,

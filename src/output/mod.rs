@@ -20,15 +20,24 @@ use anyhow::Context;
 use crate::experiment::run::RunOutput;
 use crate::stats::summary::Summary;
 
+/// What an exporter renders from: the run, and how its charts are named.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    pub run: &'a RunOutput,
+    /// Extension of the charts the report shows (`png` or `svg`).
+    pub chart_extension: &'a str,
+}
+
 /// Renders one output file of a run.
 pub trait Exporter {
     /// The file's name in the output folder.
     fn file_name(&self) -> &'static str;
     /// The file's bytes.
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>>;
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>>;
 }
 
-/// Every result file. Their bytes depend only on the scenario and seed.
+/// Every result file and the report. Their bytes depend only on the
+/// scenario, the seed and the chart format.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(summary::SummaryJson),
@@ -37,8 +46,12 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(shipments::ShipmentsCsv),
         Box::new(weather_monthly::WeatherMonthlyCsv),
         Box::new(phases::PhasesCsv),
+        Box::new(report::ReportMd),
     ]
 }
+
+/// The name of the file [`write_timing`] writes.
+pub const TIMING_FILE: &str = "timing.json";
 
 /// Column names of a [`Summary`] in CSV files.
 const SUMMARY_COLUMNS: [&str; 6] = ["n", "mean", "ci95_half_width", "p10", "p50", "p90"];
@@ -65,25 +78,29 @@ pub struct Timing {
     pub threads: usize,
 }
 
-/// Writes every result file and `timing.json` into `dir` (created if
-/// needed); returns the paths written.
-pub fn write_run(dir: &Path, run: &RunOutput, timing: &Timing) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes every exporter's file into the folder `dir` (created if needed);
+/// returns the paths written.
+pub fn write_results(dir: &Path, inputs: &Inputs) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
     let mut written = Vec::new();
     for exporter in exporters() {
         let path = dir.join(exporter.file_name());
         let bytes = exporter
-            .render(run)
+            .render(inputs)
             .with_context(|| format!("rendering {}", exporter.file_name()))?;
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
-    let path = dir.join("timing.json");
+    Ok(written)
+}
+
+/// Writes `timing.json` into `dir`; returns its path.
+pub fn write_timing(dir: &Path, timing: &Timing) -> anyhow::Result<PathBuf> {
+    let path = dir.join(TIMING_FILE);
     let mut bytes = serde_json::to_vec_pretty(timing)?;
     bytes.push(b'\n');
     write_atomic(&path, &bytes)?;
-    written.push(path);
-    Ok(written)
+    Ok(path)
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename.

@@ -1,7 +1,6 @@
 //! `shipments.csv`: every delivery unloaded at port.
 
-use super::Exporter;
-use crate::experiment::run::RunOutput;
+use super::{Exporter, Inputs};
 use crate::model::Vessel;
 
 pub struct ShipmentsCsv;
@@ -11,7 +10,8 @@ impl Exporter for ShipmentsCsv {
         "shipments.csv"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record([
             "replication",

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Exporter;
-use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
+use super::{Exporter, Inputs};
+use crate::experiment::run::HEADLINE_METRIC;
 
 pub struct SummaryJson;
 
@@ -13,7 +13,8 @@ impl Exporter for SummaryJson {
         "summary.json"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let meta = &run.scenario.scenario;
         let mut kpis = Map::new();
         for (metric, summary) in &run.kpis {

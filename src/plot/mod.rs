@@ -43,6 +43,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// The extension a report shows charts in: SVG only when there is no PNG.
+    pub fn report_extension(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png | Format::Both => "png",
+        }
+    }
+
     fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Png => &["png"],
