@@ -10,6 +10,7 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 use deepmud::experiment::run::RunOptions;
+use deepmud::output::folder::FolderError;
 use deepmud::scenario::ScenarioError;
 use deepmud::{commands, ops};
 
@@ -37,13 +38,21 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            if error.downcast_ref::<ScenarioError>().is_some() {
+            if is_bad_input(&error) {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
             }
         }
     }
+}
+
+/// Whether `error` is the user's input: a scenario, or an output folder
+/// that cannot be used (exit code 2).
+fn is_bad_input(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.is::<ScenarioError>() || cause.is::<FolderError>())
 }
 
 /// Whether `error` comes from writing to a reader that has gone away.

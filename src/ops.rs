@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::experiment::run::{RunOptions, RunOutput, run};
+use crate::output::folder::Staged;
 use crate::output::{self, Inputs, Timing};
 use crate::plot::{self, Format};
 use crate::scenario::Scenario;
@@ -47,14 +48,18 @@ pub fn default_folder(scenario: &Scenario) -> PathBuf {
 }
 
 /// Runs the replications of `scenario`, writes the result files, draws the
-/// charts and writes the report into `options.out`; calls `progress` after
-/// each replication.
+/// charts and writes the report into `options.out`, replacing that folder
+/// as a whole or not at all ([`Staged`]); calls `progress` after each
+/// replication. An unusable `out` is refused before anything runs.
 pub fn run_to_folder(
     scenario: &Scenario,
     options: &FolderOptions,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<FolderRun> {
-    let out = &options.out;
+    let mut owned = output::file_names();
+    owned.extend(plot::file_names());
+    let staged = Staged::create(&options.out, &owned)?;
+    let out = staged.path();
     let started = Instant::now();
     let result = run(scenario, &options.run, progress).context("simulation failed")?;
     let wall_s = started.elapsed().as_secs_f64();
@@ -80,8 +85,9 @@ pub fn run_to_folder(
         charts.height_px,
     )?);
     written.push(output::write_timing(out, &timing)?);
+    let written = written.iter().map(|p| staged.final_path(p)).collect();
     Ok(FolderRun {
-        out: out.clone(),
+        out: staged.commit()?,
         written,
         output: result,
         timing,

@@ -1,8 +1,11 @@
-//! Output files of a run, each written atomically (a temporary file in the
-//! same folder, then a rename), so an interrupted run never leaves a
-//! half-written file. One exporter per file: adding a format is adding a file.
+//! Output files of a run. A run writes its whole folder in a staging folder
+//! swapped into place at the end ([`folder`]); each file is also written
+//! atomically (a temporary file, then a rename), so redrawing charts in
+//! place never leaves a half-written one. One exporter per file: adding a
+//! format is adding a file.
 
 mod annual;
+pub mod folder;
 mod phases;
 pub mod report;
 mod shipments;
@@ -76,6 +79,16 @@ pub struct Timing {
     pub events: u64,
     pub events_per_s: f64,
     pub threads: usize,
+}
+
+/// The names of every file [`write_results`] and [`write_timing`] write.
+pub fn file_names() -> Vec<String> {
+    let mut names: Vec<String> = exporters()
+        .iter()
+        .map(|exporter| exporter.file_name().to_string())
+        .collect();
+    names.push(TIMING_FILE.to_string());
+    names
 }
 
 /// Writes every exporter's file into the folder `dir` (created if needed);

@@ -98,6 +98,19 @@ pub fn draw_all(
     Ok(written)
 }
 
+/// The names of every chart file [`draw_all`] can write.
+pub fn file_names() -> Vec<String> {
+    Chart::ALL
+        .iter()
+        .flat_map(|chart| {
+            Format::Both
+                .extensions()
+                .iter()
+                .map(move |extension| format!("{}.{extension}", chart.stem()))
+        })
+        .collect()
+}
+
 /// The charts of a run, in the order they are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Chart {

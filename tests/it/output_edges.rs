@@ -1,0 +1,138 @@
+//! The output folder at its edges: replaced as a whole or not at all,
+//! refused before the simulation when it cannot be used, and `plot` on
+//! files it cannot read.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn deepmud() -> Command {
+    Command::cargo_bin("deepmud").expect("the deepmud binary is built")
+}
+
+/// A quick run of the built-in default scenario into `out`.
+fn quick_run(out: &Path, format: &str) {
+    deepmud()
+        .args(["run", "--reps", "2", "--years", "0.5", "--quiet"])
+        .args(["--width", "400", "--height", "300", "--format", format])
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Every file in `dir` (not recursive) with its bytes.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().to_string();
+            (name, fs::read(entry.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Entries beside `out` left by a run: staging or retired folders.
+fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let name = out.file_name().unwrap().to_string_lossy().to_string();
+    fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            file.starts_with(&name) && file != name
+        })
+        .collect()
+}
+
+/// A `--format svg` run over a `--format both` run used to leave the old
+/// PNGs beside the new report.
+#[test]
+fn a_run_over_another_format_leaves_no_stale_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    quick_run(&out, "both");
+    assert!(out.join("throughput.png").exists());
+    quick_run(&out, "svg");
+    let files = contents(&out);
+    assert!(files.contains_key("throughput.svg"));
+    let pngs: Vec<&String> = files.keys().filter(|f| f.ends_with(".png")).collect();
+    assert!(pngs.is_empty(), "stale charts: {pngs:?}");
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+}
+
+/// `--out` naming a file used to fail with exit 1 after the whole run.
+#[test]
+fn unusable_out_is_refused_before_the_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    fs::write(&file, "not a folder").unwrap();
+    let foreign = dir.path().join("papers");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("draft.tex"), "mine").unwrap();
+    for (out, says) in [
+        (file.clone(), "is a file"),
+        (file.join("inside"), "is a file"),
+        (foreign.clone(), "draft.tex"),
+    ] {
+        deepmud()
+            .args(["run", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(out.display().to_string()))
+            .stderr(predicate::str::contains(says));
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a folder");
+    assert_eq!(contents(&foreign).len(), 1, "the folder is left alone");
+}
+
+/// kill -9 during a large run used to leave a new summary.json beside the
+/// old shipments, charts and report, and a temporary file no later run
+/// removed.
+#[test]
+fn a_killed_run_leaves_the_previous_folder_intact_and_the_next_run_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    quick_run(&out, "both");
+    let before = contents(&out);
+
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/commercial.toml");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deepmud"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["--reps", "5000", "--years", "20", "--quiet", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = dir.path().join(format!("out.deepmud-tmp-{}", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Wait until the run has made its staging folder, then a little more.
+    while !staging.exists() {
+        assert!(Instant::now() < deadline, "no staging folder appeared");
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert_eq!(contents(&out), before, "the previous folder changed");
+    assert!(
+        staging.exists(),
+        "a killed run cannot clean up after itself"
+    );
+
+    quick_run(&out, "svg");
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+    assert!(!out.join("throughput.png").exists());
+}
