@@ -97,7 +97,8 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 0, allow_hyphen_values = true,
           value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS))]
     pub threads: usize,
-    /// Which deliveries shipments.csv keeps (`none` keeps memory flat).
+    /// Which replications' deliveries shipments.csv lists (it is streamed
+    /// to disk, so memory stays flat either way).
     #[arg(long, value_enum, default_value = "all")]
     pub shipments: ShipmentLogArg,
     /// Add replications until the 95% CI half-width of recovered REO per

@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use crate::experiment::run::{RunOptions, RunOutput, run};
 use crate::output::folder::Staged;
+use crate::output::shipments::{self, ShipmentsCsv};
 use crate::output::{self, Inputs, Timing};
 use crate::plot::{self, Format};
 use crate::scenario::Scenario;
@@ -60,9 +61,28 @@ pub fn run_to_folder(
     owned.extend(plot::file_names());
     let staged = Staged::create(&options.out, &owned)?;
     let out = staged.path();
+    let shipments_path = out.join(shipments::FILE_NAME);
+    let mut shipments = ShipmentsCsv::create(&shipments_path)?;
     let started = Instant::now();
-    let result = run(scenario, &options.run, progress).context("simulation failed")?;
+    let result =
+        run(scenario, &options.run, progress, &mut shipments).context("simulation failed")?;
     let wall_s = started.elapsed().as_secs_f64();
+    shipments
+        .finish_file()
+        .with_context(|| format!("writing {}", shipments_path.display()))?;
+    let charts = &options.charts;
+    let inputs = Inputs {
+        run: &result,
+        chart_extension: charts.format.report_extension(),
+    };
+    let mut written = vec![shipments_path];
+    written.extend(output::write_results(out, &inputs)?);
+    written.extend(plot::draw_all(
+        out,
+        charts.format,
+        charts.width_px,
+        charts.height_px,
+    )?);
     let timing = Timing {
         wall_s,
         events: result.events,
@@ -71,19 +91,8 @@ pub fn run_to_folder(
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         },
+        peak_resident_kib: output::peak_resident_kib(),
     };
-    let charts = &options.charts;
-    let inputs = Inputs {
-        run: &result,
-        chart_extension: charts.format.report_extension(),
-    };
-    let mut written = output::write_results(out, &inputs)?;
-    written.extend(plot::draw_all(
-        out,
-        charts.format,
-        charts.width_px,
-        charts.height_px,
-    )?);
     written.push(output::write_timing(out, &timing)?);
     let written = written.iter().map(|p| staged.final_path(p)).collect();
     Ok(FolderRun {

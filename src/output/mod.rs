@@ -8,7 +8,7 @@ mod annual;
 pub mod folder;
 mod phases;
 pub mod report;
-mod shipments;
+pub mod shipments;
 mod summary;
 pub mod table;
 mod time_budget;
@@ -39,14 +39,14 @@ pub trait Exporter {
     fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>>;
 }
 
-/// Every result file and the report. Their bytes depend only on the
+/// Every result file and the report, except `shipments.csv`, which is
+/// streamed during the run ([`shipments`]). Their bytes depend only on the
 /// scenario, the seed and the chart format.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(summary::SummaryJson),
         Box::new(annual::AnnualCsv),
         Box::new(time_budget::TimeBudgetCsv),
-        Box::new(shipments::ShipmentsCsv),
         Box::new(weather_monthly::WeatherMonthlyCsv),
         Box::new(phases::PhasesCsv),
         Box::new(report::ReportMd),
@@ -79,14 +79,26 @@ pub struct Timing {
     pub events: u64,
     pub events_per_s: f64,
     pub threads: usize,
+    /// The process's peak resident memory when the run's files were
+    /// written, KiB (Linux `VmHWM`); `None` where it is not known.
+    pub peak_resident_kib: Option<u64>,
 }
 
-/// The names of every file [`write_results`] and [`write_timing`] write.
+/// This process's peak resident set size, KiB, from `/proc/self/status`.
+pub fn peak_resident_kib() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The names of every file a run writes, but charts: the exporters',
+/// `shipments.csv` and `timing.json`.
 pub fn file_names() -> Vec<String> {
     let mut names: Vec<String> = exporters()
         .iter()
         .map(|exporter| exporter.file_name().to_string())
         .collect();
+    names.push(shipments::FILE_NAME.to_string());
     names.push(TIMING_FILE.to_string());
     names
 }

@@ -3,11 +3,14 @@
 //! Numbers are Rust `f64` Display text, so `NaN` may appear; it is kept as
 //! `NaN` here and each chart decides what a missing value means for it.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::Context;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+use super::grade::{Bins, GradeRange};
 
 /// P10, median and P90 of one quantity across replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,8 +96,9 @@ pub(crate) struct MonthQuantiles {
 /// Input of the `grade_histogram` chart.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct GradeData {
-    /// Grade of every shipment, all replications together.
-    pub grades_ppm: Vec<f64>,
+    /// Grades of every shipment, all replications together, binned;
+    /// `None` without a finite grade.
+    pub bins: Option<Bins>,
     /// Number of distinct replications with shipments.
     pub replications: usize,
 }
@@ -152,7 +156,7 @@ impl RunData {
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
         let annual: Vec<AnnualRow> = read_csv(&dir.join("annual.csv"))?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
-        let shipments: Vec<ShipmentRow> = read_csv(&dir.join("shipments.csv"))?;
+        let grades = read_grades(&dir.join("shipments.csv"))?;
         let weather: Vec<WeatherRow> = read_csv(&dir.join("weather_monthly.csv"))?;
         let phases_path = dir.join("phases.csv");
         let mut phases: Vec<PhaseRow> = if phases_path.exists() {
@@ -177,10 +181,6 @@ impl RunData {
             .collect();
         weather.sort_by_key(|month| month.month);
 
-        let mut replications: Vec<u64> = shipments.iter().map(|s| s.replication).collect();
-        replications.sort_unstable();
-        replications.dedup();
-
         Ok(RunData {
             throughput: ThroughputData {
                 reo_t: annual_series(&annual, "reo_produced_t"),
@@ -198,12 +198,39 @@ impl RunData {
             },
             time_budget: time_budget(&budget, "mining_system"),
             weather,
-            grades: GradeData {
-                grades_ppm: shipments.iter().map(|s| s.grade_rey_ppm).collect(),
-                replications: replications.len(),
-            },
+            grades,
         })
     }
+}
+
+/// Bins the grades of `shipments.csv` in two passes over the file, so a
+/// log of millions of deliveries is never held in memory.
+fn read_grades(path: &Path) -> anyhow::Result<GradeData> {
+    let context = || format!("reading {}", path.display());
+    let mut range = GradeRange::default();
+    let mut replications = BTreeSet::new();
+    for row in csv::Reader::from_path(path)
+        .with_context(context)?
+        .deserialize()
+    {
+        let row: ShipmentRow = row.with_context(context)?;
+        range.add(row.grade_rey_ppm);
+        replications.insert(row.replication);
+    }
+    let mut bins = range.bins();
+    if let Some(bins) = &mut bins {
+        for row in csv::Reader::from_path(path)
+            .with_context(context)?
+            .deserialize()
+        {
+            let row: ShipmentRow = row.with_context(context)?;
+            bins.add(row.grade_rey_ppm);
+        }
+    }
+    Ok(GradeData {
+        bins,
+        replications: replications.len(),
+    })
 }
 
 fn read_csv<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {

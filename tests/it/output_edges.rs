@@ -115,13 +115,13 @@ fn a_killed_run_leaves_the_previous_folder_intact_and_the_next_run_cleans_up() {
         .unwrap();
     let staging = dir.path().join(format!("out.deepmud-tmp-{}", child.id()));
     let deadline = Instant::now() + Duration::from_secs(60);
-    // Wait until the run has made its staging folder, then a little more.
-    while !staging.exists() {
+    // Wait until the run is streaming shipments.csv into its staging folder.
+    let shipments = staging.join("shipments.csv");
+    while fs::metadata(&shipments).map_or(true, |m| m.len() == 0) {
         assert!(Instant::now() < deadline, "no staging folder appeared");
         assert!(child.try_wait().unwrap().is_none(), "the run ended early");
         std::thread::sleep(Duration::from_millis(5));
     }
-    std::thread::sleep(Duration::from_millis(200));
     assert!(child.try_wait().unwrap().is_none(), "the run ended early");
     child.kill().unwrap();
     child.wait().unwrap();
@@ -135,4 +135,49 @@ fn a_killed_run_leaves_the_previous_folder_intact_and_the_next_run_cleans_up() {
     quick_run(&out, "svg");
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
     assert!(!out.join("throughput.png").exists());
+}
+
+/// The peak resident memory a run reports in timing.json, KiB.
+fn peak_resident_kib(replications: u32) -> Option<u64> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/commercial.toml");
+    deepmud()
+        .arg("run")
+        .arg(&scenario)
+        .args([
+            "--years",
+            "3",
+            "--shipments",
+            "all",
+            "--threads",
+            "2",
+            "--quiet",
+        ])
+        .args(["--format", "svg", "--width", "400", "--height", "300"])
+        .arg("--reps")
+        .arg(replications.to_string())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let timing: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("timing.json")).unwrap()).unwrap();
+    timing["peak_resident_kib"].as_u64()
+}
+
+/// `--shipments all` used to hold the whole log in memory (1.0 GB for
+/// 1,000 replications of scale-up.toml): 8.6 MB at 50 replications here,
+/// 25 MB at 400. Streamed, the peak does not grow with replications.
+#[test]
+fn shipment_log_streams_so_memory_does_not_grow_with_replications() {
+    let (Some(few), Some(many)) = (peak_resident_kib(50), peak_resident_kib(400)) else {
+        eprintln!("peak resident memory is not known on this platform");
+        return;
+    };
+    eprintln!("peak resident memory: 50 replications {few} KiB, 400 replications {many} KiB");
+    assert!(
+        many < 2 * few,
+        "400 replications peaked at {many} KiB, 50 at {few} KiB"
+    );
 }
