@@ -11,6 +11,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 use deepmud::experiment::run::RunOptions;
 use deepmud::output::folder::FolderError;
+use deepmud::plot::RunFileError;
 use deepmud::scenario::ScenarioError;
 use deepmud::{commands, ops};
 
@@ -47,12 +48,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Whether `error` is the user's input: a scenario, or an output folder
-/// that cannot be used (exit code 2).
+/// Whether `error` is the user's input: a scenario, an output folder that
+/// cannot be used, or a run's files `plot` cannot draw from (exit code 2).
 fn is_bad_input(error: &anyhow::Error) -> bool {
     error
         .chain()
-        .any(|cause| cause.is::<ScenarioError>() || cause.is::<FolderError>())
+        .any(|c| c.is::<ScenarioError>() || c.is::<FolderError>() || c.is::<RunFileError>())
 }
 
 /// Whether `error` comes from writing to a reader that has gone away.

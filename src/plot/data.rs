@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::Context;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -154,7 +153,9 @@ impl RunData {
     /// Reads every CSV file the charts need from `dir`. `phases.csv` is
     /// optional; every other file must exist.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
-        let annual: Vec<AnnualRow> = read_csv(&dir.join("annual.csv"))?;
+        let annual_path = dir.join("annual.csv");
+        let annual: Vec<AnnualRow> = read_csv(&annual_path)?;
+        check_annual(&annual_path, &annual)?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
         let grades = read_grades(&dir.join("shipments.csv"))?;
         let weather: Vec<WeatherRow> = read_csv(&dir.join("weather_monthly.csv"))?;
@@ -203,27 +204,74 @@ impl RunData {
     }
 }
 
+/// A run's file that cannot be drawn from: missing, unreadable, empty or
+/// truncated.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {problem}", path.display())]
+pub struct RunFileError {
+    pub path: std::path::PathBuf,
+    pub problem: String,
+}
+
+impl RunFileError {
+    fn new(path: &Path, problem: impl std::fmt::Display) -> Self {
+        RunFileError {
+            path: path.to_path_buf(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
+/// Refuses an `annual.csv` with no rows, or one cut short: every year from
+/// 1 to the last must list the same metrics, among them those charted.
+fn check_annual(path: &Path, rows: &[AnnualRow]) -> Result<(), RunFileError> {
+    let fail = |problem: String| Err(RunFileError::new(path, problem));
+    if rows.is_empty() {
+        return fail("has no rows (empty, or a header only): not a complete run's file".into());
+    }
+    let last = rows.iter().map(|r| r.year).max().unwrap_or(0);
+    let metrics_of = |year: u32| -> BTreeSet<&str> {
+        rows.iter()
+            .filter(|r| r.year == year)
+            .map(|r| r.metric.as_str())
+            .collect()
+    };
+    let first = metrics_of(1);
+    for metric in ["reo_produced_t", "mud_delivered_dry_t", "reo_cumulative_t"] {
+        if !first.contains(metric) {
+            return fail(format!(
+                "year 1 has no `{metric}` row: not a complete run's file"
+            ));
+        }
+    }
+    for year in 2..=last {
+        let metrics = metrics_of(year);
+        if metrics != first {
+            return fail(format!(
+                "year {year} lists {} of the {} metrics of year 1: the file is truncated or damaged",
+                metrics.intersection(&first).count(),
+                first.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Bins the grades of `shipments.csv` in two passes over the file, so a
 /// log of millions of deliveries is never held in memory.
-fn read_grades(path: &Path) -> anyhow::Result<GradeData> {
-    let context = || format!("reading {}", path.display());
+fn read_grades(path: &Path) -> Result<GradeData, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
     let mut range = GradeRange::default();
     let mut replications = BTreeSet::new();
-    for row in csv::Reader::from_path(path)
-        .with_context(context)?
-        .deserialize()
-    {
-        let row: ShipmentRow = row.with_context(context)?;
+    for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+        let row: ShipmentRow = row.map_err(context)?;
         range.add(row.grade_rey_ppm);
         replications.insert(row.replication);
     }
     let mut bins = range.bins();
     if let Some(bins) = &mut bins {
-        for row in csv::Reader::from_path(path)
-            .with_context(context)?
-            .deserialize()
-        {
-            let row: ShipmentRow = row.with_context(context)?;
+        for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+            let row: ShipmentRow = row.map_err(context)?;
             bins.add(row.grade_rey_ppm);
         }
     }
@@ -233,13 +281,13 @@ fn read_grades(path: &Path) -> anyhow::Result<GradeData> {
     })
 }
 
-fn read_csv<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let context = || format!("reading {}", path.display());
-    let mut reader = csv::Reader::from_path(path).with_context(context)?;
+fn read_csv<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut reader = csv::Reader::from_path(path).map_err(context)?;
     reader
         .deserialize()
         .collect::<Result<Vec<T>, _>>()
-        .with_context(context)
+        .map_err(context)
 }
 
 /// One metric's rows of `annual.csv`, by year.

@@ -33,6 +33,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use data::RunData;
+pub use data::RunFileError;
 
 /// Output image format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

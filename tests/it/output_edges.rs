@@ -181,3 +181,42 @@ fn shipment_log_streams_so_memory_does_not_grow_with_replications() {
         "400 replications peaked at {many} KiB, 50 at {few} KiB"
     );
 }
+
+/// `deepmud plot` on an empty, header-only or truncated annual.csv used to
+/// draw a chart saying "No production".
+#[test]
+fn plot_refuses_an_empty_or_truncated_annual_csv_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    deepmud()
+        .args([
+            "run", "--reps", "2", "--years", "2", "--quiet", "--format", "svg",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let annual = fs::read_to_string(out.join("annual.csv")).unwrap();
+    let lines: Vec<&str> = annual.lines().collect();
+    let header = format!("{}\n", lines[0]);
+    let cut_at_a_row = format!("{}\n", lines[..lines.len() - 3].join("\n"));
+    let cut_mid_row = &annual[..annual.len() - 10];
+    for (case, text) in [
+        ("empty", ""),
+        ("header only", header.as_str()),
+        ("cut at a row", cut_at_a_row.as_str()),
+        ("cut mid-row", cut_mid_row),
+    ] {
+        fs::write(out.join("annual.csv"), text).unwrap();
+        let output = deepmud()
+            .arg("plot")
+            .arg(&out)
+            .args(["--format", "svg"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{case}: {stderr}");
+        assert!(stderr.contains("annual.csv"), "{case}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{case}: {stderr}");
+    }
+}
