@@ -59,17 +59,32 @@ pub const TIMING_FILE: &str = "timing.json";
 /// Column names of a [`Summary`] in CSV files.
 const SUMMARY_COLUMNS: [&str; 6] = ["n", "mean", "ci95_half_width", "p10", "p50", "p90"];
 
-/// A [`Summary`]'s cells, in [`SUMMARY_COLUMNS`] order.
+/// A [`Summary`]'s cells, in [`SUMMARY_COLUMNS`] order. A statistic with no
+/// value (no samples, or a CI from one) is an empty cell, what spreadsheets
+/// and data frames read as missing; `n` beside it says why.
 fn summary_cells(s: &Summary) -> [String; 6] {
+    let cell = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
     [
         s.n.to_string(),
-        s.mean.to_string(),
-        s.ci95_half_width.to_string(),
-        s.p10.to_string(),
-        s.p50.to_string(),
-        s.p90.to_string(),
+        cell(s.mean),
+        cell(s.ci95_half_width),
+        cell(s.p10),
+        cell(s.p50),
+        cell(s.p90),
     ]
 }
+
+/// How result files write a statistic that has no value; also in
+/// summary.json, so the file explains itself.
+pub const EMPTY_STATISTICS: &str = "a statistic with no value is null in JSON and an empty cell in CSV, \
+     and every statistic is always written with its n: n = 0, no samples (every statistic empty); \
+     n = 1, no confidence interval (ci95_half_width empty)";
 
 /// Wall-clock facts about a run, kept out of the result files so those stay
 /// byte-identical for a given scenario and seed.

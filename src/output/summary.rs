@@ -53,6 +53,7 @@ impl Exporter for SummaryJson {
             "replications": run.replications,
             "years": meta.years,
             "ci_method": "95% CI of the mean across replications, Student's t with n-1 degrees of freedom; percentiles by linear interpolation (type 7)",
+            "empty_statistics": super::EMPTY_STATISTICS,
             "kpis": kpis,
             "queues": queues,
             "time_budget_share": budgets,

@@ -112,12 +112,21 @@ pub(crate) struct RunData {
     pub grades: GradeData,
 }
 
+/// A statistic of `annual.csv` or `weather_monthly.csv`: an empty cell (no
+/// value) reads as `NaN`, as does the `NaN` older runs wrote.
+fn statistic<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+}
+
 #[derive(Deserialize)]
 struct AnnualRow {
     year: u32,
     metric: String,
+    #[serde(deserialize_with = "statistic")]
     p10: f64,
+    #[serde(deserialize_with = "statistic")]
     p50: f64,
+    #[serde(deserialize_with = "statistic")]
     p90: f64,
 }
 
@@ -138,8 +147,11 @@ struct ShipmentRow {
 #[derive(Deserialize)]
 struct WeatherRow {
     month: u32,
+    #[serde(deserialize_with = "statistic")]
     p10: f64,
+    #[serde(deserialize_with = "statistic")]
     p50: f64,
+    #[serde(deserialize_with = "statistic")]
     p90: f64,
 }
 
