@@ -1,15 +1,17 @@
-//! The subcommands as library calls: each builds its inputs, calls
-//! `experiment`, and reports. The binary only parses flags and maps errors.
+//! The subcommands: each loads its inputs, calls one function of [`ops`]
+//! (or `plot`), and prints what it returns. The binary only parses flags
+//! and maps errors to exit codes.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::experiment::run::{RunOptions, run as run_replications};
-use crate::output::{self, Timing};
-use crate::plot::{self, Format};
+use crate::experiment::run::RunOptions;
+use crate::ops::{self, Charts, FolderOptions};
+use crate::output;
+use crate::plot;
 use crate::scenario::{self, Scenario};
 
 /// What `deepmud run` was asked to do.
@@ -29,19 +31,14 @@ pub struct RunRequest {
     pub charts: Charts,
 }
 
-/// Chart format and size.
-#[derive(Clone, Copy, Debug)]
-pub struct Charts {
-    pub format: Format,
-    pub width_px: u32,
-    pub height_px: u32,
-}
-
 /// `deepmud plot`: redraw every chart of a run from its CSV files.
 pub fn plot(dir: &Path, charts: &Charts) -> anyhow::Result<()> {
     let written = plot::draw_all(dir, charts.format, charts.width_px, charts.height_px)?;
-    println!("drew {} chart files in {}", written.len(), dir.display());
-    Ok(())
+    print(&format!(
+        "drew {} chart files in {}\n",
+        written.len(),
+        dir.display()
+    ))
 }
 
 /// Loads a scenario file (or the built-in default) with overrides.
@@ -62,7 +59,7 @@ pub fn load(
 /// `deepmud check`: validate and print the resolved scenario.
 pub fn check(path: Option<&Path>, overrides: &[String]) -> anyhow::Result<()> {
     let scenario = load(path, overrides)?;
-    print!("{}", scenario.to_toml_string());
+    print(&scenario.to_toml_string())?;
     let origin = path.map_or_else(
         || "built-in default scenario".to_string(),
         |p| p.display().to_string(),
@@ -71,50 +68,38 @@ pub fn check(path: Option<&Path>, overrides: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `deepmud run`: run the replications, write the output files, print KPIs.
+/// `deepmud run`: run the replications into the output folder, print KPIs.
 pub fn run(request: &RunRequest) -> anyhow::Result<()> {
     let scenario = load(request.scenario.as_deref(), &request.overrides)?;
-    let out = request
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.scenario.name)));
+    let options = FolderOptions {
+        out: request
+            .out
+            .clone()
+            .unwrap_or_else(|| ops::default_folder(&scenario)),
+        run: request.options,
+        charts: request.charts,
+    };
     let bar = progress_bar(request, &scenario)?;
-    let started = Instant::now();
-    let result = run_replications(&scenario, &request.options, &|| bar.inc(1))
-        .context("simulation failed")?;
+    let done = ops::run_to_folder(&scenario, &options, &|| bar.inc(1));
     bar.finish_and_clear();
-    let wall_s = started.elapsed().as_secs_f64();
-    let timing = Timing {
-        wall_s,
-        events: result.events,
-        events_per_s: result.events as f64 / wall_s.max(1e-9),
-        threads: match request.options.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        },
-    };
-    let mut written = output::write_run(&out, &result, &timing)?;
-    let charts = &request.charts;
-    written.extend(plot::draw_all(
-        &out,
-        charts.format,
-        charts.width_px,
-        charts.height_px,
-    )?);
-    let extension = if charts.format == Format::Svg {
-        "svg"
-    } else {
-        "png"
-    };
-    let report = out.join("report.md");
-    output::write_atomic(
-        &report,
-        output::report::render(&result, extension).as_bytes(),
-    )?;
-    written.push(report);
-    print!("{}", output::table::kpi_table(&result, &timing));
-    println!("wrote {} files to {}", written.len(), out.display());
-    Ok(())
+    let done = done?;
+    print(&format!(
+        "{}wrote {} files to {}\n",
+        output::table::kpi_table(&done.output, &done.timing),
+        done.written.len(),
+        done.out.display()
+    ))
+}
+
+/// Writes `text` to stdout. A failure, such as a closed pipe
+/// (`deepmud check x.toml | head -1`), is returned as an [`io::Error`]
+/// rather than a panic, so the binary can end quietly.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing to stdout")
 }
 
 /// A progress bar on stderr over the replications; hidden with `--quiet`
@@ -139,24 +124,4 @@ fn progress_bar(request: &RunRequest, scenario: &Scenario) -> anyhow::Result<Pro
     );
     bar.set_message(scenario.scenario.name.clone());
     Ok(bar)
-}
-
-/// A folder name from a scenario name: letters, digits, `-` and `_` kept,
-/// anything else becomes `_`.
-fn folder_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if cleaned.is_empty() {
-        "scenario".to_string()
-    } else {
-        cleaned
-    }
 }

@@ -3,14 +3,17 @@
 
 mod cli;
 
+use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use cli::{Cli, Command};
-use deepmud::commands;
 use deepmud::experiment::run::RunOptions;
+use deepmud::output::folder::FolderError;
+use deepmud::plot::RunFileError;
 use deepmud::scenario::ScenarioError;
+use deepmud::{commands, ops};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,7 +25,7 @@ fn main() -> ExitCode {
             quiet: args.quiet,
             options: RunOptions {
                 threads: args.threads,
-                shipments: args.shipments,
+                shipments: args.shipments.into(),
                 target_ci: args.target_ci,
             },
             charts: charts(&args.charts),
@@ -32,9 +35,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Whoever reads stdout has stopped (`| head`): not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            if error.downcast_ref::<ScenarioError>().is_some() {
+            if is_bad_input(&error) {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
@@ -43,9 +48,26 @@ fn main() -> ExitCode {
     }
 }
 
-fn charts(args: &cli::ChartArgs) -> commands::Charts {
-    commands::Charts {
-        format: args.format,
+/// Whether `error` is the user's input: a scenario, an output folder that
+/// cannot be used, or a run's files `plot` cannot draw from (exit code 2).
+fn is_bad_input(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|c| c.is::<ScenarioError>() || c.is::<FolderError>() || c.is::<RunFileError>())
+}
+
+/// Whether `error` comes from writing to a reader that has gone away.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn charts(args: &cli::ChartArgs) -> ops::Charts {
+    ops::Charts {
+        format: args.format.into(),
         width_px: args.width,
         height_px: args.height,
     }

@@ -1,5 +1,6 @@
 //! Running a scenario's replications and aggregating them: per-year and
-//! horizon statistics across replications, time budgets, queues, shipments.
+//! horizon statistics across replications, time budgets, queues; the
+//! shipment log is streamed out, not held.
 
 use super::metrics::{ANNUAL_METRICS, Figures, Metric};
 use rayon::prelude::*;
@@ -112,7 +113,6 @@ pub struct RunOutput {
     /// Hs at or above the lifting limit or under a typhoon alert, one sample
     /// per replication and year.
     pub weather_months: Vec<Summary>,
-    pub shipments: Vec<ShipmentRow>,
     pub events: u64,
     pub mass_check: MassCheck,
     pub precision: Precision,
@@ -156,16 +156,46 @@ impl RunOutput {
     }
 }
 
-/// Which deliveries to keep for `shipments.csv`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+/// Which replications' deliveries go to the [`ShipmentSink`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ShipmentLog {
-    /// None: memory stays flat however many replications run.
+    /// None.
     None,
     /// Replication 1 only.
     First,
-    /// Every replication (memory grows with replications).
+    /// Every replication.
     #[default]
     All,
+}
+
+impl ShipmentLog {
+    /// Whether replication `replication` (from 0) is logged.
+    fn keeps(self, replication: u64) -> bool {
+        match self {
+            ShipmentLog::None => false,
+            ShipmentLog::First => replication == 0,
+            ShipmentLog::All => true,
+        }
+    }
+}
+
+/// Receives each logged replication's deliveries, in replication order, as
+/// batches are aggregated, so a run never holds more than a batch of them:
+/// `shipments.csv` streams to disk ([`crate::output::shipments`]); a `Vec`
+/// collects them.
+pub trait ShipmentSink {
+    /// The deliveries of `replication` (from 1), in time order.
+    fn replication(&mut self, replication: u64, shipments: &[Shipment]) -> std::io::Result<()>;
+}
+
+impl ShipmentSink for Vec<ShipmentRow> {
+    fn replication(&mut self, replication: u64, shipments: &[Shipment]) -> std::io::Result<()> {
+        self.extend(shipments.iter().map(|&shipment| ShipmentRow {
+            replication,
+            shipment,
+        }));
+        Ok(())
+    }
 }
 
 /// How to run the replications.
@@ -192,18 +222,20 @@ pub const HEADLINE_METRIC: &str = "reo_produced_t";
 
 /// Runs the replications of `scenario` (its `replications` and `seed`) in
 /// parallel, aggregating them in replication order so the result is
-/// byte-identical for any thread count; calls `progress` after each one.
+/// byte-identical for any thread count; calls `progress` after each one and
+/// hands the deliveries `options.shipments` keeps to `shipments`.
 pub fn run(
     scenario: &Scenario,
     options: &RunOptions,
     progress: &(dyn Fn() + Sync),
+    shipments: &mut dyn ShipmentSink,
 ) -> Result<RunOutput, RunError> {
     let meta = &scenario.scenario;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let mut aggregate = Aggregate::new(scenario, options.shipments);
+    let mut aggregate = Aggregate::new(scenario);
     let minimum = u64::from(meta.replications);
     let mut done = 0;
     while done < minimum || needs_more(&aggregate, options.target_ci, done) {
@@ -223,7 +255,13 @@ pub fn run(
                 .collect()
         });
         for (replication, rep) in (done..end).zip(batch) {
-            aggregate.add(replication, rep?);
+            let rep = rep?;
+            if options.shipments.keeps(replication) {
+                shipments
+                    .replication(replication + 1, &rep.shipments)
+                    .map_err(RunError::Shipments)?;
+            }
+            aggregate.add(rep);
         }
         done = end;
     }
@@ -251,6 +289,8 @@ pub enum RunError {
     Simulation(#[from] SimError),
     #[error("cannot start the worker threads: {0}")]
     Threads(String),
+    #[error("writing the shipment log")]
+    Shipments(#[source] std::io::Error),
 }
 
 /// Accumulates replications as they finish; keeps per-replication values
@@ -267,15 +307,13 @@ struct Aggregate {
     berth_queue: QueueSamples,
     hub_queue: QueueSamples,
     weather_months: Vec<Vec<f64>>,
-    shipments: Vec<ShipmentRow>,
-    shipment_log: ShipmentLog,
     events: u64,
     replications: usize,
     mass_check: MassCheck,
 }
 
 impl Aggregate {
-    fn new(scenario: &Scenario, shipment_log: ShipmentLog) -> Self {
+    fn new(scenario: &Scenario) -> Self {
         let years = scenario.scenario.years.ceil().max(1.0) as usize;
         Aggregate {
             scenario: scenario.clone(),
@@ -288,15 +326,13 @@ impl Aggregate {
             berth_queue: QueueSamples::default(),
             hub_queue: QueueSamples::default(),
             weather_months: vec![Vec::new(); 12],
-            shipments: Vec::new(),
-            shipment_log,
             events: 0,
             replications: 0,
             mass_check: MassCheck::default(),
         }
     }
 
-    fn add(&mut self, replication: u64, rep: Replication) {
+    fn add(&mut self, rep: Replication) {
         for (year, metrics) in self.annual.iter_mut().enumerate() {
             let values = Figures::of_year(&rep, year).values();
             for (column, value) in metrics.iter_mut().zip(values) {
@@ -321,18 +357,6 @@ impl Aggregate {
         self.berth_queue.add(&rep.berth_queue);
         if self.scenario.hub.is_some() {
             self.hub_queue.add(&rep.hub_queue);
-        }
-        let keep = match self.shipment_log {
-            ShipmentLog::None => false,
-            ShipmentLog::First => replication == 0,
-            ShipmentLog::All => true,
-        };
-        if keep {
-            self.shipments
-                .extend(rep.shipments.iter().map(|&shipment| ShipmentRow {
-                    replication: replication + 1,
-                    shipment,
-                }));
         }
         self.events += rep.events;
         self.replications += 1;
@@ -401,7 +425,6 @@ impl Aggregate {
             time_budget,
             queues,
             weather_months: self.weather_months.iter().map(|m| Summary::of(m)).collect(),
-            shipments: self.shipments,
             events: self.events,
             mass_check: self.mass_check,
             precision,

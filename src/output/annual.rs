@@ -1,8 +1,7 @@
 //! `annual.csv`: one row per year and metric, with its statistics across
 //! replications.
 
-use super::{Exporter, SUMMARY_COLUMNS, summary_cells};
-use crate::experiment::run::RunOutput;
+use super::{Exporter, Inputs, SUMMARY_COLUMNS, summary_cells};
 
 pub struct AnnualCsv;
 
@@ -11,7 +10,8 @@ impl Exporter for AnnualCsv {
         "annual.csv"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(["year", "metric", "unit"].iter().chain(&SUMMARY_COLUMNS))?;
         for row in &run.annual {

@@ -1,7 +1,6 @@
 //! `phases.csv`: where each scale-up phase starts, for chart markers.
 
-use super::Exporter;
-use crate::experiment::run::RunOutput;
+use super::{Exporter, Inputs};
 
 pub struct PhasesCsv;
 
@@ -10,7 +9,8 @@ impl Exporter for PhasesCsv {
         "phases.csv"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(["start_year", "name"])?;
         for phase in &run.scenario.phase {

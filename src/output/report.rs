@@ -5,7 +5,20 @@
 
 use std::fmt::Write;
 
+use super::{Exporter, Inputs};
 use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
+
+pub struct ReportMd;
+
+impl Exporter for ReportMd {
+    fn file_name(&self) -> &'static str {
+        "report.md"
+    }
+
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        Ok(render(inputs.run, inputs.chart_extension).into_bytes())
+    }
+}
 
 /// The report, with charts referenced by file name with `chart_extension`
 /// (`png` or `svg`).

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Exporter;
-use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
+use super::{Exporter, Inputs};
+use crate::experiment::run::HEADLINE_METRIC;
 
 pub struct SummaryJson;
 
@@ -13,7 +13,8 @@ impl Exporter for SummaryJson {
         "summary.json"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let meta = &run.scenario.scenario;
         let mut kpis = Map::new();
         for (metric, summary) in &run.kpis {
@@ -52,6 +53,7 @@ impl Exporter for SummaryJson {
             "replications": run.replications,
             "years": meta.years,
             "ci_method": "95% CI of the mean across replications, Student's t with n-1 degrees of freedom; percentiles by linear interpolation (type 7)",
+            "empty_statistics": super::EMPTY_STATISTICS,
             "kpis": kpis,
             "queues": queues,
             "time_budget_share": budgets,

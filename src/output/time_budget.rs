@@ -1,8 +1,7 @@
 //! `time_budget.csv`: hours and share of time in each state, per unit type
 //! and year, mean across replications.
 
-use super::Exporter;
-use crate::experiment::run::RunOutput;
+use super::{Exporter, Inputs};
 
 pub struct TimeBudgetCsv;
 
@@ -11,7 +10,8 @@ impl Exporter for TimeBudgetCsv {
         "time_budget.csv"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(["unit_type", "year", "state", "hours", "share"])?;
         for row in &run.time_budget {

@@ -1,7 +1,6 @@
 //! `weather_monthly.csv`: weather downtime share by calendar month.
 
-use super::{Exporter, SUMMARY_COLUMNS, summary_cells};
-use crate::experiment::run::RunOutput;
+use super::{Exporter, Inputs, SUMMARY_COLUMNS, summary_cells};
 
 pub struct WeatherMonthlyCsv;
 
@@ -10,7 +9,8 @@ impl Exporter for WeatherMonthlyCsv {
         "weather_monthly.csv"
     }
 
-    fn render(&self, run: &RunOutput) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+        let run = inputs.run;
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(["month"].iter().chain(&SUMMARY_COLUMNS))?;
         for (month, s) in run.weather_months.iter().enumerate() {

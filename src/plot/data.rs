@@ -3,11 +3,13 @@
 //! Numbers are Rust `f64` Display text, so `NaN` may appear; it is kept as
 //! `NaN` here and each chart decides what a missing value means for it.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::Context;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+use super::grade::{Bins, GradeRange};
 
 /// P10, median and P90 of one quantity across replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,8 +95,9 @@ pub(crate) struct MonthQuantiles {
 /// Input of the `grade_histogram` chart.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct GradeData {
-    /// Grade of every shipment, all replications together.
-    pub grades_ppm: Vec<f64>,
+    /// Grades of every shipment, all replications together, binned;
+    /// `None` without a finite grade.
+    pub bins: Option<Bins>,
     /// Number of distinct replications with shipments.
     pub replications: usize,
 }
@@ -109,12 +112,21 @@ pub(crate) struct RunData {
     pub grades: GradeData,
 }
 
+/// A statistic of `annual.csv` or `weather_monthly.csv`: an empty cell (no
+/// value) reads as `NaN`, as does the `NaN` older runs wrote.
+fn statistic<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+}
+
 #[derive(Deserialize)]
 struct AnnualRow {
     year: u32,
     metric: String,
+    #[serde(deserialize_with = "statistic")]
     p10: f64,
+    #[serde(deserialize_with = "statistic")]
     p50: f64,
+    #[serde(deserialize_with = "statistic")]
     p90: f64,
 }
 
@@ -135,8 +147,11 @@ struct ShipmentRow {
 #[derive(Deserialize)]
 struct WeatherRow {
     month: u32,
+    #[serde(deserialize_with = "statistic")]
     p10: f64,
+    #[serde(deserialize_with = "statistic")]
     p50: f64,
+    #[serde(deserialize_with = "statistic")]
     p90: f64,
 }
 
@@ -150,9 +165,11 @@ impl RunData {
     /// Reads every CSV file the charts need from `dir`. `phases.csv` is
     /// optional; every other file must exist.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
-        let annual: Vec<AnnualRow> = read_csv(&dir.join("annual.csv"))?;
+        let annual_path = dir.join("annual.csv");
+        let annual: Vec<AnnualRow> = read_csv(&annual_path)?;
+        check_annual(&annual_path, &annual)?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
-        let shipments: Vec<ShipmentRow> = read_csv(&dir.join("shipments.csv"))?;
+        let grades = read_grades(&dir.join("shipments.csv"))?;
         let weather: Vec<WeatherRow> = read_csv(&dir.join("weather_monthly.csv"))?;
         let phases_path = dir.join("phases.csv");
         let mut phases: Vec<PhaseRow> = if phases_path.exists() {
@@ -177,10 +194,6 @@ impl RunData {
             .collect();
         weather.sort_by_key(|month| month.month);
 
-        let mut replications: Vec<u64> = shipments.iter().map(|s| s.replication).collect();
-        replications.sort_unstable();
-        replications.dedup();
-
         Ok(RunData {
             throughput: ThroughputData {
                 reo_t: annual_series(&annual, "reo_produced_t"),
@@ -198,21 +211,95 @@ impl RunData {
             },
             time_budget: time_budget(&budget, "mining_system"),
             weather,
-            grades: GradeData {
-                grades_ppm: shipments.iter().map(|s| s.grade_rey_ppm).collect(),
-                replications: replications.len(),
-            },
+            grades,
         })
     }
 }
 
-fn read_csv<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let context = || format!("reading {}", path.display());
-    let mut reader = csv::Reader::from_path(path).with_context(context)?;
+/// A run's file that cannot be drawn from: missing, unreadable, empty or
+/// truncated.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {problem}", path.display())]
+pub struct RunFileError {
+    pub path: std::path::PathBuf,
+    pub problem: String,
+}
+
+impl RunFileError {
+    fn new(path: &Path, problem: impl std::fmt::Display) -> Self {
+        RunFileError {
+            path: path.to_path_buf(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
+/// Refuses an `annual.csv` with no rows, or one cut short: every year from
+/// 1 to the last must list the same metrics, among them those charted.
+fn check_annual(path: &Path, rows: &[AnnualRow]) -> Result<(), RunFileError> {
+    let fail = |problem: String| Err(RunFileError::new(path, problem));
+    if rows.is_empty() {
+        return fail("has no rows (empty, or a header only): not a complete run's file".into());
+    }
+    let last = rows.iter().map(|r| r.year).max().unwrap_or(0);
+    let metrics_of = |year: u32| -> BTreeSet<&str> {
+        rows.iter()
+            .filter(|r| r.year == year)
+            .map(|r| r.metric.as_str())
+            .collect()
+    };
+    let first = metrics_of(1);
+    for metric in ["reo_produced_t", "mud_delivered_dry_t", "reo_cumulative_t"] {
+        if !first.contains(metric) {
+            return fail(format!(
+                "year 1 has no `{metric}` row: not a complete run's file"
+            ));
+        }
+    }
+    for year in 2..=last {
+        let metrics = metrics_of(year);
+        if metrics != first {
+            return fail(format!(
+                "year {year} lists {} of the {} metrics of year 1: the file is truncated or damaged",
+                metrics.intersection(&first).count(),
+                first.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Bins the grades of `shipments.csv` in two passes over the file, so a
+/// log of millions of deliveries is never held in memory.
+fn read_grades(path: &Path) -> Result<GradeData, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut range = GradeRange::default();
+    let mut replications = BTreeSet::new();
+    for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+        let row: ShipmentRow = row.map_err(context)?;
+        range.add(row.grade_rey_ppm);
+        replications.insert(row.replication);
+    }
+    let mut bins = range.bins();
+    if let Some(bins) = &mut bins {
+        for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+            let row: ShipmentRow = row.map_err(context)?;
+            bins.add(row.grade_rey_ppm);
+        }
+    }
+    Ok(GradeData {
+        bins,
+        replications: replications.len(),
+    })
+}
+
+fn read_csv<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut reader = csv::Reader::from_path(path).map_err(context)?;
     reader
         .deserialize()
         .collect::<Result<Vec<T>, _>>()
-        .with_context(context)
+        .map_err(context)
 }
 
 /// One metric's rows of `annual.csv`, by year.

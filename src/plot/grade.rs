@@ -22,12 +22,59 @@ pub(crate) struct Bins {
 }
 
 impl Bins {
-    /// About √n bins (5 to 40) of a nice width; `None` without a finite grade.
+    /// About √n bins (5 to 40) of a nice width; `None` without a finite
+    /// grade. A run's grades are binned as they are read ([`GradeRange`]).
+    #[cfg(test)]
     pub fn of(values: &[f64]) -> Option<Bins> {
-        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-        let min = finite.iter().copied().reduce(f64::min)?;
-        let max = finite.iter().copied().reduce(f64::max)?;
-        let target = ((finite.len() as f64).sqrt().ceil() as usize).clamp(5, 40);
+        let mut range = GradeRange::default();
+        values.iter().for_each(|&v| range.add(v));
+        let mut bins = range.bins()?;
+        values.iter().for_each(|&v| bins.add(v));
+        Some(bins)
+    }
+
+    /// Counts `v` in its bin; a value that is not finite is left out.
+    pub fn add(&mut self, v: f64) {
+        if v.is_finite() {
+            let n = self.counts.len();
+            let i = (((v - self.start) / self.width).floor() as usize).min(n - 1);
+            self.counts[i] += 1;
+        }
+    }
+
+    pub fn end(&self) -> f64 {
+        self.start + self.width * self.counts.len() as f64
+    }
+}
+
+/// The count and range of the finite grades, gathered in a first pass so
+/// the bins can be filled in a second without holding the grades.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct GradeRange {
+    count: usize,
+    min: f64,
+    max: f64,
+}
+
+impl GradeRange {
+    pub fn add(&mut self, v: f64) {
+        if v.is_finite() {
+            if self.count == 0 {
+                (self.min, self.max) = (v, v);
+            }
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+            self.count += 1;
+        }
+    }
+
+    /// Empty bins over the range ([`Bins::of`]); `None` without a grade.
+    pub fn bins(self) -> Option<Bins> {
+        if self.count == 0 {
+            return None;
+        }
+        let (min, max) = (self.min, self.max);
+        let target = ((self.count as f64).sqrt().ceil() as usize).clamp(5, 40);
         let span = max - min;
         let width = if span > 0.0 {
             nice_step(span / target as f64)
@@ -36,20 +83,11 @@ impl Bins {
         };
         let start = (min / width).floor() * width;
         let n = ((max - start) / width).floor() as usize + 1;
-        let mut counts = vec![0; n];
-        for v in finite {
-            let i = (((v - start) / width).floor() as usize).min(n - 1);
-            counts[i] += 1;
-        }
         Some(Bins {
             start,
             width,
-            counts,
+            counts: vec![0; n],
         })
-    }
-
-    pub fn end(&self) -> f64 {
-        self.start + self.width * self.counts.len() as f64
     }
 }
 
@@ -59,7 +97,7 @@ pub(crate) fn draw_grade_histogram<DB: DrawingBackend>(
 ) -> anyhow::Result<()> {
     let theme = Theme::for_size(root.dim_in_pixel());
     let body = titled(root, &theme, "Shipment grade distribution")?;
-    let Some(bins) = Bins::of(&data.grades_ppm) else {
+    let Some(bins) = data.bins.clone() else {
         return draw_message(&body, &theme, "No shipments in this run");
     };
 

@@ -33,9 +33,10 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use data::RunData;
+pub use data::RunFileError;
 
 /// Output image format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Png,
     Svg,
@@ -43,6 +44,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// The extension a report shows charts in: SVG only when there is no PNG.
+    pub fn report_extension(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png | Format::Both => "png",
+        }
+    }
+
     fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Png => &["png"],
@@ -52,6 +61,14 @@ impl Format {
     }
 }
 
+/// The smallest chart width with room for axis labels, legend and title, px.
+pub const MIN_WIDTH_PX: u32 = 200;
+/// The smallest chart height with room for axis labels, legend and title, px.
+pub const MIN_HEIGHT_PX: u32 = 150;
+/// The largest chart side, px: a PNG is drawn in a width × height × 3-byte
+/// buffer, 300 MB at 10,000 × 10,000.
+pub const MAX_SIDE_PX: u32 = 10_000;
+
 /// Draws every chart from the CSV files in `dir` into `dir`; returns the files written.
 pub fn draw_all(
     dir: &Path,
@@ -60,8 +77,10 @@ pub fn draw_all(
     height_px: u32,
 ) -> anyhow::Result<Vec<PathBuf>> {
     anyhow::ensure!(
-        width_px >= 200 && height_px >= 150,
-        "chart size {width_px} × {height_px} px is too small to draw (at least 200 × 150)"
+        (MIN_WIDTH_PX..=MAX_SIDE_PX).contains(&width_px)
+            && (MIN_HEIGHT_PX..=MAX_SIDE_PX).contains(&height_px),
+        "chart size {width_px} × {height_px} px cannot be drawn: from \
+         {MIN_WIDTH_PX} × {MIN_HEIGHT_PX} to {MAX_SIDE_PX} × {MAX_SIDE_PX}"
     );
     register_font()?;
     let run = RunData::read(dir)?;
@@ -78,6 +97,19 @@ pub fn draw_all(
         }
     }
     Ok(written)
+}
+
+/// The names of every chart file [`draw_all`] can write.
+pub fn file_names() -> Vec<String> {
+    Chart::ALL
+        .iter()
+        .flat_map(|chart| {
+            Format::Both
+                .extensions()
+                .iter()
+                .map(move |extension| format!("{}.{extension}", chart.stem()))
+        })
+        .collect()
 }
 
 /// The charts of a run, in the order they are drawn.

@@ -7,7 +7,7 @@ use deepmud::scenario::{DEFAULT_SCENARIO, load_str};
 fn run_default(replications: u32) -> RunOutput {
     let overrides = [format!("scenario.replications={replications}")];
     let scenario = load_str(DEFAULT_SCENARIO, "default", &overrides).unwrap();
-    run(&scenario, &RunOptions::default(), &|| {}).unwrap()
+    run(&scenario, &RunOptions::default(), &|| {}, &mut Vec::new()).unwrap()
 }
 
 #[test]

@@ -302,3 +302,68 @@ fn hub_problems_are_reported_with_their_rules() {
     assert!(stderr.contains("hub.product_solids_fraction"), "{stderr}");
     assert!(stderr.contains("dewatering only removes water"), "{stderr}");
 }
+
+/// `deepmud check x.toml | head -1` used to panic with "failed printing to
+/// stdout: Broken pipe" (exit 101).
+#[test]
+fn closed_stdout_pipe_ends_quietly_with_success() {
+    use assert_cmd::cargo::CommandCargoExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let run = [
+        "run", "--reps", "1", "--years", "0.1", "--quiet", "--format", "svg", "--out", &out,
+    ];
+    for args in [&["check"][..], &run[..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::cargo_bin("deepmud")
+            .unwrap()
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!stderr.contains("error"), "{stderr}");
+    }
+}
+
+/// `--reps 0` used to be reported as `--set: scenario.replications = 0`,
+/// `--width 10` failed only after the whole run had written its files and
+/// `--threads 1000000` started a million threads.
+#[test]
+fn out_of_range_run_flags_are_refused_by_name_before_anything_runs() {
+    let cases: [(&[&str], &str); 10] = [
+        (&["--reps", "0"], "--reps"),
+        (&["--reps", "-1"], "--reps"),
+        (&["--seed", "-1"], "--seed"),
+        (&["--years", "0"], "--years"),
+        (&["--years", "-3"], "--years"),
+        (&["--years", "nan"], "not allowed"),
+        (&["--threads", "1000000"], "--threads"),
+        (&["--width", "10"], "--width"),
+        (&["--height", "100"], "--height"),
+        (&["--width", "20000"], "--width"),
+    ];
+    for (args, named) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let output = deepmud()
+            .args(["run", "--quiet", "--out"])
+            .arg(&out)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(named), "{args:?} names {named}: {stderr}");
+        assert!(!stderr.contains("--set"), "{args:?}: {stderr}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+    deepmud()
+        .args(["plot", "no/such/run", "--width", "10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--width"));
+}

@@ -4,5 +4,6 @@ mod aggregation;
 mod cli;
 mod engine_properties;
 mod model;
+mod output_edges;
 mod queueing;
 mod snapshots;
