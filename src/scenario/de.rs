@@ -19,6 +19,7 @@ use toml::Value;
 
 use super::error::{did_you_mean, type_name, unknown_word_hint};
 use super::overrides::{child_index, child_key};
+use super::validate::whole_range;
 
 /// Passes before giving up: a guard against pathological files, far above
 /// what anyone reads in one report.
@@ -212,23 +213,29 @@ impl ValueDe<'_> {
         }
     }
 
-    /// A non-negative integer no larger than `max`.
+    /// A non-negative integer no larger than `max`. A key with a range in
+    /// validation states that range, not its type's.
     fn whole(&self, max: u64) -> Result<u64, Error> {
-        match *self.value {
-            Value::Integer(i) => u64::try_from(i).ok().filter(|&n| n <= max).ok_or_else(|| {
-                let message = if max == u64::MAX {
-                    "must be a whole number ≥ 0".to_string()
-                } else {
-                    format!("must be a whole number in [0, {max}]")
-                };
-                Error::at(&self.path, self.value, message)
-            }),
-            Value::Float(_) => Err(Error::at(
-                &self.path,
-                self.value,
-                "must be a whole number, written without a decimal point".into(),
+        let range = whole_range(&self.path);
+        let fail = |message: String| Err(Error::at(&self.path, self.value, message));
+        match (self.value, range) {
+            (&Value::Integer(i), _) if u64::try_from(i).is_ok_and(|n| n <= max) => Ok(i as u64),
+            (Value::Integer(_), Some(range)) => fail(format!("must be a whole number {range}")),
+            (Value::Integer(_), None) if max == u64::MAX => {
+                fail("must be a whole number ≥ 0".to_string())
+            }
+            (Value::Integer(_), None) => fail(format!("must be a whole number in [0, {max}]")),
+            (&Value::Float(x), Some(range)) if !x.is_finite() => {
+                fail(format!("must be a whole number {range}"))
+            }
+            (Value::Float(_), Some(range)) => fail(format!(
+                "must be a whole number {range}, written without a decimal point"
             )),
-            _ => Err(self.expected("a whole number")),
+            (Value::Float(_), None) => {
+                fail("must be a whole number, written without a decimal point".to_string())
+            }
+            (_, Some(range)) => Err(self.expected(&format!("a whole number {range}"))),
+            (_, None) => Err(self.expected("a whole number")),
         }
     }
 

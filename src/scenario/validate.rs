@@ -160,6 +160,15 @@ const RANGES: &[Rule] = &[
     real("learning.reference_h", |s| Some(s.learning.reference_h), POSITIVE, "h"),
 ];
 
+/// The allowed range of a whole-number key, for the message of a value
+/// that does not even fit its type (a negative count, say).
+pub(crate) fn whole_range(path: &str) -> Option<Range> {
+    RANGES.iter().find_map(|rule| match rule.check {
+        Check::Whole(_, range) if rule.path == path => Some(range),
+        _ => None,
+    })
+}
+
 /// Every range problem in `scenario`.
 pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
     let mut c = Checker::default();

@@ -5,4 +5,5 @@ mod cli;
 mod engine_properties;
 mod model;
 mod queueing;
+mod scenario_edges;
 mod snapshots;

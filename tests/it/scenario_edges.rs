@@ -1,0 +1,195 @@
+//! Edges of scenario loading, through the real binary: `deepmud check` on a
+//! bad scenario exits with code 2, prints every problem with its range and
+//! origin, and never panics.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// A small valid scenario.
+const SMALL: &str = r#"[scenario]
+name = "small"
+years = 0.5
+replications = 2
+
+[site]
+water_depth_m = 5700
+port_distance_nm = 1100
+
+[mining]
+lift_rate_t_per_h = 100
+buffer_capacity_t = 20000
+trip_in_m_per_h = 50
+trip_out_m_per_h = 80
+
+[fleet]
+shuttles = 1
+"#;
+
+/// A hub with its two required keys, for `--set`.
+const HUB: &str = "hub={site_distance_nm = 100, port_distance_nm = 1000}";
+
+/// The 1-based number of the first line of `text` that starts with `start`.
+fn line_of(text: &str, start: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starts with {start:?}"))
+        + 1
+}
+
+/// Runs `deepmud check` on `text` written to `bad.toml` with `args` after
+/// it; asserts exit code 2, no panic and a first line that counts the
+/// problems listed after it. Returns the problem lines, with the file's
+/// path shortened to its name.
+fn check_fails(text: &str, args: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("bad.toml");
+    fs::write(&path, text).expect("write the scenario");
+    check_path_fails(&path, args)
+}
+
+fn check_path_fails(path: &Path, args: &[&str]) -> Vec<String> {
+    let output = Command::cargo_bin("deepmud")
+        .expect("the deepmud binary is built")
+        .arg("check")
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("deepmud runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let mut lines = stderr.lines();
+    let header = lines.next().expect("a first line");
+    let shown = path.display().to_string();
+    let name = path.file_name().expect("a file name").to_string_lossy();
+    let problems: Vec<String> = lines.map(|line| line.replace(&shown, &name)).collect();
+    let noun = if problems.len() == 1 {
+        "problem"
+    } else {
+        "problems"
+    };
+    assert!(
+        header.ends_with(&format!("{} {noun} in {}", problems.len(), path.display())),
+        "the count matches the lines listed: {stderr}"
+    );
+    problems
+}
+
+/// The problem line about `key`, asserting there is exactly one.
+fn about<'a>(problems: &'a [String], key: &str) -> &'a str {
+    let found: Vec<&String> = problems
+        .iter()
+        .filter(|p| p.contains(&format!(": {key} ")) || p.contains(&format!(": {key}:")))
+        .collect();
+    assert_eq!(found.len(), 1, "one problem about {key}: {problems:#?}");
+    found[0]
+}
+
+/// Every whole-number key with its range, as problems state it.
+const WHOLE_KEYS: [(&str, &str); 9] = [
+    ("scenario.start_month", "in [1, 12]"),
+    ("scenario.seed", "≥ 0"),
+    ("scenario.replications", "in [1, 1000000]"),
+    ("mining.systems", "in [0, 100]"),
+    ("mining.max_trips", "≥ 1"),
+    ("fleet.shuttles", "in [0, 1000]"),
+    ("port.berths", "in [1, 100]"),
+    ("hub.berths", "in [1, 100]"),
+    ("hub.ships", "in [1, 1000]"),
+];
+
+fn set_every_whole_key(value: &str) -> Vec<String> {
+    let mut args = vec!["--set".to_string(), HUB.to_string()];
+    for (key, _) in WHOLE_KEYS {
+        args.push("--set".to_string());
+        args.push(format!("{key}={value}"));
+    }
+    args
+}
+
+#[test]
+fn negative_whole_numbers_state_the_keys_allowed_range() {
+    let args = set_every_whole_key("-1");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let problems = check_fails(SMALL, &args);
+    assert_eq!(problems.len(), WHOLE_KEYS.len(), "{problems:#?}");
+    for (key, range) in WHOLE_KEYS {
+        assert_eq!(
+            about(&problems, key),
+            format!("--set: {key} = -1: must be a whole number {range}")
+        );
+    }
+    assert!(
+        !problems.iter().any(|p| p.contains("4294967295")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn whole_numbers_too_large_for_their_type_state_the_keys_allowed_range() {
+    let args = set_every_whole_key("5000000000");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let problems = check_fails(SMALL, &args);
+    // A seed of 5e9 fits its type and has no upper bound.
+    assert_eq!(problems.len(), WHOLE_KEYS.len() - 1, "{problems:#?}");
+    for (key, range) in WHOLE_KEYS.iter().filter(|(key, _)| *key != "scenario.seed") {
+        let shown = about(&problems, key);
+        assert!(shown.ends_with(range), "{shown}");
+        assert!(!shown.contains("4294967295"), "{shown}");
+    }
+}
+
+#[test]
+fn mining_systems_minus_one_in_the_file_states_zero_to_one_hundred() {
+    let text = SMALL.replace("[mining]\n", "[mining]\nsystems = -1\n");
+    let problems = check_fails(&text, &[]);
+    let line = line_of(&text, "systems");
+    assert_eq!(
+        problems,
+        [format!(
+            "bad.toml:{line}:1: mining.systems = -1: must be a whole number in [0, 100]"
+        )]
+    );
+}
+
+#[test]
+fn whole_number_in_its_type_but_out_of_range_states_the_same_range() {
+    let problems = check_fails(SMALL, &["--set", "mining.systems=101"]);
+    assert_eq!(
+        problems,
+        ["--set: mining.systems = 101: must be in [0, 100]"]
+    );
+}
+
+#[test]
+fn whole_number_written_as_a_float_states_the_range_and_the_form() {
+    let problems = check_fails(
+        SMALL,
+        &["--set", "port.berths=2.0", "--set", "mining.systems=nan"],
+    );
+    assert_eq!(
+        about(&problems, "port.berths"),
+        "--set: port.berths = 2.0: must be a whole number in [1, 100], written without a decimal point"
+    );
+    assert_eq!(
+        about(&problems, "mining.systems"),
+        "--set: mining.systems = nan: must be a whole number in [0, 100]"
+    );
+}
+
+#[test]
+fn whole_number_key_set_by_a_phase_states_its_range() {
+    let text = format!(
+        "{SMALL}\n[[phase]]\nname = \"scale-up\"\nstart_year = 2\nset = {{ \"mining.systems\" = -4 }}\n"
+    );
+    let problems = check_fails(&text, &[]);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].ends_with(
+            "in phase `scale-up` (from year 2): mining.systems: must be a whole number in [0, 100]"
+        ),
+        "{problems:#?}"
+    );
+}
