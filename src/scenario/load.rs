@@ -11,7 +11,7 @@ use toml::{Spanned, Table, Value};
 use super::de::{Fault, deserialize_all, quote};
 use super::error::{ErrorKind, Problem, ScenarioError};
 use super::overrides::{
-    apply_override, child_index, child_key, is_within, lookup, parent, parse_override,
+    child_index, child_key, is_within, lookup, override_value, parent, parse_override,
 };
 use super::schema::{ResolvedPhase, Scenario};
 use super::validate::validate;
@@ -55,10 +55,8 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     let mut set_paths = Vec::new();
     let mut set_problems = Vec::new();
     for arg in overrides {
-        let applied = parse_override(arg).and_then(|(path, value)| {
-            apply_override(&mut table, &path, value)?;
-            Ok(path)
-        });
+        let applied =
+            parse_override(arg).and_then(|(path, value)| override_value(&mut table, &path, value));
         match applied {
             Ok(path) => set_paths.push(path),
             Err(message) => set_problems.push(problem(SET_ORIGIN, None, "", None, message)),
@@ -119,9 +117,14 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
                 phase.name, phase.start_year
             )
         };
+        // What each override owns, by the key that set it.
+        let mut owned = Vec::new();
         for ((key, value), set_key) in phase.set.iter().zip(&set_keys) {
-            if let Err(message) = apply_override(&mut table, key, value.clone()) {
-                problems.push(locator.locate(set_key, quote(value), in_phase(key, &message)));
+            match override_value(&mut table, key, value.clone()) {
+                Ok(path) => owned.push((path, set_key)),
+                Err(message) => {
+                    problems.push(locator.locate(set_key, quote(value), in_phase(key, &message)))
+                }
             }
         }
         let tree = Value::Table(table.clone());
@@ -136,10 +139,8 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
                     .map(|finding| (finding.path, finding.message)),
             );
         for (path, message) in located {
-            let anchor = phase
-                .set
-                .keys()
-                .zip(&set_keys)
+            let anchor = owned
+                .iter()
                 .find(|(key, _)| is_within(&path, key))
                 .map_or(phase_path.as_str(), |(_, set_key)| set_key.as_str());
             let value = lookup(&tree, &path).and_then(quote);
@@ -214,6 +215,8 @@ struct Locator<'a> {
     origin: &'a str,
     /// Byte offset of each key (or array element) in the text, by path.
     offsets: HashMap<String, usize>,
+    /// What `--set` arguments own: the keys they set, or the outermost
+    /// ones they created.
     set_paths: &'a [String],
     /// The tree that was typed, to quote values.
     root: &'a Value,

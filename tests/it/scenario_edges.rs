@@ -193,3 +193,50 @@ fn whole_number_key_set_by_a_phase_states_its_range() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn a_table_only_set_created_is_blamed_on_set() {
+    let problems = check_fails(SMALL, &["--set", "mining.maintenance.interval_d=30"]);
+    assert_eq!(
+        problems,
+        ["--set: mining.maintenance.duration_h: required key is missing"]
+    );
+    let problems = check_fails(SMALL, &["--set", "hub.berths=2"]);
+    assert_eq!(
+        problems,
+        [
+            "--set: hub.site_distance_nm: required key is missing",
+            "--set: hub.port_distance_nm: required key is missing",
+        ]
+    );
+}
+
+#[test]
+fn a_key_the_file_has_is_still_blamed_on_the_file() {
+    let text = SMALL.replace("[mining]\n", "[mining]\nhs_limit_survival_m = 6\n");
+    let problems = check_fails(&text, &["--set", "mining.hs_limit_lift_m=7"]);
+    let line = line_of(&text, "hs_limit_survival_m");
+    assert_eq!(
+        problems,
+        [format!(
+            "bad.toml:{line}:1: mining.hs_limit_survival_m = 6: must be ≥ hs_limit_trip_m and hs_limit_lift_m (7 m)"
+        )]
+    );
+}
+
+#[test]
+fn a_table_only_a_phase_created_is_blamed_on_its_set_key() {
+    let text = format!(
+        "{SMALL}\n[[phase]]\nname = \"upkeep\"\nstart_year = 2\nset = {{ \"mining.maintenance.interval_d\" = 30 }}\n"
+    );
+    let problems = check_fails(&text, &[]);
+    let line = line_of(&text, "set =");
+    let column = "set = { ".len() + 1;
+    assert_eq!(
+        problems,
+        [format!(
+            "bad.toml:{line}:{column}: phase[0].set.\"mining.maintenance.interval_d\": \
+             in phase `upkeep` (from year 2): mining.maintenance.duration_h: required key is missing"
+        )]
+    );
+}
