@@ -164,7 +164,9 @@ pub(crate) fn override_value(
 }
 
 /// Parse one `--set key=value` argument (value parsed as a TOML value; if it
-/// is not valid TOML, it is taken as a string).
+/// is not valid TOML but a number to Rust, such as `NaN`, `Infinity` or
+/// `1e999`, it is that number, so that it is rejected as a number;
+/// otherwise it is taken as a string).
 ///
 /// The path is checked here, so a malformed one is reported with the
 /// argument that held it.
@@ -182,6 +184,7 @@ pub fn parse_override(arg: &str) -> Result<(String, Value), String> {
     let text = text.trim();
     let value = text
         .parse::<Value>()
+        .or_else(|_| text.parse::<f64>().map(Value::Float))
         .unwrap_or_else(|_| Value::String(text.to_string()));
     Ok((path.to_string(), value))
 }
@@ -286,6 +289,19 @@ mod tests {
             parse_override("scenario.name=").unwrap().1,
             Value::String(String::new())
         );
+    }
+
+    #[test]
+    fn parse_override_reads_numbers_toml_does_not_as_numbers() {
+        let float = |arg: &str| match parse_override(arg).unwrap().1 {
+            Value::Float(x) => x,
+            other => panic!("{arg}: {other:?}"),
+        };
+        assert!(float("scenario.years=NaN").is_nan());
+        assert_eq!(float("scenario.years=Infinity"), f64::INFINITY);
+        assert_eq!(float("scenario.years=-INF"), f64::NEG_INFINITY);
+        assert_eq!(float("scenario.years=1e999"), f64::INFINITY);
+        assert_eq!(float("scenario.years=.5"), 0.5);
     }
 
     #[test]

@@ -240,3 +240,51 @@ fn a_table_only_a_phase_created_is_blamed_on_its_set_key() {
         )]
     );
 }
+
+#[test]
+fn nan_and_infinity_on_set_are_numbers_that_are_not_allowed() {
+    for value in [
+        "nan", "NaN", "-nan", "inf", "+inf", "Infinity", "-INF", "1e999",
+    ] {
+        let problems = check_fails(SMALL, &["--set", &format!("scenario.years={value}")]);
+        assert_eq!(problems.len(), 1, "{value}: {problems:#?}");
+        let shown = &problems[0];
+        assert!(
+            shown.ends_with(": must be a finite number"),
+            "{value}: {shown}"
+        );
+        assert!(
+            !shown.contains("string") && !shown.contains('"'),
+            "{value}: {shown}"
+        );
+    }
+}
+
+#[test]
+fn nan_and_infinity_in_the_file_are_numbers_that_are_not_allowed() {
+    let text = SMALL
+        .replace("years = 0.5", "years = nan")
+        .replace("water_depth_m = 5700", "water_depth_m = -inf")
+        .replace(
+            "[mining]\n",
+            "[mining]\nsystems = +inf\nrelocation_h = { dist = \"exponential\", mean = nan }\n",
+        );
+    let problems = check_fails(&text, &[]);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    let expected = [
+        ("scenario.years", "nan", "must be a finite number"),
+        ("site.water_depth_m", "-inf", "must be a finite number"),
+        (
+            "mining.systems",
+            "inf",
+            "must be a whole number in [0, 100]",
+        ),
+        ("mining.relocation_h.mean", "nan", "must be a finite number"),
+    ];
+    for (key, value, message) in expected {
+        assert!(
+            about(&problems, key).ends_with(&format!("{key} = {value}: {message}")),
+            "{problems:#?}"
+        );
+    }
+}
