@@ -41,24 +41,38 @@ pub(crate) struct Fault {
 }
 
 /// Deserialises `root` as `T`, returning every fault found. The value is
-/// `None` only if the faults could not all be neutralised (more than
-/// [`MAX_FAULTS`]); when faults are returned, its neutralised fields hold
+/// `None` only if `root` itself is of the wrong kind or the faults could
+/// not all be neutralised (more than [`MAX_FAULTS`]); when faults are returned, its neutralised fields hold
 /// placeholders and only serve to check the rest.
 pub(crate) fn deserialize_all<T: DeserializeOwned>(root: &Value) -> (Option<T>, Vec<Fault>) {
+    deserialize_all_at(root, "")
+}
+
+/// [`deserialize_all`] for a value found at `path` in a larger tree, so
+/// that faults carry their full paths.
+pub(crate) fn deserialize_all_at<T: DeserializeOwned>(
+    value: &Value,
+    path: &str,
+) -> (Option<T>, Vec<Fault>) {
     let mut neutralised = HashSet::new();
     let mut faults = Vec::new();
     loop {
         let de = ValueDe {
-            value: root,
-            path: String::new(),
+            value,
+            path: path.to_string(),
             neutralised: &neutralised,
         };
         match T::deserialize(de) {
             Ok(typed) => return (Some(typed), faults),
             Err(error) => {
-                let fault = error.into_fault(root);
+                let fault = error.into_fault(path, value);
+                // A fault of the value as a whole leaves nothing else to check.
+                let whole = fault.path == path;
                 let fresh = neutralised.insert(fault.path.clone());
                 faults.push(fault);
+                if whole {
+                    return (None, faults);
+                }
                 if !fresh || faults.len() >= MAX_FAULTS {
                     faults.push(Fault {
                         path: String::new(),
@@ -133,12 +147,12 @@ impl Error {
         self
     }
 
-    fn into_fault(self, root: &Value) -> Fault {
+    fn into_fault(self, path: &str, value: &Value) -> Fault {
         let Error {
             message,
             location,
             suggestion,
-        } = self.within("", Some(root));
+        } = self.within(path, Some(value));
         let (path, value) = match location {
             Location::At { path, value } => (path, value),
             Location::Unknown | Location::MissingField(_) => (String::new(), None),
@@ -635,6 +649,20 @@ mod tests {
                 .iter()
                 .any(|f| f.message == "expected a table, found an integer")
         );
+    }
+
+    #[test]
+    fn faults_inside_a_subtree_carry_their_full_paths() {
+        let value = Value::Table("flag = 1\n".parse().unwrap());
+        let (_, faults) = deserialize_all_at::<Inner>(&value, "items[3]");
+        assert_eq!(paths(&faults), ["items[3].flag", "items[3].name"]);
+    }
+
+    #[test]
+    fn a_fault_of_the_whole_value_is_reported_once() {
+        let (typed, faults) = deserialize_all_at::<Vec<Inner>>(&Value::Integer(3), "items");
+        assert!(typed.is_none());
+        assert_eq!(paths(&faults), ["items"]);
     }
 
     #[test]

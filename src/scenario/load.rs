@@ -2,19 +2,19 @@
 //! range checks. Every problem of every stage that can run is collected and
 //! located (file, line, column, dotted key) before any of them is reported.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
-use super::de::{Fault, deserialize_all, quote};
+use super::de::{Fault, deserialize_all, deserialize_all_at, quote};
 use super::error::{ErrorKind, Problem, ScenarioError};
 use super::overrides::{
     child_index, child_key, is_within, lookup, override_value, parent, parse_override,
 };
-use super::schema::{ResolvedPhase, Scenario};
-use super::validate::validate;
+use super::schema::{FailureMode, FailureModes, ResolvedPhase, Scenario};
+use super::validate::{Finding, validate, validate_failure_mode};
 
 /// The origin of values given on the command line.
 const SET_ORIGIN: &str = "--set";
@@ -91,16 +91,30 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     }
 }
 
+/// Where the failure modes live in the tree.
+const FAILURE_PATH: &str = "mining.failure";
+
 /// The scenario in force in each `[[phase]]`: the file's values (with
 /// `--set`) plus every phase's overrides up to and including it, typed and
 /// range-checked like the file. Problems are located at the phase's
 /// override that caused them, or at the phase.
+///
+/// The phases change one tree in turn. All of it but the failure modes is
+/// small, and typed and checked afresh in each phase; the failure modes,
+/// which may be thousands, are typed and checked again only where a phase
+/// changes them, and otherwise shared with the phase before. So resolving
+/// takes time in proportion to the file, not to phases × failure modes.
 fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>, Vec<Problem>) {
     let Value::Table(root) = locator.root else {
         return (Vec::new(), Vec::new());
     };
-    let mut table = root.clone();
-    table.remove("phase");
+    let mut tree = Value::Table(
+        root.iter()
+            .filter(|(key, _)| *key != "phase")
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    );
+    let mut failures = base.mining.failure.clone();
     let mut resolved = Vec::new();
     let mut problems = Vec::new();
     for (index, phase) in base.phase.iter().enumerate() {
@@ -117,27 +131,34 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
                 phase.name, phase.start_year
             )
         };
+        let Value::Table(table) = &mut tree else {
+            break;
+        };
         // What each override owns, by the key that set it.
         let mut owned = Vec::new();
         for ((key, value), set_key) in phase.set.iter().zip(&set_keys) {
-            match override_value(&mut table, key, value.clone()) {
+            match override_value(table, key, value.clone()) {
                 Ok(path) => owned.push((path, set_key)),
                 Err(message) => {
                     problems.push(locator.locate(set_key, quote(value), in_phase(key, &message)))
                 }
             }
         }
-        let tree = Value::Table(table.clone());
-        let (typed, faults) = deserialize_all::<Scenario>(&tree);
-        let findings = typed.as_ref().map(validate).unwrap_or_default();
-        let located = faults
-            .iter()
-            .map(|fault| (fault.path.clone(), fault.message.clone()))
-            .chain(
-                findings
-                    .into_iter()
-                    .map(|finding| (finding.path, finding.message)),
-            );
+        let (typed, faults) = deserialize_all::<Scenario>(&without_failures(&tree));
+        let mut located: Vec<(String, String)> = faults
+            .into_iter()
+            .map(|fault| (fault.path, fault.message))
+            .collect();
+        let mut findings = typed.as_ref().map(validate).unwrap_or_default();
+        let owned_paths = owned.iter().map(|(path, _)| path.as_str());
+        let (failure_faults, failure_findings) = retype_failures(&tree, &mut failures, owned_paths);
+        located.extend(failure_faults);
+        findings.extend(failure_findings);
+        located.extend(
+            findings
+                .into_iter()
+                .map(|finding| (finding.path, finding.message)),
+        );
         for (path, message) in located {
             let anchor = owned
                 .iter()
@@ -146,7 +167,8 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
             let value = lookup(&tree, &path).and_then(quote);
             problems.push(locator.locate(anchor, value, in_phase(&path, &message)));
         }
-        if let Some(scenario) = typed {
+        if let Some(mut scenario) = typed {
+            scenario.mining.failure = failures.clone();
             resolved.push(ResolvedPhase {
                 name: phase.name.clone(),
                 start_year: phase.start_year,
@@ -155,6 +177,84 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
         }
     }
     (resolved, problems)
+}
+
+/// The tree without its failure modes, for typing all the rest.
+fn without_failures(tree: &Value) -> Value {
+    let Value::Table(root) = tree else {
+        return tree.clone();
+    };
+    let table = root
+        .iter()
+        .map(|(key, value)| match value {
+            Value::Table(mining) if key == "mining" => {
+                let rest = mining
+                    .iter()
+                    .filter(|(key, _)| *key != "failure")
+                    .map(|(key, value)| (key.clone(), value.clone()));
+                (key.clone(), Value::Table(rest.collect()))
+            }
+            _ => (key.clone(), value.clone()),
+        })
+        .collect();
+    Value::Table(table)
+}
+
+/// Types and checks again the failure modes that overrides owning `owned`
+/// paths changed: the whole list if one of them holds it, else each mode
+/// one of them lies in. Returns the faults and findings, by path.
+fn retype_failures<'a>(
+    tree: &Value,
+    failures: &mut FailureModes,
+    owned: impl Iterator<Item = &'a str>,
+) -> (Vec<(String, String)>, Vec<Finding>) {
+    let mut faults = Vec::new();
+    let mut findings = Vec::new();
+    let mut changed = BTreeSet::new();
+    let mut whole_list = false;
+    for path in owned {
+        if is_within(FAILURE_PATH, path) {
+            whole_list = true;
+        } else if let Some(index) = failure_index(path) {
+            changed.insert(index);
+        }
+    }
+    let mut found = |new_faults: Vec<Fault>| {
+        faults.extend(new_faults.into_iter().map(|f| (f.path, f.message)));
+    };
+    if whole_list {
+        let (typed, new_faults) = match lookup(tree, FAILURE_PATH) {
+            Some(list) => deserialize_all_at::<FailureModes>(list, FAILURE_PATH),
+            None => (Some(FailureModes::default()), Vec::new()),
+        };
+        found(new_faults);
+        *failures = typed.unwrap_or_default();
+        for (index, mode) in failures.iter().enumerate() {
+            findings.extend(validate_failure_mode(index, mode));
+        }
+        return (faults, findings);
+    }
+    for index in changed {
+        let path = child_index(FAILURE_PATH, index);
+        let Some(value) = lookup(tree, &path) else {
+            continue;
+        };
+        let (typed, new_faults) = deserialize_all_at::<FailureMode>(value, &path);
+        found(new_faults);
+        if let Some(mode) = typed {
+            findings.extend(validate_failure_mode(index, &mode));
+            if let Some(slot) = failures.make_mut().get_mut(index) {
+                *slot = mode;
+            }
+        }
+    }
+    (faults, findings)
+}
+
+/// The index of the failure mode that `path` lies in, if it lies in one.
+fn failure_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix(FAILURE_PATH)?.strip_prefix('[')?;
+    rest.split_once(']')?.0.parse().ok()
 }
 
 /// Types the tree and checks ranges, returning the problems of both stages

@@ -183,6 +183,13 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
     c.findings
 }
 
+/// The range problems of failure mode `index` alone.
+pub(crate) fn validate_failure_mode(index: usize, mode: &FailureMode) -> Vec<Finding> {
+    let mut c = Checker::default();
+    check_failure_mode(&mut c, index, mode);
+    c.findings
+}
+
 /// Rules that relate keys to each other.
 fn check_relations(c: &mut Checker, s: &Scenario) {
     let mining = &s.mining;

@@ -288,3 +288,135 @@ fn nan_and_infinity_in_the_file_are_numbers_that_are_not_allowed() {
         );
     }
 }
+
+/// Failure modes and phases of the large scenario.
+const MANY: usize = 2_000;
+
+/// The failure mode a phase in the middle changes.
+const CHANGED_MODE: usize = 3;
+
+/// SMALL with `MANY` failure modes, and the text of `MANY` phases that
+/// each set the mining systems and shuttles; phase `MANY / 2` also changes
+/// one failure mode's repair time.
+fn many_modes_and_phases() -> (String, String) {
+    let mut base = SMALL.replace("years = 0.5", "years = 150");
+    for i in 0..MANY {
+        base += &format!(
+            "\n[[mining.failure]]\nname = \"mode {i}\"\n\
+             tbf_h = {{ dist = \"exponential\", mean = {} }}\n\
+             repair_h = {{ dist = \"lognormal\", median = 10, p90 = 30 }}\n",
+            1000 + i
+        );
+    }
+    let mut phases = String::new();
+    for (i, (systems, shuttles)) in phase_counts().enumerate() {
+        let extra = if i == MANY / 2 {
+            format!(", \"mining.failure[{CHANGED_MODE}].repair_h\" = 99")
+        } else {
+            String::new()
+        };
+        phases += &format!(
+            "\n[[phase]]\nname = \"phase {i}\"\nstart_year = {}\n\
+             set = {{ \"mining.systems\" = {systems}, \"fleet.shuttles\" = {shuttles}{extra} }}\n",
+            1.0 + (i + 1) as f64 * 0.07
+        );
+    }
+    (base, phases)
+}
+
+/// The (systems, shuttles) each phase sets.
+fn phase_counts() -> impl Iterator<Item = (u32, u32)> {
+    (0..MANY as u32).map(|i| (1 + i % 5, i % 7))
+}
+
+/// Regression: each phase cloned the tree and typed and checked every
+/// failure mode again, so 3,000 modes × 3,000 phases took 19 s to load.
+#[test]
+fn thousands_of_phases_over_thousands_of_failure_modes_resolve_to_their_overrides() {
+    let (base, phases) = many_modes_and_phases();
+    let scenario = deepmud::scenario::load_str(&(base.clone() + &phases), "many", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(scenario.resolved_phases.len(), MANY);
+    let unchanged = &scenario.mining.failure;
+    assert_eq!(unchanged.len(), MANY);
+    for (i, (phase, (systems, shuttles))) in scenario
+        .resolved_phases
+        .iter()
+        .zip(phase_counts())
+        .enumerate()
+    {
+        let s = &phase.scenario;
+        assert_eq!(phase.name, format!("phase {i}"));
+        assert_eq!((s.mining.systems, s.fleet.shuttles), (systems, shuttles));
+        assert_eq!(s.mining.failure.len(), MANY);
+        assert_eq!(s.mining.failure[MANY - 1], unchanged[MANY - 1]);
+        let repair = &s.mining.failure[CHANGED_MODE].repair_h;
+        if i < MANY / 2 {
+            assert_eq!(*repair, unchanged[CHANGED_MODE].repair_h, "phase {i}");
+        } else {
+            assert_eq!(*repair, deepmud::scenario::Dist::fixed(99.0), "phase {i}");
+        }
+    }
+    // A phase's scenario is the file with the overrides in force given as --set.
+    for i in [0, MANY / 2 - 1, MANY / 2, MANY - 1] {
+        let (systems, shuttles) = phase_counts().nth(i).unwrap();
+        let mut overrides = vec![
+            format!("mining.systems={systems}"),
+            format!("fleet.shuttles={shuttles}"),
+        ];
+        if i >= MANY / 2 {
+            overrides.push(format!("mining.failure[{CHANGED_MODE}].repair_h=99"));
+        }
+        let expected = deepmud::scenario::load_str(&base, "many", &overrides)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            scenario.resolved_phases[i].scenario == expected,
+            "phase {i}"
+        );
+    }
+}
+
+#[test]
+fn check_of_thousands_of_phases_finds_the_one_bad_override_in_the_last() {
+    let (base, phases) = many_modes_and_phases();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let good = dir.path().join("many.toml");
+    fs::write(&good, base.clone() + &phases).expect("write the scenario");
+    Command::cargo_bin("deepmud")
+        .expect("the deepmud binary is built")
+        .arg("check")
+        .arg(&good)
+        .assert()
+        .success();
+
+    let last = format!("\"mining.failure[{}].tbf_h\" = -1 }}\n", MANY - 1);
+    let bad = phases
+        .trim_end()
+        .strip_suffix('}')
+        .expect("a set table")
+        .to_string()
+        + ", "
+        + &last;
+    let text = base + &bad;
+    let problems = check_fails(&text, &[]);
+    let line = text.lines().count();
+    assert_eq!(
+        problems,
+        [format!(
+            "bad.toml:{line}:{}: phase[{}].set.\"mining.failure[{}].tbf_h\" = -1: \
+             in phase `phase {}` (from year {}): mining.failure[{}].tbf_h: \
+             value must be ≥ 0 h (the quantity cannot be negative)",
+            text.lines()
+                .last()
+                .unwrap()
+                .find("\"mining.failure")
+                .unwrap()
+                + 1,
+            MANY - 1,
+            MANY - 1,
+            MANY - 1,
+            1.0 + MANY as f64 * 0.07,
+            MANY - 1,
+        )]
+    );
+}
