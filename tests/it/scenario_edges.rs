@@ -420,3 +420,99 @@ fn check_of_thousands_of_phases_finds_the_one_bad_override_in_the_last() {
         )]
     );
 }
+
+/// SMALL with phases, each setting the overrides given.
+fn with_phases(text: &str, sets: &[&str]) -> String {
+    let mut text = text.to_string();
+    for (i, set) in sets.iter().enumerate() {
+        text += &format!(
+            "\n[[phase]]\nname = \"p{i}\"\nstart_year = {}\nset = {{ {set} }}\n",
+            i + 2
+        );
+    }
+    text
+}
+
+#[test]
+fn phase_problems_are_reported_with_the_other_problems() {
+    let base = format!("{SMALL}\n[port]\nplant_availability = 1.5\n");
+    let text = with_phases(&base, &["\"mining.systems\" = 500"]);
+    let problems = check_fails(&text, &["--set", "fleet.speed_kn=-1"]);
+    let set_line = line_of(&text, "set =");
+    assert_eq!(
+        problems,
+        [
+            format!(
+                "bad.toml:{}:1: port.plant_availability = 1.5: must be in (0, 1]",
+                line_of(&text, "plant_availability")
+            ),
+            format!(
+                "bad.toml:{set_line}:9: phase[0].set.\"mining.systems\" = 500: \
+                 in phase `p0` (from year 2): mining.systems: must be in [0, 100]"
+            ),
+            "--set: fleet.speed_kn = -1: must be in (0, 40] kn".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn phase_problems_are_reported_alongside_a_malformed_set() {
+    let text = with_phases(SMALL, &["\"mining.systems\" = 500"]);
+    let problems = check_fails(&text, &["--set", "mining.systems"]);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].contains("phase[0]"), "{problems:#?}");
+    assert!(
+        problems[1].starts_with("--set: `mining.systems`: expected `path=value`"),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_problem_outside_the_phases_is_not_repeated_for_each_phase() {
+    let base = format!("{SMALL}\n[port]\nplant_availability = 1.5\n")
+        .replace("lift_rate_t_per_h = 100", "lift_rate_t_per_hr = 100");
+    let sets = [
+        "\"fleet.shuttles\" = 2",
+        "\"mining.systems\" = 3",
+        "\"port.berths\" = 2",
+    ];
+    let problems = check_fails(&with_phases(&base, &sets), &[]);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].contains("did you mean `lift_rate_t_per_h`"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].contains("port.plant_availability"),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_phase_problem_is_not_repeated_by_the_phases_after_it() {
+    let sets = [
+        "\"mining.systems\" = 500",
+        "\"fleet.shuttles\" = 2",
+        "\"mining.systems\" = 600",
+    ];
+    let problems = check_fails(&with_phases(SMALL, &sets), &[]);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].contains("phase[0].set.\"mining.systems\" = 500"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].contains("phase[2].set.\"mining.systems\" = 600"),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_phase_that_breaks_a_whole_section_reports_that_alone() {
+    let problems = check_fails(&with_phases(SMALL, &["\"mining\" = 3"]), &[]);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].ends_with("mining: expected a table, found an integer"),
+        "{problems:#?}"
+    );
+}
