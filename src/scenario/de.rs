@@ -19,6 +19,7 @@ use toml::Value;
 
 use super::error::{did_you_mean, type_name, unknown_word_hint};
 use super::overrides::{child_index, child_key};
+use super::validate::whole_range;
 
 /// Passes before giving up: a guard against pathological files, far above
 /// what anyone reads in one report.
@@ -40,24 +41,38 @@ pub(crate) struct Fault {
 }
 
 /// Deserialises `root` as `T`, returning every fault found. The value is
-/// `None` only if the faults could not all be neutralised (more than
-/// [`MAX_FAULTS`]); when faults are returned, its neutralised fields hold
+/// `None` only if `root` itself is of the wrong kind or the faults could
+/// not all be neutralised (more than [`MAX_FAULTS`]); when faults are returned, its neutralised fields hold
 /// placeholders and only serve to check the rest.
 pub(crate) fn deserialize_all<T: DeserializeOwned>(root: &Value) -> (Option<T>, Vec<Fault>) {
+    deserialize_all_at(root, "")
+}
+
+/// [`deserialize_all`] for a value found at `path` in a larger tree, so
+/// that faults carry their full paths.
+pub(crate) fn deserialize_all_at<T: DeserializeOwned>(
+    value: &Value,
+    path: &str,
+) -> (Option<T>, Vec<Fault>) {
     let mut neutralised = HashSet::new();
     let mut faults = Vec::new();
     loop {
         let de = ValueDe {
-            value: root,
-            path: String::new(),
+            value,
+            path: path.to_string(),
             neutralised: &neutralised,
         };
         match T::deserialize(de) {
             Ok(typed) => return (Some(typed), faults),
             Err(error) => {
-                let fault = error.into_fault(root);
+                let fault = error.into_fault(path, value);
+                // A fault of the value as a whole leaves nothing else to check.
+                let whole = fault.path == path;
                 let fresh = neutralised.insert(fault.path.clone());
                 faults.push(fault);
+                if whole {
+                    return (None, faults);
+                }
                 if !fresh || faults.len() >= MAX_FAULTS {
                     faults.push(Fault {
                         path: String::new(),
@@ -132,12 +147,12 @@ impl Error {
         self
     }
 
-    fn into_fault(self, root: &Value) -> Fault {
+    fn into_fault(self, path: &str, value: &Value) -> Fault {
         let Error {
             message,
             location,
             suggestion,
-        } = self.within("", Some(root));
+        } = self.within(path, Some(value));
         let (path, value) = match location {
             Location::At { path, value } => (path, value),
             Location::Unknown | Location::MissingField(_) => (String::new(), None),
@@ -212,23 +227,29 @@ impl ValueDe<'_> {
         }
     }
 
-    /// A non-negative integer no larger than `max`.
+    /// A non-negative integer no larger than `max`. A key with a range in
+    /// validation states that range, not its type's.
     fn whole(&self, max: u64) -> Result<u64, Error> {
-        match *self.value {
-            Value::Integer(i) => u64::try_from(i).ok().filter(|&n| n <= max).ok_or_else(|| {
-                let message = if max == u64::MAX {
-                    "must be a whole number ≥ 0".to_string()
-                } else {
-                    format!("must be a whole number in [0, {max}]")
-                };
-                Error::at(&self.path, self.value, message)
-            }),
-            Value::Float(_) => Err(Error::at(
-                &self.path,
-                self.value,
-                "must be a whole number, written without a decimal point".into(),
+        let range = whole_range(&self.path);
+        let fail = |message: String| Err(Error::at(&self.path, self.value, message));
+        match (self.value, range) {
+            (&Value::Integer(i), _) if u64::try_from(i).is_ok_and(|n| n <= max) => Ok(i as u64),
+            (Value::Integer(_), Some(range)) => fail(format!("must be a whole number {range}")),
+            (Value::Integer(_), None) if max == u64::MAX => {
+                fail("must be a whole number ≥ 0".to_string())
+            }
+            (Value::Integer(_), None) => fail(format!("must be a whole number in [0, {max}]")),
+            (&Value::Float(x), Some(range)) if !x.is_finite() => {
+                fail(format!("must be a whole number {range}"))
+            }
+            (Value::Float(_), Some(range)) => fail(format!(
+                "must be a whole number {range}, written without a decimal point"
             )),
-            _ => Err(self.expected("a whole number")),
+            (Value::Float(_), None) => {
+                fail("must be a whole number, written without a decimal point".to_string())
+            }
+            (_, Some(range)) => Err(self.expected(&format!("a whole number {range}"))),
+            (_, None) => Err(self.expected("a whole number")),
         }
     }
 
@@ -628,6 +649,20 @@ mod tests {
                 .iter()
                 .any(|f| f.message == "expected a table, found an integer")
         );
+    }
+
+    #[test]
+    fn faults_inside_a_subtree_carry_their_full_paths() {
+        let value = Value::Table("flag = 1\n".parse().unwrap());
+        let (_, faults) = deserialize_all_at::<Inner>(&value, "items[3]");
+        assert_eq!(paths(&faults), ["items[3].flag", "items[3].name"]);
+    }
+
+    #[test]
+    fn a_fault_of_the_whole_value_is_reported_once() {
+        let (typed, faults) = deserialize_all_at::<Vec<Inner>>(&Value::Integer(3), "items");
+        assert!(typed.is_none());
+        assert_eq!(paths(&faults), ["items"]);
     }
 
     #[test]

@@ -2,19 +2,19 @@
 //! range checks. Every problem of every stage that can run is collected and
 //! located (file, line, column, dotted key) before any of them is reported.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
-use super::de::{Fault, deserialize_all, quote};
+use super::de::{Fault, deserialize_all, deserialize_all_at, quote};
 use super::error::{ErrorKind, Problem, ScenarioError};
 use super::overrides::{
-    apply_override, child_index, child_key, is_within, lookup, parent, parse_override,
+    child_index, child_key, is_within, lookup, override_value, parent, parse_override,
 };
-use super::schema::{ResolvedPhase, Scenario};
-use super::validate::validate;
+use super::schema::{FailureMode, FailureModes, ResolvedPhase, Scenario};
+use super::validate::{Finding, validate, validate_failure_mode};
 
 /// The origin of values given on the command line.
 const SET_ORIGIN: &str = "--set";
@@ -55,10 +55,8 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     let mut set_paths = Vec::new();
     let mut set_problems = Vec::new();
     for arg in overrides {
-        let applied = parse_override(arg).and_then(|(path, value)| {
-            apply_override(&mut table, &path, value)?;
-            Ok(path)
-        });
+        let applied =
+            parse_override(arg).and_then(|(path, value)| override_value(&mut table, &path, value));
         match applied {
             Ok(path) => set_paths.push(path),
             Err(message) => set_problems.push(problem(SET_ORIGIN, None, "", None, message)),
@@ -79,30 +77,57 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     } else {
         ErrorKind::Override
     };
+    let Some(mut scenario) = typed else {
+        problems.extend(set_problems);
+        return Err(ScenarioError::new(kind, origin, problems));
+    };
+    // Phases are resolved even when the rest has problems, so that all are
+    // reported at once; the rest's are not repeated for every phase.
+    let mut reported: HashSet<(String, String)> = problems
+        .iter()
+        .map(|p| (p.key.clone(), p.message.clone()))
+        .collect();
+    let (phases, phase_problems) = resolve_phases(&locator, &scenario, &mut reported);
+    problems.extend(phase_problems);
+    sort_in_file_order(&mut problems);
     problems.extend(set_problems);
-    match typed {
-        Some(mut scenario) if problems.is_empty() => {
-            let (phases, problems) = resolve_phases(&locator, &scenario);
-            if !problems.is_empty() {
-                return Err(ScenarioError::new(ErrorKind::Invalid, origin, problems));
-            }
-            scenario.resolved_phases = phases;
-            Ok(scenario)
-        }
-        _ => Err(ScenarioError::new(kind, origin, problems)),
+    if !problems.is_empty() {
+        return Err(ScenarioError::new(kind, origin, problems));
     }
+    scenario.resolved_phases = phases;
+    Ok(scenario)
 }
+
+/// Where the failure modes live in the tree.
+const FAILURE_PATH: &str = "mining.failure";
 
 /// The scenario in force in each `[[phase]]`: the file's values (with
 /// `--set`) plus every phase's overrides up to and including it, typed and
 /// range-checked like the file. Problems are located at the phase's
-/// override that caused them, or at the phase.
-fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>, Vec<Problem>) {
+/// override that caused them, or at the phase; one at the phase that is in
+/// `reported` already (found in the file, or in an earlier phase) is not
+/// repeated.
+///
+/// The phases change one tree in turn. All of it but the failure modes is
+/// small, and typed and checked afresh in each phase; the failure modes,
+/// which may be thousands, are typed and checked again only where a phase
+/// changes them, and otherwise shared with the phase before. So resolving
+/// takes time in proportion to the file, not to phases × failure modes.
+fn resolve_phases(
+    locator: &Locator<'_>,
+    base: &Scenario,
+    reported: &mut HashSet<(String, String)>,
+) -> (Vec<ResolvedPhase>, Vec<Problem>) {
     let Value::Table(root) = locator.root else {
         return (Vec::new(), Vec::new());
     };
-    let mut table = root.clone();
-    table.remove("phase");
+    let mut tree = Value::Table(
+        root.iter()
+            .filter(|(key, _)| *key != "phase")
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    );
+    let mut failures = base.mining.failure.clone();
     let mut resolved = Vec::new();
     let mut problems = Vec::new();
     for (index, phase) in base.phase.iter().enumerate() {
@@ -119,33 +144,37 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
                 phase.name, phase.start_year
             )
         };
+        let Value::Table(table) = &mut tree else {
+            break;
+        };
+        // What each override owns, by the key that set it.
+        let mut owned = Vec::new();
         for ((key, value), set_key) in phase.set.iter().zip(&set_keys) {
-            if let Err(message) = apply_override(&mut table, key, value.clone()) {
-                problems.push(locator.locate(set_key, quote(value), in_phase(key, &message)));
+            match override_value(table, key, value.clone()) {
+                Ok(path) => owned.push((path, set_key)),
+                Err(message) => {
+                    problems.push(locator.locate(set_key, quote(value), in_phase(key, &message)))
+                }
             }
         }
-        let tree = Value::Table(table.clone());
-        let (typed, faults) = deserialize_all::<Scenario>(&tree);
-        let findings = typed.as_ref().map(validate).unwrap_or_default();
-        let located = faults
-            .iter()
-            .map(|fault| (fault.path.clone(), fault.message.clone()))
-            .chain(
-                findings
-                    .into_iter()
-                    .map(|finding| (finding.path, finding.message)),
-            );
-        for (path, message) in located {
-            let anchor = phase
-                .set
-                .keys()
-                .zip(&set_keys)
-                .find(|(key, _)| is_within(&path, key))
-                .map_or(phase_path.as_str(), |(_, set_key)| set_key.as_str());
-            let value = lookup(&tree, &path).and_then(quote);
-            problems.push(locator.locate(anchor, value, in_phase(&path, &message)));
+        let (typed, mut faults) = deserialize_all::<Scenario>(&without_failures(&tree));
+        let mut findings = typed.as_ref().map(validate).unwrap_or_default();
+        let owned_paths = owned.iter().map(|(path, _)| path.as_str());
+        let (failure_faults, failure_findings) = retype_failures(&tree, &mut failures, owned_paths);
+        faults.extend(failure_faults);
+        findings.extend(failure_findings);
+        for found in worth_reporting(&tree, faults, findings) {
+            let own = owned.iter().find(|(key, _)| is_within(&found.path, key));
+            let repeated = !reported.insert((found.path.clone(), found.message.clone()));
+            if own.is_none() && repeated {
+                continue;
+            }
+            let anchor = own.map_or(phase_path.as_str(), |(_, set_key)| set_key.as_str());
+            let message = in_phase(&found.path, &found.message);
+            problems.push(locator.locate(anchor, found.value, message));
         }
-        if let Some(scenario) = typed {
+        if let Some(mut scenario) = typed {
+            scenario.mining.failure = failures.clone();
             resolved.push(ResolvedPhase {
                 name: phase.name.clone(),
                 start_year: phase.start_year,
@@ -156,19 +185,116 @@ fn resolve_phases(locator: &Locator<'_>, base: &Scenario) -> (Vec<ResolvedPhase>
     (resolved, problems)
 }
 
+/// The tree without its failure modes, for typing all the rest.
+fn without_failures(tree: &Value) -> Value {
+    let Value::Table(root) = tree else {
+        return tree.clone();
+    };
+    let table = root
+        .iter()
+        .map(|(key, value)| match value {
+            Value::Table(mining) if key == "mining" => {
+                let rest = mining
+                    .iter()
+                    .filter(|(key, _)| *key != "failure")
+                    .map(|(key, value)| (key.clone(), value.clone()));
+                (key.clone(), Value::Table(rest.collect()))
+            }
+            _ => (key.clone(), value.clone()),
+        })
+        .collect();
+    Value::Table(table)
+}
+
+/// Types and checks again the failure modes that overrides owning `owned`
+/// paths changed: the whole list if one of them holds it, else each mode
+/// one of them lies in. Returns the faults and findings.
+fn retype_failures<'a>(
+    tree: &Value,
+    failures: &mut FailureModes,
+    owned: impl Iterator<Item = &'a str>,
+) -> (Vec<Fault>, Vec<Finding>) {
+    let mut faults = Vec::new();
+    let mut findings = Vec::new();
+    let mut changed = BTreeSet::new();
+    let mut whole_list = false;
+    for path in owned {
+        if is_within(FAILURE_PATH, path) {
+            whole_list = true;
+        } else if let Some(index) = failure_index(path) {
+            changed.insert(index);
+        }
+    }
+    if whole_list {
+        let (typed, new_faults) = match lookup(tree, FAILURE_PATH) {
+            Some(list) => deserialize_all_at::<FailureModes>(list, FAILURE_PATH),
+            None => (Some(FailureModes::default()), Vec::new()),
+        };
+        faults.extend(new_faults);
+        *failures = typed.unwrap_or_default();
+        for (index, mode) in failures.iter().enumerate() {
+            findings.extend(validate_failure_mode(index, mode));
+        }
+        return (faults, findings);
+    }
+    for index in changed {
+        let path = child_index(FAILURE_PATH, index);
+        let Some(value) = lookup(tree, &path) else {
+            continue;
+        };
+        let (typed, new_faults) = deserialize_all_at::<FailureMode>(value, &path);
+        faults.extend(new_faults);
+        if let Some(mode) = typed {
+            findings.extend(validate_failure_mode(index, &mode));
+            if let Some(slot) = failures.make_mut().get_mut(index) {
+                *slot = mode;
+            }
+        }
+    }
+    (faults, findings)
+}
+
+/// The index of the failure mode that `path` lies in, if it lies in one.
+fn failure_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix(FAILURE_PATH)?.strip_prefix('[')?;
+    rest.split_once(']')?.0.parse().ok()
+}
+
 /// Types the tree and checks ranges, returning the problems of both stages
 /// in file order, then those of `--set` values.
 fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
-    let root = locator.root;
-    let (typed, faults) = deserialize_all::<Scenario>(root);
+    let (typed, faults) = deserialize_all::<Scenario>(locator.root);
     let findings = typed.as_ref().map(validate).unwrap_or_default();
+    let mut problems: Vec<Problem> = worth_reporting(locator.root, faults, findings)
+        .into_iter()
+        .map(|found| locator.locate(&found.path, found.value, found.message))
+        .collect();
+    sort_in_file_order(&mut problems);
+    (typed, problems)
+}
+
+/// In the order of their positions in the file, then those of `--set`.
+fn sort_in_file_order(problems: &mut [Problem]) {
+    problems.sort_by_key(|p| (p.origin == SET_ORIGIN, p.line.is_none(), p.line, p.column));
+}
+
+/// A fault or finding, by path, before it is located.
+struct Found {
+    path: String,
+    value: Option<String>,
+    message: String,
+}
+
+/// The faults and findings of one typing of `tree`, less those that would
+/// only echo another.
+fn worth_reporting(tree: &Value, faults: Vec<Fault>, findings: Vec<Finding>) -> Vec<Found> {
     // A missing key that an unknown key's "did you mean" already names
     // needs no problem of its own.
     let suggested: Vec<&str> = faults
         .iter()
         .filter_map(|f| f.suggested.as_deref())
         .collect();
-    let redundant = |path: &str| suggested.contains(&path) && lookup(root, path).is_none();
+    let redundant = |path: &str| suggested.contains(&path) && lookup(tree, path).is_none();
     // A check on a value that holds, or sits inside, a placeholder would
     // only echo the fault that put it there.
     let echoes_a_fault = |path: &str| {
@@ -176,19 +302,26 @@ fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
             .iter()
             .any(|fault| is_within(path, &fault.path) || is_within(&fault.path, path))
     };
-    let mut problems: Vec<Problem> = faults
+    let mut found: Vec<Found> = faults
         .iter()
         .filter(|fault| !redundant(&fault.path))
-        .map(|fault| locator.fault(fault))
+        .map(|fault| Found {
+            path: fault.path.clone(),
+            value: fault.value.clone(),
+            message: fault.message.clone(),
+        })
         .collect();
-    problems.extend(
+    found.extend(
         findings
             .into_iter()
             .filter(|finding| !redundant(&finding.path) && !echoes_a_fault(&finding.path))
-            .map(|finding| locator.finding(&finding.path, finding.message)),
+            .map(|finding| Found {
+                value: lookup(tree, &finding.path).and_then(quote),
+                path: finding.path,
+                message: finding.message,
+            }),
     );
-    problems.sort_by_key(|p| (p.origin == SET_ORIGIN, p.line.is_none(), p.line, p.column));
-    (typed, problems)
+    found
 }
 
 fn problem(
@@ -214,21 +347,14 @@ struct Locator<'a> {
     origin: &'a str,
     /// Byte offset of each key (or array element) in the text, by path.
     offsets: HashMap<String, usize>,
+    /// What `--set` arguments own: the keys they set, or the outermost
+    /// ones they created.
     set_paths: &'a [String],
     /// The tree that was typed, to quote values.
     root: &'a Value,
 }
 
 impl Locator<'_> {
-    fn fault(&self, fault: &Fault) -> Problem {
-        self.locate(&fault.path, fault.value.clone(), fault.message.clone())
-    }
-
-    fn finding(&self, path: &str, message: String) -> Problem {
-        let value = lookup(self.root, path).and_then(quote);
-        self.locate(path, value, message)
-    }
-
     /// A value set on the command line is located there; anything else at
     /// its key in the file, or at its nearest ancestor that is in the file
     /// (the section of a missing key).

@@ -105,15 +105,31 @@ pub(crate) fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
 /// a path through a value that is not a table, or past the end of an
 /// array, is an error.
 pub fn apply_override(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    override_value(table, path, value).map(|_| ())
+}
+
+/// [`apply_override`], returning the path of what the override now owns:
+/// the outermost key it created (`mining.maintenance` for
+/// `mining.maintenance.interval_d` in a file without maintenance), else
+/// `path` itself. A problem inside it is the override's, not the file's.
+pub(crate) fn override_value(
+    table: &mut Table,
+    path: &str,
+    value: Value,
+) -> Result<String, String> {
     let parts = parse_path(path)?;
     let mut reached = String::new();
+    let mut created: Option<String> = None;
     let mut table = table;
     for (n, part) in parts.iter().enumerate() {
         let is_last = n + 1 == parts.len();
         reached = child_key(&reached, part.key);
+        if !table.contains_key(part.key) && created.is_none() {
+            created = Some(reached.clone());
+        }
         if is_last && part.indices.is_empty() {
             table.insert(part.key.to_string(), value);
-            return Ok(());
+            return Ok(created.unwrap_or_else(|| path.to_string()));
         }
         let mut slot = if part.indices.is_empty() {
             table
@@ -136,7 +152,7 @@ pub fn apply_override(table: &mut Table, path: &str, value: Value) -> Result<(),
             reached = child_index(&reached, index);
             if is_last && m + 1 == part.indices.len() {
                 *slot = value;
-                return Ok(());
+                return Ok(path.to_string());
             }
         }
         let found = type_name(slot);
@@ -144,11 +160,13 @@ pub fn apply_override(table: &mut Table, path: &str, value: Value) -> Result<(),
             .as_table_mut()
             .ok_or_else(|| format!("`{path}`: `{reached}` is {found}, not a table"))?;
     }
-    Ok(())
+    Ok(path.to_string())
 }
 
 /// Parse one `--set key=value` argument (value parsed as a TOML value; if it
-/// is not valid TOML, it is taken as a string).
+/// is not valid TOML but a number to Rust, such as `NaN`, `Infinity` or
+/// `1e999`, it is that number, so that it is rejected as a number;
+/// otherwise it is taken as a string).
 ///
 /// The path is checked here, so a malformed one is reported with the
 /// argument that held it.
@@ -166,6 +184,7 @@ pub fn parse_override(arg: &str) -> Result<(String, Value), String> {
     let text = text.trim();
     let value = text
         .parse::<Value>()
+        .or_else(|_| text.parse::<f64>().map(Value::Float))
         .unwrap_or_else(|_| Value::String(text.to_string()));
     Ok((path.to_string(), value))
 }
@@ -201,6 +220,22 @@ mod tests {
             t,
             table("[[mining.failure]]\nname = \"b\"\n[weather]\nhs_log_sd = [1, 9, 3]\n")
         );
+    }
+
+    #[test]
+    fn override_owns_the_outermost_key_it_created() {
+        let mut t = table("[mining]\nsystems = 1\n");
+        let owned = |t: &mut Table, path: &str| override_value(t, path, Value::Integer(1)).unwrap();
+        assert_eq!(owned(&mut t, "mining.systems"), "mining.systems");
+        assert_eq!(
+            owned(&mut t, "mining.maintenance.interval_d"),
+            "mining.maintenance"
+        );
+        assert_eq!(
+            owned(&mut t, "mining.maintenance.duration_h"),
+            "mining.maintenance.duration_h"
+        );
+        assert_eq!(owned(&mut t, "hub.berths"), "hub");
     }
 
     #[test]
@@ -254,6 +289,19 @@ mod tests {
             parse_override("scenario.name=").unwrap().1,
             Value::String(String::new())
         );
+    }
+
+    #[test]
+    fn parse_override_reads_numbers_toml_does_not_as_numbers() {
+        let float = |arg: &str| match parse_override(arg).unwrap().1 {
+            Value::Float(x) => x,
+            other => panic!("{arg}: {other:?}"),
+        };
+        assert!(float("scenario.years=NaN").is_nan());
+        assert_eq!(float("scenario.years=Infinity"), f64::INFINITY);
+        assert_eq!(float("scenario.years=-INF"), f64::NEG_INFINITY);
+        assert_eq!(float("scenario.years=1e999"), f64::INFINITY);
+        assert_eq!(float("scenario.years=.5"), 0.5);
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! apply when a key is left out. Units live in key names (`_h`, `_t`, `_kn`,
 //! ...). Allowed ranges are checked in `validate.rs`.
 
+use std::ops::Deref;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use toml::Value;
 
@@ -226,7 +229,7 @@ pub struct Mining {
     pub crew_change: Option<Periodic>,
     /// Failure modes, `[[mining.failure]]`.
     #[serde(default)]
-    pub failure: Vec<FailureMode>,
+    pub failure: FailureModes,
 }
 
 impl Mining {
@@ -294,6 +297,61 @@ pub struct FailureMode {
     /// The repair needs the lift string tripped out and back in.
     #[serde(default)]
     pub retrieve_string: bool,
+}
+
+/// The failure modes of a mining system: a list, shared by the scenarios
+/// of the phases that leave it as it was, so that resolving many phases
+/// of a scenario with many failure modes copies none of them.
+#[derive(Clone, Debug, Default)]
+pub struct FailureModes(Arc<Vec<FailureMode>>);
+
+impl FailureModes {
+    /// The list to change, copied first if another scenario shares it.
+    pub(crate) fn make_mut(&mut self) -> &mut Vec<FailureMode> {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl Deref for FailureModes {
+    type Target = [FailureMode];
+
+    fn deref(&self) -> &[FailureMode] {
+        &self.0
+    }
+}
+
+impl From<Vec<FailureMode>> for FailureModes {
+    fn from(modes: Vec<FailureMode>) -> Self {
+        FailureModes(Arc::new(modes))
+    }
+}
+
+impl PartialEq for FailureModes {
+    /// Equal contents; a shared list is equal without looking.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl<'a> IntoIterator for &'a FailureModes {
+    type Item = &'a FailureMode;
+    type IntoIter = std::slice::Iter<'a, FailureMode>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Serialize for FailureModes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FailureModes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(FailureModes::from)
+    }
 }
 
 /// `[fleet]`: shuttle vessels carrying mud from site to port.

@@ -1,11 +1,14 @@
 //! Range checks on a typed scenario. Each message states the allowed range
 //! and unit ("must be in [0, 1)", "must be > 0 kn").
+//!
+//! Every key with a range is one row of [`RANGES`]; the rules that relate
+//! keys to each other, and those on each failure mode and phase, follow it.
 
 use std::fmt;
 
 use super::dist::Dist;
 use super::overrides::{child_index, child_key, is_within};
-use super::schema::{Mining, Monthly, Periodic, Scenario};
+use super::schema::{FailureMode, LiftDesign, Monthly, Phase, Scenario};
 
 /// A value outside its allowed range, by dotted path.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,241 +17,237 @@ pub(crate) struct Finding {
     pub message: String,
 }
 
+/// One key's allowed values. The getter gives `None` when the key is
+/// absent or not in force (an optional key, a `[hub]` that is not there).
+struct Rule {
+    path: &'static str,
+    check: Check,
+}
+
+enum Check {
+    Real(fn(&Scenario) -> Option<f64>, Range, &'static str),
+    Whole(fn(&Scenario) -> Option<u64>, Range),
+    Monthly(fn(&Scenario) -> &Monthly, Range, &'static str),
+    Dist(fn(&Scenario) -> Option<&Dist>, &'static str),
+}
+
+const fn real(
+    path: &'static str,
+    get: fn(&Scenario) -> Option<f64>,
+    range: Range,
+    unit: &'static str,
+) -> Rule {
+    Rule {
+        path,
+        check: Check::Real(get, range, unit),
+    }
+}
+
+const fn whole(path: &'static str, get: fn(&Scenario) -> Option<u64>, range: Range) -> Rule {
+    Rule {
+        path,
+        check: Check::Whole(get, range),
+    }
+}
+
+const fn monthly(
+    path: &'static str,
+    get: fn(&Scenario) -> &Monthly,
+    range: Range,
+    unit: &'static str,
+) -> Rule {
+    Rule {
+        path,
+        check: Check::Monthly(get, range, unit),
+    }
+}
+
+const fn dist(path: &'static str, get: fn(&Scenario) -> Option<&Dist>, unit: &'static str) -> Rule {
+    Rule {
+        path,
+        check: Check::Dist(get, unit),
+    }
+}
+
+const DISTANCE_NM: Range = Range::gt_le(0.0, 20_000.0);
+const SPEED_KN: Range = Range::gt_le(0.0, 40.0);
+const POSITIVE: Range = Range::gt(0.0);
+const FRACTION: Range = Range::gt_le(0.0, 1.0);
+
+/// The lift design, when it is what gives the lift rate.
+fn lift_design(s: &Scenario) -> Option<&LiftDesign> {
+    s.mining
+        .lift_design
+        .as_ref()
+        .filter(|_| s.mining.lift_rate_t_per_h.is_none())
+}
+
+/// Every key with an allowed range, in schema order.
+#[rustfmt::skip]
+const RANGES: &[Rule] = &[
+    real("scenario.years", |s| Some(s.scenario.years), Range::gt_le(0.0, 200.0), "years"),
+    whole("scenario.start_month", |s| Some(s.scenario.start_month.into()), Range::ge_le(1.0, 12.0)),
+    whole("scenario.seed", |s| Some(s.scenario.seed), Range::ge(0.0)),
+    whole("scenario.replications", |s| Some(s.scenario.replications.into()), Range::ge_le(1.0, 1e6)),
+
+    real("site.water_depth_m", |s| Some(s.site.water_depth_m), Range::gt_le(0.0, 11_000.0), "m"),
+    real("site.port_distance_nm", |s| Some(s.site.port_distance_nm), DISTANCE_NM, "nm"),
+
+    real("weather.step_h", |s| Some(s.weather.step_h), Range::gt_le(0.0, 24.0), "h"),
+    monthly("weather.hs_median_m", |s| &s.weather.hs_median_m, Range::gt_le(0.0, 30.0), "m"),
+    monthly("weather.hs_log_sd", |s| &s.weather.hs_log_sd, Range::ge_le(0.0, 3.0), ""),
+    real("weather.hs_lag1_autocorrelation", |s| Some(s.weather.hs_lag1_autocorrelation), Range::ge_lt(0.0, 1.0), ""),
+    monthly("weather.typhoon_rate_per_month", |s| &s.weather.typhoon_rate_per_month, Range::ge_le(0.0, 30.0), "typhoons per month"),
+    real("weather.typhoon_warning_h", |s| Some(s.weather.typhoon_warning_h), Range::ge_le(0.0, 720.0), "h"),
+    dist("weather.typhoon_duration_h", |s| Some(&s.weather.typhoon_duration_h), "h"),
+
+    whole("mining.systems", |s| Some(s.mining.systems.into()), Range::ge_le(0.0, 100.0)),
+    real("mining.vessel_speed_kn", |s| Some(s.mining.vessel_speed_kn), SPEED_KN, "kn"),
+    real("mining.lift_rate_t_per_h", |s| s.mining.lift_rate_t_per_h.filter(|_| s.mining.lift_design.is_none()), POSITIVE, "t/h"),
+    real("mining.lift_design.pipe_bore_m", |s| lift_design(s).map(|d| d.pipe_bore_m), Range::gt_le(0.0, 2.0), "m"),
+    real("mining.lift_design.slurry_velocity_m_per_s", |s| lift_design(s).map(|d| d.slurry_velocity_m_per_s), Range::gt_le(0.0, 20.0), "m/s"),
+    real("mining.lift_design.mud_volume_fraction", |s| lift_design(s).map(|d| d.mud_volume_fraction), Range::gt_lt(0.0, 1.0), ""),
+    real("mining.lift_design.mud_wet_density_t_per_m3", |s| lift_design(s).map(|d| d.mud_wet_density_t_per_m3), Range::ge_le(1.0, 3.0), "t/m³"),
+    real("mining.buffer_capacity_t", |s| Some(s.mining.buffer_capacity_t), POSITIVE, "t"),
+    real("mining.trip_in_m_per_h", |s| Some(s.mining.trip_in_m_per_h), POSITIVE, "m/h"),
+    real("mining.trip_out_m_per_h", |s| Some(s.mining.trip_out_m_per_h), POSITIVE, "m/h"),
+    real("mining.hs_limit_trip_m", |s| Some(s.mining.hs_limit_trip_m), POSITIVE, "m"),
+    real("mining.hs_limit_lift_m", |s| Some(s.mining.hs_limit_lift_m), POSITIVE, "m"),
+    real("mining.hs_limit_survival_m", |s| Some(s.mining.hs_limit_survival_m), POSITIVE, "m"),
+    real("mining.patch_t", |s| s.mining.patch_t, POSITIVE, "t"),
+    dist("mining.relocation_h", |s| Some(&s.mining.relocation_h), "h"),
+    whole("mining.max_trips", |s| s.mining.max_trips.map(u64::from), Range::ge(1.0)),
+    real("mining.campaign_d", |s| s.mining.campaign_d, POSITIVE, "d"),
+    real("mining.maintenance.interval_d", |s| s.mining.maintenance.as_ref().map(|p| p.interval_d), POSITIVE, "d"),
+    dist("mining.maintenance.duration_h", |s| s.mining.maintenance.as_ref().map(|p| &p.duration_h), "h"),
+    real("mining.crew_change.interval_d", |s| s.mining.crew_change.as_ref().map(|p| p.interval_d), POSITIVE, "d"),
+    dist("mining.crew_change.duration_h", |s| s.mining.crew_change.as_ref().map(|p| &p.duration_h), "h"),
+
+    whole("fleet.shuttles", |s| Some(s.fleet.shuttles.into()), Range::ge_le(0.0, 1000.0)),
+    real("fleet.capacity_t", |s| Some(s.fleet.capacity_t), POSITIVE, "t"),
+    real("fleet.speed_kn", |s| Some(s.fleet.speed_kn), SPEED_KN, "kn"),
+    real("fleet.transfer_rate_t_per_h", |s| Some(s.fleet.transfer_rate_t_per_h), POSITIVE, "t/h"),
+    real("fleet.hs_limit_transfer_m", |s| Some(s.fleet.hs_limit_transfer_m), POSITIVE, "m"),
+
+    whole("port.berths", |s| Some(s.port.berths.into()), Range::ge_le(1.0, 100.0)),
+    real("port.unload_rate_t_per_h", |s| Some(s.port.unload_rate_t_per_h), POSITIVE, "t/h"),
+    real("port.plant_capacity_dry_t_per_d", |s| Some(s.port.plant_capacity_dry_t_per_d), POSITIVE, "dry t/d"),
+    real("port.plant_availability", |s| Some(s.port.plant_availability), FRACTION, ""),
+    real("port.recovery", |s| Some(s.port.recovery), FRACTION, ""),
+    real("port.home_refining_reo_t_per_y", |s| Some(s.port.home_refining_reo_t_per_y), Range::ge(0.0), "t REO/y"),
+
+    dist("ore.rey_ppm", |s| Some(&s.ore.rey_ppm), "ppm"),
+    real("ore.block_t", |s| Some(s.ore.block_t), POSITIVE, "t"),
+    real("ore.block_autocorrelation", |s| Some(s.ore.block_autocorrelation), Range::ge_lt(0.0, 1.0), ""),
+    real("ore.dilution_fraction", |s| Some(s.ore.dilution_fraction), Range::ge_lt(0.0, 1.0), ""),
+    real("ore.dilution_rey_ppm", |s| Some(s.ore.dilution_rey_ppm), Range::ge(0.0), "ppm"),
+    real("ore.heavy_share", |s| Some(s.ore.heavy_share), Range::ge_le(0.0, 1.0), ""),
+    real("ore.solids_mass_fraction", |s| Some(s.ore.solids_mass_fraction), FRACTION, ""),
+    real("ore.oxide_factor", |s| Some(s.ore.oxide_factor), Range::ge_le(1.0, 2.0), ""),
+
+    real("hub.site_distance_nm", |s| s.hub.as_ref().map(|h| h.site_distance_nm), DISTANCE_NM, "nm"),
+    real("hub.port_distance_nm", |s| s.hub.as_ref().map(|h| h.port_distance_nm), DISTANCE_NM, "nm"),
+    whole("hub.berths", |s| s.hub.as_ref().map(|h| h.berths.into()), Range::ge_le(1.0, 100.0)),
+    real("hub.unload_rate_t_per_h", |s| s.hub.as_ref().map(|h| h.unload_rate_t_per_h), POSITIVE, "t/h"),
+    real("hub.product_solids_fraction", |s| s.hub.as_ref().map(|h| h.product_solids_fraction), FRACTION, ""),
+    whole("hub.ships", |s| s.hub.as_ref().map(|h| h.ships.into()), Range::ge_le(1.0, 1000.0)),
+    real("hub.ship_capacity_t", |s| s.hub.as_ref().map(|h| h.ship_capacity_t), POSITIVE, "t"),
+    real("hub.ship_speed_kn", |s| s.hub.as_ref().map(|h| h.ship_speed_kn), SPEED_KN, "kn"),
+    real("hub.load_rate_t_per_h", |s| s.hub.as_ref().map(|h| h.load_rate_t_per_h), POSITIVE, "t/h"),
+
+    real("learning.failure_progress_ratio", |s| Some(s.learning.failure_progress_ratio), FRACTION, ""),
+    real("learning.trip_progress_ratio", |s| Some(s.learning.trip_progress_ratio), FRACTION, ""),
+    real("learning.reference_h", |s| Some(s.learning.reference_h), POSITIVE, "h"),
+];
+
+/// The allowed range of a whole-number key, for the message of a value
+/// that does not even fit its type (a negative count, say).
+pub(crate) fn whole_range(path: &str) -> Option<Range> {
+    RANGES.iter().find_map(|rule| match rule.check {
+        Check::Whole(_, range) if rule.path == path => Some(range),
+        _ => None,
+    })
+}
+
 /// Every range problem in `scenario`.
 pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
     let mut c = Checker::default();
-    let Scenario {
-        scenario: meta,
-        site,
-        weather,
-        mining,
-        fleet,
-        port,
-        ore,
-        hub,
-        learning,
-        phase,
-        resolved_phases: _,
-    } = scenario;
+    for rule in RANGES {
+        c.rule(rule, scenario);
+    }
+    check_relations(&mut c, scenario);
+    for (index, mode) in scenario.mining.failure.iter().enumerate() {
+        check_failure_mode(&mut c, index, mode);
+    }
+    check_phases(&mut c, &scenario.phase);
+    c.findings
+}
 
-    c.real(
-        "scenario.years",
-        meta.years,
-        Range::gt_le(0.0, 200.0),
-        "years",
-    );
-    c.whole("scenario.start_month", meta.start_month, 1, 12);
-    c.whole("scenario.replications", meta.replications, 1, 1_000_000);
+/// The range problems of failure mode `index` alone.
+pub(crate) fn validate_failure_mode(index: usize, mode: &FailureMode) -> Vec<Finding> {
+    let mut c = Checker::default();
+    check_failure_mode(&mut c, index, mode);
+    c.findings
+}
 
-    c.real(
-        "site.water_depth_m",
-        site.water_depth_m,
-        Range::gt_le(0.0, 11_000.0),
-        "m",
-    );
-    c.real(
-        "site.port_distance_nm",
-        site.port_distance_nm,
-        Range::gt_le(0.0, 20_000.0),
-        "nm",
-    );
-
-    c.real(
-        "weather.step_h",
-        weather.step_h,
-        Range::gt_le(0.0, 24.0),
-        "h",
-    );
-    c.monthly(
-        "weather.hs_median_m",
-        &weather.hs_median_m,
-        Range::gt_le(0.0, 30.0),
-        "m",
-    );
-    c.monthly(
-        "weather.hs_log_sd",
-        &weather.hs_log_sd,
-        Range::ge_le(0.0, 3.0),
-        "",
-    );
-    c.real(
-        "weather.hs_lag1_autocorrelation",
-        weather.hs_lag1_autocorrelation,
-        Range::ge_lt(0.0, 1.0),
-        "",
-    );
-    c.monthly(
-        "weather.typhoon_rate_per_month",
-        &weather.typhoon_rate_per_month,
-        Range::ge_le(0.0, 30.0),
-        "typhoons per month",
-    );
-    c.real(
-        "weather.typhoon_warning_h",
-        weather.typhoon_warning_h,
-        Range::ge_le(0.0, 720.0),
-        "h",
-    );
-    c.dist(
-        "weather.typhoon_duration_h",
-        &weather.typhoon_duration_h,
-        "h",
-    );
-
-    check_mining(&mut c, mining);
-
-    c.whole("fleet.shuttles", fleet.shuttles, 0, 1000);
-    c.real("fleet.capacity_t", fleet.capacity_t, Range::gt(0.0), "t");
-    c.real(
-        "fleet.speed_kn",
-        fleet.speed_kn,
-        Range::gt_le(0.0, 40.0),
-        "kn",
-    );
-    c.real(
-        "fleet.transfer_rate_t_per_h",
-        fleet.transfer_rate_t_per_h,
-        Range::gt(0.0),
-        "t/h",
-    );
-    c.real(
-        "fleet.hs_limit_transfer_m",
-        fleet.hs_limit_transfer_m,
-        Range::gt(0.0),
-        "m",
-    );
-
-    c.whole("port.berths", port.berths, 1, 100);
-    c.real(
-        "port.unload_rate_t_per_h",
-        port.unload_rate_t_per_h,
-        Range::gt(0.0),
-        "t/h",
-    );
-    c.real(
-        "port.plant_capacity_dry_t_per_d",
-        port.plant_capacity_dry_t_per_d,
-        Range::gt(0.0),
-        "dry t/d",
-    );
-    c.real(
-        "port.plant_availability",
-        port.plant_availability,
-        Range::gt_le(0.0, 1.0),
-        "",
-    );
-    c.real("port.recovery", port.recovery, Range::gt_le(0.0, 1.0), "");
-    c.real(
-        "port.home_refining_reo_t_per_y",
-        port.home_refining_reo_t_per_y,
-        Range::ge(0.0),
-        "t REO/y",
-    );
-
-    c.dist("ore.rey_ppm", &ore.rey_ppm, "ppm");
-    c.real("ore.block_t", ore.block_t, Range::gt(0.0), "t");
-    c.real(
-        "ore.block_autocorrelation",
-        ore.block_autocorrelation,
-        Range::ge_lt(0.0, 1.0),
-        "",
-    );
-    c.real(
-        "ore.dilution_fraction",
-        ore.dilution_fraction,
-        Range::ge_lt(0.0, 1.0),
-        "",
-    );
-    c.real(
-        "ore.dilution_rey_ppm",
-        ore.dilution_rey_ppm,
-        Range::ge(0.0),
-        "ppm",
-    );
-    c.real(
-        "ore.heavy_share",
-        ore.heavy_share,
-        Range::ge_le(0.0, 1.0),
-        "",
-    );
-    c.real(
-        "ore.solids_mass_fraction",
-        ore.solids_mass_fraction,
-        Range::gt_le(0.0, 1.0),
-        "",
-    );
-    c.real(
-        "ore.oxide_factor",
-        ore.oxide_factor,
-        Range::ge_le(1.0, 2.0),
-        "",
-    );
-
-    if let Some(hub) = hub {
-        let distance = Range::gt_le(0.0, 20_000.0);
-        c.real("hub.site_distance_nm", hub.site_distance_nm, distance, "nm");
-        c.real("hub.port_distance_nm", hub.port_distance_nm, distance, "nm");
-        c.whole("hub.berths", hub.berths, 1, 100);
-        c.real(
-            "hub.unload_rate_t_per_h",
-            hub.unload_rate_t_per_h,
-            Range::gt(0.0),
-            "t/h",
-        );
-        c.real(
-            "hub.product_solids_fraction",
-            hub.product_solids_fraction,
-            Range::gt_le(0.0, 1.0),
-            "",
-        );
-        if hub.product_solids_fraction < ore.solids_mass_fraction {
-            c.fail(
-                "hub.product_solids_fraction",
-                "must be ≥ ore.solids_mass_fraction (dewatering only removes water)",
-            );
-        }
-        c.whole("hub.ships", hub.ships, 1, 1000);
-        c.real(
-            "hub.ship_capacity_t",
-            hub.ship_capacity_t,
-            Range::gt(0.0),
-            "t",
-        );
-        c.real(
-            "hub.ship_speed_kn",
-            hub.ship_speed_kn,
-            Range::gt_le(0.0, 40.0),
-            "kn",
-        );
-        c.real(
-            "hub.load_rate_t_per_h",
-            hub.load_rate_t_per_h,
-            Range::gt(0.0),
-            "t/h",
+/// Rules that relate keys to each other.
+fn check_relations(c: &mut Checker, s: &Scenario) {
+    let mining = &s.mining;
+    match (mining.lift_rate_t_per_h, &mining.lift_design) {
+        (Some(_), Some(_)) => c.fail(
+            "mining.lift_design",
+            "give either lift_rate_t_per_h or lift_design, not both",
+        ),
+        (None, None) => c.fail(
+            "mining.lift_rate_t_per_h",
+            "required key is missing (or give a [mining.lift_design] table to derive it)",
+        ),
+        _ => {}
+    }
+    let limits = [
+        mining.hs_limit_trip_m,
+        mining.hs_limit_lift_m,
+        mining.hs_limit_survival_m,
+    ];
+    let highest_working = mining.hs_limit_trip_m.max(mining.hs_limit_lift_m);
+    if limits.iter().all(|&limit| POSITIVE.contains(limit))
+        && mining.hs_limit_survival_m < highest_working
+    {
+        c.fail(
+            "mining.hs_limit_survival_m",
+            &format!("must be ≥ hs_limit_trip_m and hs_limit_lift_m ({highest_working} m)"),
         );
     }
+    if let Some(hub) = &s.hub
+        && hub.product_solids_fraction < s.ore.solids_mass_fraction
+    {
+        c.fail(
+            "hub.product_solids_fraction",
+            "must be ≥ ore.solids_mass_fraction (dewatering only removes water)",
+        );
+    }
+}
 
-    c.real(
-        "learning.failure_progress_ratio",
-        learning.failure_progress_ratio,
-        Range::gt_le(0.0, 1.0),
-        "",
-    );
-    c.real(
-        "learning.trip_progress_ratio",
-        learning.trip_progress_ratio,
-        Range::gt_le(0.0, 1.0),
-        "",
-    );
-    c.real(
-        "learning.reference_h",
-        learning.reference_h,
-        Range::gt(0.0),
-        "h",
-    );
+fn check_failure_mode(c: &mut Checker, index: usize, mode: &FailureMode) {
+    let path = child_index("mining.failure", index);
+    if mode.name.trim().is_empty() {
+        c.fail(
+            &child_key(&path, "name"),
+            "must not be empty: it labels the outputs",
+        );
+    }
+    let tbf_path = child_key(&path, "tbf_h");
+    let before = c.findings.len();
+    c.dist(&tbf_path, &mode.tbf_h, "h");
+    if c.findings.len() == before && mode.tbf_h.mean() <= 0.0 {
+        c.fail(&tbf_path, "must have a mean > 0 h");
+    }
+    c.dist(&child_key(&path, "repair_h"), &mode.repair_h, "h");
+}
 
+fn check_phases(c: &mut Checker, phases: &[Phase]) {
     let mut previous_start = 1.0;
-    for (index, p) in phase.iter().enumerate() {
+    for (index, p) in phases.iter().enumerate() {
         let path = child_index("phase", index);
         if p.name.trim().is_empty() {
             c.fail(&child_key(&path, "name"), "must not be empty");
@@ -275,141 +274,11 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
             }
         }
     }
-
-    c.findings
-}
-
-fn check_mining(c: &mut Checker, mining: &Mining) {
-    c.whole("mining.systems", mining.systems, 0, 100);
-    c.real(
-        "mining.vessel_speed_kn",
-        mining.vessel_speed_kn,
-        Range::gt_le(0.0, 40.0),
-        "kn",
-    );
-    match (mining.lift_rate_t_per_h, &mining.lift_design) {
-        (Some(rate), None) => c.real("mining.lift_rate_t_per_h", rate, Range::gt(0.0), "t/h"),
-        (None, Some(design)) => {
-            let path = "mining.lift_design";
-            c.real(
-                &child_key(path, "pipe_bore_m"),
-                design.pipe_bore_m,
-                Range::gt_le(0.0, 2.0),
-                "m",
-            );
-            c.real(
-                &child_key(path, "slurry_velocity_m_per_s"),
-                design.slurry_velocity_m_per_s,
-                Range::gt_le(0.0, 20.0),
-                "m/s",
-            );
-            c.real(
-                &child_key(path, "mud_volume_fraction"),
-                design.mud_volume_fraction,
-                Range::gt_lt(0.0, 1.0),
-                "",
-            );
-            c.real(
-                &child_key(path, "mud_wet_density_t_per_m3"),
-                design.mud_wet_density_t_per_m3,
-                Range::ge_le(1.0, 3.0),
-                "t/m³",
-            );
-        }
-        (Some(_), Some(_)) => c.fail(
-            "mining.lift_design",
-            "give either lift_rate_t_per_h or lift_design, not both",
-        ),
-        (None, None) => c.fail(
-            "mining.lift_rate_t_per_h",
-            "required key is missing (or give a [mining.lift_design] table to derive it)",
-        ),
-    }
-    c.real(
-        "mining.buffer_capacity_t",
-        mining.buffer_capacity_t,
-        Range::gt(0.0),
-        "t",
-    );
-    c.real(
-        "mining.trip_in_m_per_h",
-        mining.trip_in_m_per_h,
-        Range::gt(0.0),
-        "m/h",
-    );
-    c.real(
-        "mining.trip_out_m_per_h",
-        mining.trip_out_m_per_h,
-        Range::gt(0.0),
-        "m/h",
-    );
-    let limits = [
-        ("mining.hs_limit_trip_m", mining.hs_limit_trip_m),
-        ("mining.hs_limit_lift_m", mining.hs_limit_lift_m),
-        ("mining.hs_limit_survival_m", mining.hs_limit_survival_m),
-    ];
-    let before = c.findings.len();
-    for (path, limit) in limits {
-        c.real(path, limit, Range::gt(0.0), "m");
-    }
-    let survival = mining.hs_limit_survival_m;
-    let highest_working = mining.hs_limit_trip_m.max(mining.hs_limit_lift_m);
-    if c.findings.len() == before && survival < highest_working {
-        c.fail(
-            "mining.hs_limit_survival_m",
-            &format!("must be ≥ hs_limit_trip_m and hs_limit_lift_m ({highest_working} m)"),
-        );
-    }
-    if let Some(patch_t) = mining.patch_t {
-        c.real("mining.patch_t", patch_t, Range::gt(0.0), "t");
-    }
-    c.dist("mining.relocation_h", &mining.relocation_h, "h");
-    if let Some(max_trips) = mining.max_trips {
-        c.whole("mining.max_trips", max_trips, 1, u32::MAX);
-    }
-    if let Some(campaign_d) = mining.campaign_d {
-        c.real("mining.campaign_d", campaign_d, Range::gt(0.0), "d");
-    }
-    for (path, periodic) in [
-        ("mining.maintenance", &mining.maintenance),
-        ("mining.crew_change", &mining.crew_change),
-    ] {
-        if let Some(Periodic {
-            interval_d,
-            duration_h,
-            ..
-        }) = periodic
-        {
-            c.real(
-                &child_key(path, "interval_d"),
-                *interval_d,
-                Range::gt(0.0),
-                "d",
-            );
-            c.dist(&child_key(path, "duration_h"), duration_h, "h");
-        }
-    }
-    for (i, mode) in mining.failure.iter().enumerate() {
-        let path = child_index("mining.failure", i);
-        if mode.name.trim().is_empty() {
-            c.fail(
-                &child_key(&path, "name"),
-                "must not be empty: it labels the outputs",
-            );
-        }
-        let tbf_path = child_key(&path, "tbf_h");
-        let before = c.findings.len();
-        c.dist(&tbf_path, &mode.tbf_h, "h");
-        if c.findings.len() == before && mode.tbf_h.mean() <= 0.0 {
-            c.fail(&tbf_path, "must have a mean > 0 h");
-        }
-        c.dist(&child_key(&path, "repair_h"), &mode.repair_h, "h");
-    }
 }
 
 /// An interval of allowed values; `None` ends are unbounded.
 #[derive(Clone, Copy, Debug)]
-struct Range {
+pub(crate) struct Range {
     low: Option<Bound>,
     high: Option<Bound>,
 }
@@ -511,14 +380,33 @@ impl Checker {
         }
     }
 
-    fn whole(&mut self, path: &str, n: u32, low: u32, high: u32) {
-        if !(low..=high).contains(&n) {
-            let rule = if high == u32::MAX {
-                format!("must be ≥ {low}")
-            } else {
-                format!("must be in [{low}, {high}]")
-            };
-            self.fail(path, &rule);
+    /// A whole number; its range's ends are whole too, so the message reads
+    /// "must be in [1, 100]" or "must be ≥ 1".
+    fn whole(&mut self, path: &str, n: u64, range: Range) {
+        // Exact below 2^53, far above any count a range here allows.
+        if !range.contains(n as f64) {
+            self.fail(path, &format!("must be {range}"));
+        }
+    }
+
+    fn rule(&mut self, rule: &Rule, scenario: &Scenario) {
+        match rule.check {
+            Check::Real(get, range, unit) => {
+                if let Some(x) = get(scenario) {
+                    self.real(rule.path, x, range, unit);
+                }
+            }
+            Check::Whole(get, range) => {
+                if let Some(n) = get(scenario) {
+                    self.whole(rule.path, n, range);
+                }
+            }
+            Check::Monthly(get, range, unit) => self.monthly(rule.path, get(scenario), range, unit),
+            Check::Dist(get, unit) => {
+                if let Some(dist) = get(scenario) {
+                    self.dist(rule.path, dist, unit);
+                }
+            }
         }
     }
 
@@ -592,14 +480,16 @@ mod tests {
         let mut c = Checker::default();
         c.real("fleet.speed_kn", -1.0, Range::gt_le(0.0, 40.0), "kn");
         c.real("port.recovery", 1.5, Range::gt_le(0.0, 1.0), "");
-        c.whole("port.berths", 0, 1, 100);
+        c.whole("port.berths", 0, Range::ge_le(1.0, 100.0));
+        c.whole("mining.max_trips", 0, Range::ge(1.0));
         let messages: Vec<_> = c.findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             messages,
             [
                 "must be in (0, 40] kn",
                 "must be in (0, 1]",
-                "must be in [1, 100]"
+                "must be in [1, 100]",
+                "must be ≥ 1"
             ]
         );
     }

@@ -74,6 +74,10 @@ pub fn normal_quantile(p: f64) -> f64 {
 
 /// The complementary error function, after W. J. Cody, "Rational Chebyshev
 /// approximations for the error function", Math. Comp. 23 (1969) 631–637.
+///
+/// Kept rather than `libm::erfc`: Φ and Φ⁻¹ turn uniforms into draws
+/// (lognormal, truncated normal, ore grade), which the golden values and
+/// snapshots pin to the last bit.
 fn erfc(x: f64) -> f64 {
     let ax = x.abs();
     let result = if ax < 0.5 {

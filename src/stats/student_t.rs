@@ -76,21 +76,11 @@ fn student_t_cdf(t: f64, df: u64) -> f64 {
     0.5 + 0.5 * a
 }
 
-/// The density of Student's t for integer `df` ≥ 1; the gamma-function ratio
-/// Γ((ν+1)/2) / Γ(ν/2) is built by its two-step recurrence.
+/// The density of Student's t for integer `df` ≥ 1:
+/// Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) · (1 + t²/ν)^(−(ν+1)/2).
 fn student_t_pdf(t: f64, df: u64) -> f64 {
-    let sqrt_pi = std::f64::consts::PI.sqrt();
-    let (mut ratio, mut nu) = if df % 2 == 1 {
-        (1.0 / sqrt_pi, 1u64)
-    } else {
-        (sqrt_pi / 2.0, 2u64)
-    };
-    while nu < df {
-        ratio *= nu as f64 / 2.0 + 0.5;
-        ratio /= nu as f64 / 2.0;
-        nu += 2;
-    }
     let n = df as f64;
+    let ratio = (libm::lgamma((n + 1.0) / 2.0) - libm::lgamma(n / 2.0)).exp();
     ratio / (n * std::f64::consts::PI).sqrt() * (1.0 + t * t / n).powf(-(n + 1.0) / 2.0)
 }
 

@@ -6,4 +6,5 @@ mod engine_properties;
 mod model;
 mod output_edges;
 mod queueing;
+mod scenario_edges;
 mod snapshots;
