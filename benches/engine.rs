@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use deepmud::engine::{EngineError, EventQueue, Model, SimTime, Simulation};
-use deepmud::experiment::seeds::{Purpose, stream};
+use deepmud::model::streams::{Purpose, stream};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Exp1;

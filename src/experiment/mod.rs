@@ -1,5 +1,4 @@
-//! Experiments: replications of a scenario, their seeds and their metrics.
+//! Experiments: replications of a scenario, and their metrics.
 
 pub mod metrics;
 pub mod run;
-pub mod seeds;

@@ -13,6 +13,7 @@ pub mod ore;
 mod phases;
 mod port;
 mod records;
+pub mod streams;
 mod unit;
 pub mod weather;
 
@@ -24,9 +25,9 @@ pub use records::{MassBalance, QueueRecord, Replication, Shipment, Vessel, YearR
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::{EngineError, HOURS_PER_YEAR, Model, SimTime, Simulation, Token};
-use crate::experiment::seeds::{Purpose, stream};
 use crate::scenario::Scenario;
 use crate::stats::budget::QueueStats;
+use streams::{Purpose, stream};
 
 use fleet::Shuttle;
 use hub::{Hub, HubShip};

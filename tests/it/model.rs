@@ -1,7 +1,7 @@
 //! The mining model against hand-computed cycles and analytic results.
 
 use deepmud::engine::HOURS_PER_YEAR;
-use deepmud::experiment::seeds::{Purpose, stream};
+use deepmud::model::streams::{Purpose, stream};
 use deepmud::model::weather::Weather;
 use deepmud::model::{Replication, ShuttleState, SystemState, run_replication};
 use deepmud::scenario::{Scenario, load_str};

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use deepmud::engine::{EngineError, Model, SimTime, Simulation};
-use deepmud::experiment::seeds::{Purpose, stream};
+use deepmud::model::streams::{Purpose, stream};
 use deepmud::stats::summary::{MeanVar, batch_means};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
