@@ -4,8 +4,8 @@
 
 use std::collections::VecDeque;
 
+use super::berths::Terminal;
 use super::ore::Parcel;
-use super::port::Terminal;
 use super::unit::{Core, Unit};
 use super::{Event, Operation, SimError, TOL_T, Vessel};
 use crate::engine::{Simulation, Token};

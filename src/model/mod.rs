@@ -6,11 +6,13 @@
 //! its [`Replication`] record: annual tonnages and oxide, time budgets per
 //! unit type, queue statistics, shipments and a mass balance.
 
+mod berths;
 mod fleet;
 mod hub;
 mod lift;
 pub mod ore;
 mod phases;
+mod plant;
 mod port;
 mod records;
 pub mod streams;
@@ -33,6 +35,7 @@ use fleet::Shuttle;
 use hub::{Hub, HubShip};
 use lift::MiningSystem;
 use ore::Assay;
+use plant::Plant;
 use port::Port;
 use unit::Units;
 use weather::{Change, Limits, Step, Weather};
@@ -89,6 +92,7 @@ pub struct Operation {
     systems: Units<MiningSystem>,
     shuttles: Units<Shuttle>,
     port: Port,
+    plant: Plant,
     hub: Option<Hub>,
     hub_ships: Units<HubShip>,
     assay: Assay,
@@ -143,6 +147,7 @@ impl Operation {
             systems: Units::new(systems, SystemState::ALL.len(), year_count),
             shuttles: Units::new(shuttles, ShuttleState::ALL.len(), year_count),
             port: Port::new(&scenario.port),
+            plant: Plant::new(),
             hub: scenario.hub.as_ref().map(Hub::new),
             hub_ships: Units::new(hub_ships, HubShipState::ALL.len(), year_count),
             assay: Assay::new(&scenario.ore),

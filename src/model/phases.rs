@@ -42,9 +42,7 @@ impl Operation {
         self.port
             .terminal
             .set_berths(self.scenario.port.berths as usize);
-        while self.port.terminal.can_start_unloading() {
-            self.berth_taken_by_next(sim, Dock::Port)?;
-        }
+        self.fill_free_berths(sim, Dock::Port)?;
 
         let active: Vec<usize> = (0..self.systems.len())
             .filter(|&unit| !self.systems[unit].core.retiring)

@@ -2,54 +2,16 @@
 //! served) at the hub or the port, the port's stockpile, and the processing plant that turns dry mud into rare-earth
 //! oxide, refined at home up to a capacity and exported beyond it.
 
-use std::collections::VecDeque;
-
-use rand::RngExt;
-
+use super::berths::Terminal;
 use super::ore::Parcel;
 use super::{Event, HubShipState, Operation, ShuttleState, SimError, SystemState, Vessel};
 use crate::engine::Simulation;
-
-/// Hours per day: the plant runs once a day.
-const HOURS_PER_DAY: f64 = 24.0;
 use crate::scenario;
-use crate::stats::budget::QueueStats;
-
-/// Berths where vessels unload, first come first served, and their queue.
-pub(super) struct Terminal {
-    berths: usize,
-    busy: usize,
-    waiting: VecDeque<(Vessel, f64)>,
-    pub queue: QueueStats,
-}
-
-impl Terminal {
-    pub fn new(berths: u32) -> Self {
-        Terminal {
-            berths: berths as usize,
-            busy: 0,
-            waiting: VecDeque::new(),
-            queue: QueueStats::default(),
-        }
-    }
-
-    /// Changes the number of berths (a phase); vessels unloading finish.
-    pub fn set_berths(&mut self, berths: usize) {
-        self.berths = berths;
-    }
-
-    /// Whether a free berth and a waiting vessel meet.
-    pub fn can_start_unloading(&self) -> bool {
-        self.busy < self.berths && !self.waiting.is_empty()
-    }
-}
 
 /// The mainland port: its berths and the stockpile feeding the plant.
 pub(super) struct Port {
     pub terminal: Terminal,
     pub stockpile: Parcel,
-    /// When the plant's next daily run falls, h (every 24 h from 24 h).
-    pub next_plant_day_h: f64,
 }
 
 impl Port {
@@ -57,7 +19,6 @@ impl Port {
         Port {
             terminal: Terminal::new(spec.berths),
             stockpile: Parcel::default(),
-            next_plant_day_h: HOURS_PER_DAY,
         }
     }
 }
@@ -95,57 +56,66 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         let dock = self.dock_of(vessel);
-        let terminal = self.terminal(dock);
-        if terminal.busy < terminal.berths {
-            terminal.queue.pass();
+        if self.terminal(dock).arrive(vessel, now_h) {
             return self.start_unloading(sim, vessel);
         }
-        terminal.waiting.push_back((vessel, now_h));
-        terminal.queue.join(now_h);
-        match vessel {
-            Vessel::System(unit) => self.systems.set_state(unit, SystemState::PortQueue, now_h),
-            Vessel::Shuttle(unit) => self
-                .shuttles
-                .set_state(unit, ShuttleState::PortQueue, now_h),
-            Vessel::HubShip(unit) => self
-                .hub_ships
-                .set_state(unit, HubShipState::PortQueue, now_h),
-        }
+        self.book_at_dock(vessel, false, now_h);
         Ok(())
     }
 
+    /// `vessel`, at a berth, unloads its cargo at the dock's rate.
     fn start_unloading(
         &mut self,
         sim: &mut Simulation<Event>,
         vessel: Vessel,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        let dock = self.dock_of(vessel);
-        self.terminal(dock).busy += 1;
-        let rate = match (dock, &self.scenario.hub) {
+        let rate = match (self.dock_of(vessel), &self.scenario.hub) {
             (Dock::Hub, Some(hub)) => hub.unload_rate_t_per_h,
             _ => self.scenario.port.unload_rate_t_per_h,
         };
+        let (cargo_t, unit) = match vessel {
+            Vessel::System(unit) => (self.systems[unit].buffer.wet_t, unit),
+            Vessel::Shuttle(unit) => (self.shuttles[unit].cargo.wet_t, unit),
+            Vessel::HubShip(unit) => (self.hub_ships[unit].cargo.wet_t, unit),
+        };
+        self.book_at_dock(vessel, true, now_h);
+        let duration_h = cargo_t / rate;
+        match vessel {
+            Vessel::System(_) => self.systems.schedule(sim, unit, duration_h),
+            Vessel::Shuttle(_) => self.shuttles.schedule(sim, unit, duration_h),
+            Vessel::HubShip(_) => self.hub_ships.schedule(sim, unit, duration_h),
+        }
+    }
+
+    /// Books `vessel`'s time from now to unloading, or to waiting for a berth.
+    fn book_at_dock(&mut self, vessel: Vessel, unloading: bool, now_h: f64) {
         match vessel {
             Vessel::System(unit) => {
-                let duration_h = self.systems[unit].buffer.wet_t / rate;
-                self.systems.set_state(unit, SystemState::Unloading, now_h);
-                self.systems.schedule(sim, unit, duration_h)?;
+                let state = if unloading {
+                    SystemState::Unloading
+                } else {
+                    SystemState::PortQueue
+                };
+                self.systems.set_state(unit, state, now_h);
             }
             Vessel::Shuttle(unit) => {
-                let duration_h = self.shuttles[unit].cargo.wet_t / rate;
-                self.shuttles
-                    .set_state(unit, ShuttleState::Unloading, now_h);
-                self.shuttles.schedule(sim, unit, duration_h)?;
+                let state = if unloading {
+                    ShuttleState::Unloading
+                } else {
+                    ShuttleState::PortQueue
+                };
+                self.shuttles.set_state(unit, state, now_h);
             }
             Vessel::HubShip(unit) => {
-                let duration_h = self.hub_ships[unit].cargo.wet_t / rate;
-                self.hub_ships
-                    .set_state(unit, HubShipState::Unloading, now_h);
-                self.hub_ships.schedule(sim, unit, duration_h)?;
+                let state = if unloading {
+                    HubShipState::Unloading
+                } else {
+                    HubShipState::PortQueue
+                };
+                self.hub_ships.set_state(unit, state, now_h);
             }
         }
-        Ok(())
     }
 
     /// A vessel finished unloading `cargo`: into the hub (dewatered) or the
@@ -167,68 +137,24 @@ impl Operation {
 
     /// A berth is free: the first vessel waiting starts unloading.
     fn berth_freed(&mut self, sim: &mut Simulation<Event>, dock: Dock) -> Result<(), SimError> {
-        self.terminal(dock).busy -= 1;
-        if self.terminal(dock).can_start_unloading() {
-            self.berth_taken_by_next(sim, dock)?;
+        let now_h = sim.now().hours();
+        match self.terminal(dock).depart(now_h) {
+            Some(vessel) => self.start_unloading(sim, vessel),
+            None => Ok(()),
         }
-        Ok(())
     }
 
-    /// The first vessel waiting at `dock` takes a free berth.
-    pub(super) fn berth_taken_by_next(
+    /// Vessels waiting at `dock` take the berths that are free (after a
+    /// phase adds berths).
+    pub(super) fn fill_free_berths(
         &mut self,
         sim: &mut Simulation<Event>,
         dock: Dock,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        let terminal = self.terminal(dock);
-        if let Some((vessel, joined_h)) = terminal.waiting.pop_front() {
-            terminal.queue.leave(now_h, joined_h);
+        while let Some(vessel) = self.terminal(dock).next_in_line(now_h) {
             self.start_unloading(sim, vessel)?;
         }
         Ok(())
-    }
-
-    /// Runs the plant's days due before `now_h` (and the horizon), or at it
-    /// too when `inclusive`: the plant is settled when something it depends
-    /// on changes (a delivery, a draw from the logistics stream it shares, a
-    /// phase, the horizon), with the same daily arithmetic as a daily event.
-    pub(super) fn settle_plant(&mut self, now_h: f64, inclusive: bool) {
-        loop {
-            let day_h = self.port.next_plant_day_h;
-            let due = if inclusive {
-                day_h <= now_h
-            } else {
-                day_h < now_h
-            };
-            if !due || day_h >= self.horizon_h {
-                return;
-            }
-            self.plant_day(day_h);
-            self.port.next_plant_day_h = day_h + HOURS_PER_DAY;
-        }
-    }
-
-    /// The plant's daily run: with probability `plant_availability` it
-    /// processes up to its daily capacity of dry mud from the stockpile.
-    fn plant_day(&mut self, now_h: f64) {
-        let port = &self.scenario.port;
-        let u: f64 = self.logistics_rng.random();
-        if u >= port.plant_availability || self.port.stockpile.wet_t <= 0.0 {
-            return;
-        }
-        let feed = self
-            .port
-            .stockpile
-            .take_dry(port.plant_capacity_dry_t_per_d);
-        let reo_t = self.assay.reo_t(&feed) * port.recovery;
-        let year = self.year_of(now_h);
-        let record = &mut self.years[year];
-        let home_t = reo_t.min((port.home_refining_reo_t_per_y - record.reo_home_t).max(0.0));
-        record.processed_dry_t += feed.dry_t;
-        record.reo_heavy_t += reo_t * self.assay.heavy_share();
-        record.reo_light_t += reo_t * (1.0 - self.assay.heavy_share());
-        record.reo_home_t += home_t;
-        record.reo_export_t += reo_t - home_t;
     }
 }
