@@ -2,10 +2,13 @@
 //! transfer under an Hs limit, sail to port, queue for a berth, unload, and
 //! sail back.
 
+use std::collections::VecDeque;
+
 use super::ore::Parcel;
 use super::unit::{Core, Unit};
 use super::{Event, Operation, SimError, TOL_T, Vessel};
 use crate::engine::{Simulation, Token};
+use crate::stats::budget::QueueStats;
 
 /// Where a shuttle's time goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,6 +88,71 @@ pub(super) enum Activity {
     },
     /// In port: waiting for a berth or unloading.
     AtPort,
+}
+
+/// The shuttles at one mining vessel: the one alongside and those waiting
+/// for it in arrival order, with when they joined. The waits of every
+/// vessel's queue are counted in one [`QueueStats`].
+#[derive(Debug, Default)]
+pub(super) struct Mooring {
+    alongside: Option<usize>,
+    waiting: VecDeque<(usize, f64)>,
+}
+
+impl Mooring {
+    /// The shuttle alongside, if any.
+    pub fn alongside(&self) -> Option<usize> {
+        self.alongside
+    }
+
+    /// Shuttles alongside or waiting.
+    fn occupancy(&self) -> usize {
+        usize::from(self.alongside.is_some()) + self.waiting.len()
+    }
+
+    /// Shuttle `unit` arrives at `now_h`: it comes alongside (true) if no
+    /// one is, or joins the queue (false).
+    fn arrive(&mut self, unit: usize, now_h: f64, stats: &mut QueueStats) -> bool {
+        if self.alongside.is_none() {
+            stats.pass();
+            self.alongside = Some(unit);
+            true
+        } else {
+            self.waiting.push_back((unit, now_h));
+            stats.join(now_h);
+            false
+        }
+    }
+
+    /// The shuttle alongside casts off; the first waiting, if any, comes
+    /// alongside and is returned.
+    fn cast_off(&mut self, now_h: f64, stats: &mut QueueStats) -> Option<usize> {
+        self.alongside = None;
+        let (next, joined_h) = self.waiting.pop_front()?;
+        stats.leave(now_h, joined_h);
+        self.alongside = Some(next);
+        Some(next)
+    }
+
+    /// Shuttle `unit` leaves the queue.
+    fn leave_queue(&mut self, unit: usize, now_h: f64, stats: &mut QueueStats) {
+        if let Some(at) = self.waiting.iter().position(|&(s, _)| s == unit) {
+            if let Some((_, joined_h)) = self.waiting.remove(at) {
+                stats.leave(now_h, joined_h);
+            }
+        }
+    }
+
+    /// Every shuttle waiting leaves the queue, in order.
+    fn empty_queue(&mut self, now_h: f64, stats: &mut QueueStats) -> Vec<usize> {
+        self.waiting
+            .drain(..)
+            .map(|(unit, joined_h)| {
+                stats.leave(now_h, joined_h);
+                unit
+            })
+            .collect()
+    }
 }
 
 /// One shuttle vessel.
@@ -237,21 +305,18 @@ impl Operation {
             .filter(|&i| self.systems[i].in_service())
             .min_by_key(|&i| {
                 let system = &self.systems[i];
-                (
-                    !system.on_site,
-                    usize::from(system.alongside.is_some()) + system.queue.len(),
-                )
+                (!system.on_site, system.mooring.occupancy())
             });
         let Some(system) = target else {
             // No mining system in service: back to port, to wait there.
             return self.shuttle_sail(sim, unit, false);
         };
-        if self.systems[system].alongside.is_none() {
-            self.site_queue.pass();
+        if self.systems[system]
+            .mooring
+            .arrive(unit, now_h, &mut self.site_queue)
+        {
             self.come_alongside(sim, unit, system)
         } else {
-            self.systems[system].queue.push_back((unit, now_h));
-            self.site_queue.join(now_h);
             self.shuttles[unit].activity = Activity::Queued { system };
             self.shuttles
                 .set_state(unit, ShuttleState::SiteQueue, now_h);
@@ -268,12 +333,13 @@ impl Operation {
         system: usize,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        let queued: Vec<(usize, f64)> = self.systems[system].queue.drain(..).collect();
-        for (unit, joined_h) in queued {
-            self.site_queue.leave(now_h, joined_h);
+        let queued = self.systems[system]
+            .mooring
+            .empty_queue(now_h, &mut self.site_queue);
+        for unit in queued {
             self.arrive_site(sim, unit)?;
         }
-        let Some(unit) = self.systems[system].alongside else {
+        let Some(unit) = self.systems[system].mooring.alongside() else {
             return Ok(());
         };
         if self.shuttles[unit].activity
@@ -287,7 +353,7 @@ impl Operation {
         if self.shuttles[unit].cargo.wet_t > 0.0 {
             self.depart_site(sim, unit, system)
         } else {
-            self.systems[system].alongside = None;
+            self.systems[system].mooring.alongside = None;
             self.arrive_site(sim, unit)
         }
     }
@@ -298,7 +364,6 @@ impl Operation {
         unit: usize,
         system: usize,
     ) -> Result<(), SimError> {
-        self.systems[system].alongside = Some(unit);
         self.shuttles[unit].activity = Activity::Alongside {
             system,
             transferring: false,
@@ -310,7 +375,7 @@ impl Operation {
     /// The buffer level at which the idle shuttle alongside `system` starts
     /// its next transfer batch: enough to fill it, or a full buffer.
     pub(super) fn waiting_threshold_t(&self, system: usize) -> Option<f64> {
-        let unit = self.systems[system].alongside?;
+        let unit = self.systems[system].mooring.alongside()?;
         match self.shuttles[unit].activity {
             Activity::Alongside {
                 transferring: false,
@@ -334,7 +399,7 @@ impl Operation {
         let Some(threshold_t) = self.waiting_threshold_t(system) else {
             return Ok(());
         };
-        let Some(unit) = self.systems[system].alongside else {
+        let Some(unit) = self.systems[system].mooring.alongside() else {
             return Ok(());
         };
         if !self.systems[system].on_site {
@@ -383,10 +448,11 @@ impl Operation {
         system: usize,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        self.systems[system].alongside = None;
+        let next = self.systems[system]
+            .mooring
+            .cast_off(now_h, &mut self.site_queue);
         self.shuttle_sail(sim, unit, false)?;
-        if let Some((next, joined_h)) = self.systems[system].queue.pop_front() {
-            self.site_queue.leave(now_h, joined_h);
+        if let Some(next) = next {
             self.come_alongside(sim, next, system)?;
         }
         Ok(())
@@ -421,15 +487,9 @@ impl Operation {
                 Ok(())
             }
             Activity::Queued { system } => {
-                if let Some(at) = self.systems[system]
-                    .queue
-                    .iter()
-                    .position(|&(s, _)| s == unit)
-                {
-                    if let Some((_, joined_h)) = self.systems[system].queue.remove(at) {
-                        self.site_queue.leave(now_h, joined_h);
-                    }
-                }
+                self.systems[system]
+                    .mooring
+                    .leave_queue(unit, now_h, &mut self.site_queue);
                 self.shuttle_sail(sim, unit, false)
             }
             Activity::Alongside {
@@ -447,7 +507,7 @@ impl Operation {
         sim: &mut Simulation<Event>,
         system: usize,
     ) -> Result<(), SimError> {
-        let Some(unit) = self.systems[system].alongside else {
+        let Some(unit) = self.systems[system].mooring.alongside() else {
             return Ok(());
         };
         let idle = matches!(

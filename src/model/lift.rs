@@ -3,10 +3,9 @@
 //! the string for typhoons, survival seas, failures and trips to port, and
 //! does planned maintenance, crew changes and patch relocations.
 
-use std::collections::VecDeque;
-
 use rand_chacha::ChaCha8Rng;
 
+use super::fleet::Mooring;
 use super::ore::{Parcel, Seabed};
 use super::unit::{Core, Unit};
 use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel, records::book_delivery};
@@ -223,9 +222,8 @@ pub(super) struct MiningSystem {
     pub arrivals: u32,
     pub on_site: bool,
     pub seabed: Seabed,
-    /// The shuttle alongside, and those waiting for it (with arrival time).
-    pub alongside: Option<usize>,
-    pub queue: VecDeque<(usize, f64)>,
+    /// The shuttle alongside, and those waiting for it.
+    pub mooring: Mooring,
 }
 
 impl MiningSystem {
@@ -257,8 +255,7 @@ impl MiningSystem {
             arrivals: 0,
             on_site: false,
             seabed: Seabed::new(&scenario.ore, ore_rng),
-            alongside: None,
-            queue: VecDeque::new(),
+            mooring: Mooring::default(),
         }
     }
 }
