@@ -124,6 +124,18 @@ impl PlannedWork {
     }
 }
 
+/// What happens to a mining system.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SystemEvent {
+    /// Its timed activity ends, or its lifting needs a decision (stale once
+    /// the token is cancelled).
+    Timed(Token),
+    /// Its time on site for trip `trip` is up.
+    CampaignEnd { trip: u32 },
+    /// Planned work falls due.
+    Due(PlannedWork),
+}
+
 /// Hours per day.
 const HOURS_PER_DAY: f64 = 24.0;
 
@@ -138,7 +150,8 @@ pub(super) fn schedule_first_due(
     stagger: f64,
 ) -> Result<(), SimError> {
     let interval_h = periodic.interval_d * HOURS_PER_DAY;
-    sim.schedule_in(interval_h * (1.0 + stagger), Event::Due { unit, work })?;
+    let event = SystemEvent::Due(work);
+    sim.schedule_in(interval_h * (1.0 + stagger), Event::System { unit, event })?;
     Ok(())
 }
 
@@ -269,7 +282,10 @@ impl Unit for MiningSystem {
         &mut self.core
     }
     fn timed_event(unit: usize, token: Token) -> Event {
-        Event::System { unit, token }
+        Event::System {
+            unit,
+            event: SystemEvent::Timed(token),
+        }
     }
 }
 
@@ -328,7 +344,10 @@ impl Operation {
                 if let Some(campaign_d) = self.scenario.mining.campaign_d {
                     sim.schedule_in(
                         campaign_d * HOURS_PER_DAY,
-                        Event::CampaignEnd { unit, trip },
+                        Event::System {
+                            unit,
+                            event: SystemEvent::CampaignEnd { trip },
+                        },
                     )?;
                 }
                 self.start_trip_in(sim, unit)?;
@@ -867,7 +886,10 @@ impl Operation {
         };
         sim.schedule_in(
             periodic.interval_d * HOURS_PER_DAY,
-            Event::Due { unit, work },
+            Event::System {
+                unit,
+                event: SystemEvent::Due(work),
+            },
         )?;
         let system = &mut self.systems[unit];
         if system.activity == Activity::Idle {

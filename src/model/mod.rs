@@ -21,7 +21,7 @@ pub mod weather;
 
 pub use fleet::ShuttleState;
 pub use hub::HubShipState;
-pub use lift::{PlannedWork, SystemState};
+pub use lift::{PlannedWork, SystemEvent, SystemState};
 pub use records::{MassBalance, QueueRecord, Replication, Shipment, Vessel, YearRecord};
 
 use rand_chacha::ChaCha8Rng;
@@ -51,16 +51,12 @@ pub enum Event {
     TyphoonWarning,
     /// The typhoon alert ends (stale if a later typhoon extended it).
     AlertEnd(Token),
-    /// A mining system's timed activity ends, or its lifting needs a decision.
-    System { unit: usize, token: Token },
+    /// Something happens to mining system `unit`.
+    System { unit: usize, event: SystemEvent },
     /// A shuttle's timed activity ends.
     Shuttle { unit: usize, token: Token },
     /// A hub ship's timed activity ends.
     HubShip { unit: usize, token: Token },
-    /// A mining system's time on site for this trip is up.
-    CampaignEnd { unit: usize, trip: u32 },
-    /// Planned work falls due for a mining system.
-    Due { unit: usize, work: PlannedWork },
     /// Scale-up phase `index` (of the scenario's resolved phases) begins.
     PhaseStart(usize),
 }
@@ -361,7 +357,10 @@ impl Model for Operation {
 
     fn is_live(&self, event: &Event) -> bool {
         match *event {
-            Event::System { unit, token } => self.systems.is_live(unit, token),
+            Event::System {
+                unit,
+                event: SystemEvent::Timed(token),
+            } => self.systems.is_live(unit, token),
             Event::Shuttle { unit, token } => self.shuttles.is_live(unit, token),
             Event::HubShip { unit, token } => self.hub_ships.is_live(unit, token),
             Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
@@ -402,11 +401,13 @@ impl Model for Operation {
                 self.weather.clear_alert();
                 self.weather_changed(sim)?;
             }
-            Event::System { unit, .. } => self.system_event(sim, unit)?,
+            Event::System { unit, event } => match event {
+                SystemEvent::Timed(_) => self.system_event(sim, unit)?,
+                SystemEvent::CampaignEnd { trip } => self.campaign_end(sim, unit, trip)?,
+                SystemEvent::Due(work) => self.work_due(sim, unit, work)?,
+            },
             Event::Shuttle { unit, .. } => self.shuttle_event(sim, unit)?,
             Event::HubShip { unit, .. } => self.hub_ship_event(sim, unit)?,
-            Event::CampaignEnd { unit, trip } => self.campaign_end(sim, unit, trip)?,
-            Event::Due { unit, work } => self.work_due(sim, unit, work)?,
             Event::PhaseStart(index) => self.start_phase(sim, index)?,
         }
         Ok(())
