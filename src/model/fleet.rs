@@ -464,11 +464,7 @@ impl Operation {
         let shuttle = &mut self.shuttles[unit];
         shuttle.activity = Activity::Idle;
         shuttle.stranded = !retire;
-        self.shuttles.cancel(unit);
-        self.shuttles.set_state(unit, ShuttleState::Idle, now_h);
-        if retire {
-            self.shuttles.retire(unit, now_h);
-        }
+        self.shuttles.stop(unit, ShuttleState::Idle, now_h, retire);
     }
 
     /// Takes a shuttle out of service after its current cycle: one in port

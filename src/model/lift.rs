@@ -815,11 +815,7 @@ impl Operation {
     fn system_idle(&mut self, unit: usize, now_h: f64, retire: bool) {
         let system = &mut self.systems[unit];
         system.activity = Activity::Idle;
-        self.systems.cancel(unit);
-        self.systems.set_state(unit, SystemState::Idle, now_h);
-        if retire {
-            self.systems.retire(unit, now_h);
-        }
+        self.systems.stop(unit, SystemState::Idle, now_h, retire);
     }
 
     /// Takes a system out of service after its current cycle: it returns to

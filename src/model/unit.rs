@@ -95,11 +95,16 @@ impl<U: Unit> Units<U> {
         self.list[unit].core().generation.is_live(token)
     }
 
-    /// Takes unit `unit`, idle, out of service: its time stops being booked.
-    pub fn retire(&mut self, unit: usize, now_h: f64) {
-        let core = self.list[unit].core_mut();
-        core.clock.close(&mut self.budget, now_h);
-        core.retired = true;
+    /// Leaves unit `unit` in its `idle` state with nothing scheduled; with
+    /// `retire`, out of service: its time stops being booked.
+    pub fn stop(&mut self, unit: usize, idle: U::State, now_h: f64, retire: bool) {
+        self.cancel(unit);
+        self.set_state(unit, idle, now_h);
+        if retire {
+            let core = self.list[unit].core_mut();
+            core.clock.close(&mut self.budget, now_h);
+            core.retired = true;
+        }
     }
 
     /// Books every unit still in service up to the horizon `now_h`.
