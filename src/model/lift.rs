@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::fleet::Mooring;
 use super::ore::{Parcel, Seabed};
 use super::unit::{Core, Unit};
-use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel, records::book_delivery};
+use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel};
 use crate::engine::{HOURS_PER_YEAR, Simulation, Token};
 use crate::scenario::{self, Periodic, Scenario};
 
@@ -896,26 +896,5 @@ impl Operation {
             self.connected_decide(sim, unit)?;
         }
         Ok(())
-    }
-
-    /// Adds a delivery to the shipment log and the year's figures.
-    pub(super) fn deliver(&mut self, now_h: f64, vessel: Vessel, cargo: Parcel) {
-        if cargo.wet_t <= 0.0 {
-            return;
-        }
-        self.settle_plant(now_h, true);
-        let reo_t = self.assay.reo_t(&cargo);
-        let year = self.year_of(now_h);
-        book_delivery(&mut self.years[year], &cargo, reo_t);
-        self.delivered_t += cargo.wet_t;
-        self.port.stockpile.absorb(cargo);
-        self.shipments.push(super::Shipment {
-            time_h: now_h,
-            vessel,
-            wet_t: cargo.wet_t,
-            dry_t: cargo.dry_t,
-            grade_ppm: cargo.grade_ppm(),
-            reo_t,
-        });
     }
 }

@@ -4,6 +4,7 @@
 
 use super::berths::Terminal;
 use super::ore::Parcel;
+use super::records::{Shipment, book_delivery};
 use super::{Event, HubShipState, Operation, ShuttleState, SimError, SystemState, Vessel};
 use crate::engine::Simulation;
 use crate::scenario;
@@ -156,5 +157,26 @@ impl Operation {
             self.start_unloading(sim, vessel)?;
         }
         Ok(())
+    }
+
+    /// Adds a delivery to the shipment log and the year's figures.
+    pub(super) fn deliver(&mut self, now_h: f64, vessel: Vessel, cargo: Parcel) {
+        if cargo.wet_t <= 0.0 {
+            return;
+        }
+        self.settle_plant(now_h, true);
+        let reo_t = self.assay.reo_t(&cargo);
+        let year = self.year_of(now_h);
+        book_delivery(&mut self.years[year], &cargo, reo_t);
+        self.delivered_t += cargo.wet_t;
+        self.port.stockpile.absorb(cargo);
+        self.shipments.push(Shipment {
+            time_h: now_h,
+            vessel,
+            wet_t: cargo.wet_t,
+            dry_t: cargo.dry_t,
+            grade_ppm: cargo.grade_ppm(),
+            reo_t,
+        });
     }
 }
