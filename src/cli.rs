@@ -35,6 +35,8 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it as resolved (defaults and overrides applied).
     Check(ScenarioArgs),
+    /// List every metric the results report, with its unit, kind and label.
+    Metrics,
     /// Redraw every chart of a run from its CSV files, without re-running.
     Plot(PlotArgs),
 }

@@ -68,6 +68,11 @@ pub fn check(path: Option<&Path>, overrides: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `deepmud metrics`: every metric with its units, kind and label.
+pub fn metrics() -> anyhow::Result<()> {
+    print(&output::metric_list::metric_list())
+}
+
 /// `deepmud run`: run the replications into the output folder, print KPIs.
 pub fn run(request: &RunRequest) -> anyhow::Result<()> {
     let scenario = load(request.scenario.as_deref(), &request.overrides)?;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             charts: charts(&args.charts),
         }),
         Command::Check(args) => commands::check(args.scenario.as_deref(), &args.set),
+        Command::Metrics => commands::metrics(),
         Command::Plot(args) => commands::plot(&args.dir, &charts(&args.charts)),
     };
     match result {

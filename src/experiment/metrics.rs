@@ -1,125 +1,348 @@
-//! The reported metrics of a replication, per year and over the horizon,
-//! including the mining industry's time-usage ratios.
+//! Every reported metric, declared once in [`METRICS`]: its name, unit,
+//! label, kind and how one replication's value is computed. Aggregation,
+//! the result files, the tables and the charts iterate that table, so a
+//! metric is added by adding a row. Also the mining industry's time-usage
+//! ratios the availability metrics are made of.
 
 use crate::model::{Replication, SystemState, YearRecord};
+use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
 
-/// A reported quantity.
+/// What a metric measures, which decides where it is reported and the unit
+/// of its horizon (KPI) value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Tonnes or counts over a period: a value per year in `annual.csv`,
+    /// and over the horizon a rate per year (total ÷ simulated years).
+    Flow,
+    /// A grade, ratio or running total of a period: a value per year, and
+    /// the same quantity over the whole horizon.
+    Level,
+    /// One value per replication over the whole run (an NPV, a break-even
+    /// year): a KPI, with no rows in `annual.csv`.
+    WholeRun,
+}
+
+impl Kind {
+    /// Every kind, in the order `deepmud metrics` explains them.
+    pub const ALL: [Kind; 3] = [Kind::Flow, Kind::Level, Kind::WholeRun];
+
+    /// The kind's name in listings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Flow => "annual flow",
+            Kind::Level => "annual level",
+            Kind::WholeRun => "whole run",
+        }
+    }
+
+    /// What a metric of this kind reports, in a sentence.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Kind::Flow => "a total per year; its KPI is the rate per year over the horizon",
+            Kind::Level => "a value per year; its KPI is the same quantity over the horizon",
+            Kind::WholeRun => "one value per replication over the whole run; no annual rows",
+        }
+    }
+
+    /// Whether the metric has a value per year (rows in `annual.csv`).
+    pub fn is_annual(self) -> bool {
+        !matches!(self, Kind::WholeRun)
+    }
+}
+
+/// A reported quantity, declared once in [`METRICS`].
+#[derive(Clone, Copy, Debug)]
 pub struct Metric {
-    /// Name in output files.
+    /// Name in output files; a metric's identity.
     pub name: &'static str,
-    /// Unit, for tables and axis titles.
+    /// Unit of its annual values, for tables and axis titles.
     pub unit: &'static str,
-    /// A flow (tonnes, counts) whose horizon value is a rate per year; other
-    /// metrics (grades, ratios, cumulative totals) are reported as they are.
-    pub flow: bool,
+    /// Human name, with the unit as shown, for tables.
+    pub label: &'static str,
+    pub kind: Kind,
+    /// Whether `deepmud run` prints it in its short KPI table (every metric
+    /// is in `summary.json` and `report.md`).
+    pub kpi_table: bool,
+    /// The value of one replication over `period` (a flow as a rate per
+    /// year of the period); `None` where undefined, e.g. the grade of a year
+    /// with no deliveries, which summaries across replications leave out.
+    /// A whole-run metric is only asked about the horizon.
+    pub value: fn(&Period) -> Option<f64>,
 }
 
 impl Metric {
     /// The unit of the metric's horizon (KPI) value.
     pub fn horizon_unit(&self) -> String {
-        if self.flow {
-            format!("{}/yr", self.unit)
-        } else {
-            self.unit.to_string()
+        match self.kind {
+            Kind::Flow => format!("{}/yr", self.unit),
+            Kind::Level | Kind::WholeRun => self.unit.to_string(),
         }
     }
 }
 
-/// Annual metrics, in reporting order ([`Figures::values`] order).
-pub const ANNUAL_METRICS: [Metric; 18] = [
+/// Metrics are told apart by name.
+impl PartialEq for Metric {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Metric {}
+
+/// Every metric, in reporting order: the order of `annual.csv`, the KPI
+/// tables and `deepmud metrics`.
+pub const METRICS: &[Metric] = &[
     Metric {
         name: "mud_lifted_wet_t",
         unit: "t",
-        flow: true,
+        label: "Mud lifted, wet (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.lifted_wet_t)),
     },
     Metric {
         name: "mud_delivered_wet_t",
         unit: "t",
-        flow: true,
+        label: "Mud delivered, wet (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.delivered_wet_t)),
     },
     Metric {
         name: "mud_delivered_dry_t",
         unit: "t",
-        flow: true,
+        label: "Mud delivered, dry (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.delivered_dry_t)),
     },
     Metric {
         name: "delivered_grade_rey_ppm",
         unit: "ppm",
-        flow: false,
+        label: "Delivered grade (REY ppm)",
+        kind: Kind::Level,
+        kpi_table: true,
+        // Mass-weighted over the period's deliveries.
+        value: |p| {
+            ratio(
+                p.total(|y| y.delivered_rey_ppm_t),
+                p.total(|y| y.delivered_dry_t),
+            )
+        },
     },
     Metric {
         name: "reo_delivered_t",
         unit: "t",
-        flow: true,
+        label: "REO in delivered mud (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.delivered_reo_t)),
     },
     Metric {
         name: "reo_produced_t",
         unit: "t",
-        flow: true,
+        label: "REO produced (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        // The sum of the two rates below, so it equals light + heavy exactly.
+        value: |p| Some(p.rate(|y| y.reo_light_t) + p.rate(|y| y.reo_heavy_t)),
     },
     Metric {
         name: "reo_light_t",
         unit: "t",
-        flow: true,
+        label: "REO produced, light (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.reo_light_t)),
     },
     Metric {
         name: "reo_heavy_t",
         unit: "t",
-        flow: true,
+        label: "REO produced, heavy (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.reo_heavy_t)),
     },
     Metric {
         name: "reo_refined_home_t",
         unit: "t",
-        flow: true,
+        label: "REO refined at home (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        value: |p| Some(p.rate(|y| y.reo_home_t)),
     },
     Metric {
         name: "reo_exported_t",
         unit: "t",
-        flow: true,
+        label: "REO exported to refine (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        value: |p| Some(p.rate(|y| y.reo_export_t)),
     },
     Metric {
         name: "reo_cumulative_t",
         unit: "t",
-        flow: false,
+        label: "REO produced, cumulative (t)",
+        kind: Kind::Level,
+        kpi_table: false,
+        // Since the start of the run, to the end of the period.
+        value: |p| {
+            let recovered = p.since_start().iter();
+            Some(recovered.map(|y| y.reo_light_t + y.reo_heavy_t).sum())
+        },
     },
     Metric {
         name: "physical_availability",
         unit: "fraction",
-        flow: false,
+        label: "Physical availability",
+        kind: Kind::Level,
+        kpi_table: true,
+        value: |p| p.usage().physical_availability(),
     },
     Metric {
         name: "use_of_availability",
         unit: "fraction",
-        flow: false,
+        label: "Use of availability",
+        kind: Kind::Level,
+        kpi_table: true,
+        value: |p| p.usage().use_of_availability(),
     },
     Metric {
         name: "operating_utilisation",
         unit: "fraction",
-        flow: false,
+        label: "Operating utilisation",
+        kind: Kind::Level,
+        kpi_table: true,
+        value: |p| p.usage().operating_utilisation(),
     },
     Metric {
         name: "effective_utilisation",
         unit: "fraction",
-        flow: false,
+        label: "Lifting share of calendar",
+        kind: Kind::Level,
+        kpi_table: true,
+        value: |p| p.usage().effective_utilisation(),
     },
     Metric {
         name: "typhoons",
         unit: "count",
-        flow: true,
+        label: "Typhoon warnings (/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.typhoons as f64)),
     },
     Metric {
         name: "failures",
         unit: "count",
-        flow: true,
+        label: "Failures (/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.failures as f64)),
     },
     Metric {
         name: "shipments",
         unit: "count",
-        flow: true,
+        label: "Shipments (/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.shipments as f64)),
     },
 ];
+
+/// The metric of [`METRICS`] called `name`. Meant for constants
+/// (`const M: &Metric = named("…")`), where a name not in the table is a
+/// build error; called at run time with such a name, it panics.
+pub const fn named(name: &str) -> &'static Metric {
+    let mut index = 0;
+    while index < METRICS.len() {
+        if same_text(METRICS[index].name, name) {
+            return &METRICS[index];
+        }
+        index += 1;
+    }
+    panic!("no metric of that name in METRICS");
+}
+
+/// `a == b`, usable in a `const fn`.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < a.len() {
+        if a[index] != b[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
+/// Which stretch of a replication a [`Period`] covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    /// One simulated year, from 0.
+    Year(usize),
+    /// The whole horizon.
+    Horizon,
+}
+
+/// A stretch of one replication that metrics are evaluated over, with the
+/// scenario it ran.
+#[derive(Clone, Copy, Debug)]
+pub struct Period<'a> {
+    pub replication: &'a Replication,
+    pub scenario: &'a Scenario,
+    pub span: Span,
+}
+
+impl Period<'_> {
+    /// The year records of the period.
+    pub fn records(&self) -> &[YearRecord] {
+        match self.span {
+            Span::Year(year) => &self.replication.years[year..=year],
+            Span::Horizon => &self.replication.years,
+        }
+    }
+
+    /// The year records from the start of the run to the end of the period.
+    pub fn since_start(&self) -> &[YearRecord] {
+        match self.span {
+            Span::Year(year) => &self.replication.years[..=year],
+            Span::Horizon => &self.replication.years,
+        }
+    }
+
+    /// Length, simulated years: 1 for a year, the scenario's (possibly
+    /// fractional) `years` for the horizon.
+    pub fn length_years(&self) -> f64 {
+        match self.span {
+            Span::Year(_) => 1.0,
+            Span::Horizon => self.scenario.scenario.years,
+        }
+    }
+
+    /// `field` summed over the period's year records.
+    pub fn total(&self, field: fn(&YearRecord) -> f64) -> f64 {
+        self.records().iter().map(field).sum()
+    }
+
+    /// `field` per simulated year of the period: its total ÷ the length.
+    pub fn rate(&self, field: fn(&YearRecord) -> f64) -> f64 {
+        self.total(field) / self.length_years()
+    }
+
+    /// The mining systems' time usage over the period.
+    pub fn usage(&self) -> TimeUsage {
+        let budget = &self.replication.system_budget;
+        match self.span {
+            Span::Year(year) => TimeUsage::of_year(budget, year),
+            Span::Horizon => TimeUsage::of_horizon(budget),
+        }
+    }
+}
 
 /// The time-usage hours of mining systems over some period.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -167,130 +390,72 @@ impl TimeUsage {
         usage
     }
 
+    /// Of every year of a system budget.
+    pub fn of_horizon(budget: &TimeBudget) -> TimeUsage {
+        let mut usage = TimeUsage::default();
+        for state in SystemState::ALL {
+            usage.add_hours(state, budget.total(state as usize));
+        }
+        usage
+    }
+
     /// Physical availability = available / calendar hours.
-    pub fn physical_availability(&self) -> f64 {
+    pub fn physical_availability(&self) -> Option<f64> {
         ratio(self.available_h, self.calendar_h)
     }
 
     /// Use of availability = operating / available hours.
-    pub fn use_of_availability(&self) -> f64 {
+    pub fn use_of_availability(&self) -> Option<f64> {
         ratio(self.operating_h, self.available_h)
     }
 
     /// Operating utilisation = operating / calendar hours.
-    pub fn operating_utilisation(&self) -> f64 {
+    pub fn operating_utilisation(&self) -> Option<f64> {
         ratio(self.operating_h, self.calendar_h)
     }
 
     /// Effective utilisation = productive (lifting) / calendar hours.
-    pub fn effective_utilisation(&self) -> f64 {
+    pub fn effective_utilisation(&self) -> Option<f64> {
         ratio(self.productive_h, self.calendar_h)
     }
 }
 
-/// Recovered REO (light and heavy) over `records`, t.
-fn recovered_reo_t(records: &[YearRecord]) -> f64 {
-    records.iter().map(|y| y.reo_light_t + y.reo_heavy_t).sum()
+/// A ratio, undefined without a denominator, e.g. the grade of a year with
+/// no deliveries.
+fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
+    (denominator > 0.0).then(|| numerator / denominator)
 }
 
-/// A ratio, undefined (NaN) without a denominator, e.g. the grade of a
-/// year with no deliveries; summaries across replications leave it out.
-fn ratio(numerator: f64, denominator: f64) -> f64 {
-    if denominator > 0.0 {
-        numerator / denominator
-    } else {
-        f64::NAN
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The figures of one replication over some years, per year.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Figures {
-    pub lifted_wet_t: f64,
-    pub delivered_wet_t: f64,
-    pub delivered_dry_t: f64,
-    pub grade_ppm: f64,
-    pub reo_delivered_t: f64,
-    pub reo_light_t: f64,
-    pub reo_heavy_t: f64,
-    pub reo_home_t: f64,
-    pub reo_export_t: f64,
-    /// Recovered REO since the start of the run, t (not a rate).
-    pub reo_cumulative_t: f64,
-    pub usage: TimeUsage,
-    pub typhoons: f64,
-    pub failures: f64,
-    pub shipments: f64,
-}
-
-impl Figures {
-    /// Sums `records`, divides flows by `years` to give annual rates, and
-    /// takes the mass-weighted grade and the time-usage ratios of `usage`.
-    fn from_records(
-        records: &[YearRecord],
-        usage: TimeUsage,
-        years: f64,
-        reo_cumulative_t: f64,
-    ) -> Self {
-        let sum = |field: fn(&YearRecord) -> f64| records.iter().map(field).sum::<f64>();
-        let delivered_wet_t = sum(|y| y.delivered_wet_t);
-        let delivered_dry_t = sum(|y| y.delivered_dry_t);
-        Figures {
-            lifted_wet_t: sum(|y| y.lifted_wet_t) / years,
-            delivered_wet_t: delivered_wet_t / years,
-            delivered_dry_t: delivered_dry_t / years,
-            grade_ppm: ratio(sum(|y| y.delivered_rey_ppm_t), delivered_dry_t),
-            reo_delivered_t: sum(|y| y.delivered_reo_t) / years,
-            reo_light_t: sum(|y| y.reo_light_t) / years,
-            reo_heavy_t: sum(|y| y.reo_heavy_t) / years,
-            reo_home_t: sum(|y| y.reo_home_t) / years,
-            reo_export_t: sum(|y| y.reo_export_t) / years,
-            reo_cumulative_t,
-            usage,
-            typhoons: sum(|y| y.typhoons as f64) / years,
-            failures: sum(|y| y.failures as f64) / years,
-            shipments: sum(|y| y.shipments as f64) / years,
+    #[test]
+    fn every_metric_has_a_unique_name_a_unit_and_a_label() {
+        for (index, metric) in METRICS.iter().enumerate() {
+            assert!(!metric.unit.is_empty(), "{}", metric.name);
+            assert!(!metric.label.is_empty(), "{}", metric.name);
+            let twin = METRICS[..index].iter().find(|m| m.name == metric.name);
+            assert!(twin.is_none(), "{} is declared twice", metric.name);
         }
     }
 
-    /// Year `year` of `rep`.
-    pub fn of_year(rep: &Replication, year: usize) -> Self {
-        let usage = TimeUsage::of_year(&rep.system_budget, year);
-        let cumulative = recovered_reo_t(&rep.years[..=year]);
-        Figures::from_records(&rep.years[year..=year], usage, 1.0, cumulative)
+    #[test]
+    fn a_flow_reports_a_rate_per_year_over_the_horizon() {
+        let lifted = named("mud_lifted_wet_t");
+        assert_eq!(
+            (lifted.kind, lifted.horizon_unit()),
+            (Kind::Flow, "t/yr".into())
+        );
+        let cumulative = named("reo_cumulative_t");
+        assert_eq!(cumulative.kind, Kind::Level);
+        assert_eq!(cumulative.horizon_unit(), "t");
     }
 
-    /// Annual rates over the whole horizon of `years` simulated years.
-    pub fn of_horizon(rep: &Replication, years: f64) -> Self {
-        let mut usage = TimeUsage::default();
-        for state in SystemState::ALL {
-            usage.add_hours(state, rep.system_budget.total(state as usize));
-        }
-        let cumulative = recovered_reo_t(&rep.years);
-        Figures::from_records(&rep.years, usage, years, cumulative)
-    }
-
-    /// The values in [`ANNUAL_METRICS`] order.
-    pub fn values(&self) -> [f64; 18] {
-        [
-            self.lifted_wet_t,
-            self.delivered_wet_t,
-            self.delivered_dry_t,
-            self.grade_ppm,
-            self.reo_delivered_t,
-            self.reo_light_t + self.reo_heavy_t,
-            self.reo_light_t,
-            self.reo_heavy_t,
-            self.reo_home_t,
-            self.reo_export_t,
-            self.reo_cumulative_t,
-            self.usage.physical_availability(),
-            self.usage.use_of_availability(),
-            self.usage.operating_utilisation(),
-            self.usage.effective_utilisation(),
-            self.typhoons,
-            self.failures,
-            self.shipments,
-        ]
+    #[test]
+    fn a_ratio_without_a_denominator_is_undefined() {
+        assert_eq!(ratio(3.0, 4.0), Some(0.75));
+        assert_eq!(ratio(0.0, 0.0), None);
+        assert_eq!(TimeUsage::default().physical_availability(), None);
     }
 }

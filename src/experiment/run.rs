@@ -2,7 +2,7 @@
 //! horizon statistics across replications, time budgets, queues; the
 //! shipment log is streamed out, not held.
 
-use super::metrics::{ANNUAL_METRICS, Figures, Metric};
+use super::metrics::{self, METRICS, Metric, Period, Span};
 use rayon::prelude::*;
 
 use crate::model::{
@@ -18,7 +18,7 @@ use crate::stats::summary::{MeanVar, Summary, percentile_sorted};
 pub struct AnnualRow {
     /// Simulated year, from 1.
     pub year: usize,
-    pub metric: Metric,
+    pub metric: &'static Metric,
     pub summary: Summary,
 }
 
@@ -104,9 +104,11 @@ pub struct MassCheck {
 pub struct RunOutput {
     pub scenario: Scenario,
     pub replications: usize,
+    /// Year by year, each annual metric of [`METRICS`] in its order.
     pub annual: Vec<AnnualRow>,
-    /// Horizon values (annual rates) of each metric, across replications.
-    pub kpis: Vec<(Metric, Summary)>,
+    /// Horizon values of every metric of [`METRICS`] (flows as annual
+    /// rates), across replications, in its order.
+    pub kpis: Vec<(&'static Metric, Summary)>,
     pub time_budget: Vec<BudgetRow>,
     pub queues: Vec<QueueReport>,
     /// Weather downtime share per calendar month (0 = January): hours with
@@ -218,7 +220,7 @@ const BATCH: u64 = 32;
 pub const MAX_REPLICATIONS: u64 = 100_000;
 
 /// The metric `target_ci` is judged on.
-pub const HEADLINE_METRIC: &str = "reo_produced_t";
+pub const HEADLINE_METRIC: &Metric = metrics::named("reo_produced_t");
 
 /// Runs the replications of `scenario` (its `replications` and `seed`) in
 /// parallel, aggregating them in replication order so the result is
@@ -235,7 +237,7 @@ pub fn run(
         .num_threads(options.threads)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let mut aggregate = Aggregate::new(scenario);
+    let mut aggregate = Aggregate::new(scenario, METRICS);
     let minimum = u64::from(meta.replications);
     let mut done = 0;
     while done < minimum || needs_more(&aggregate, options.target_ci, done) {
@@ -293,13 +295,23 @@ pub enum RunError {
     Shipments(#[source] std::io::Error),
 }
 
+/// One metric's values, one per replication; an undefined value is NaN,
+/// which [`Summary::of`] leaves out.
+struct Column {
+    metric: &'static Metric,
+    /// annual[year] = values across replications; empty for a whole-run
+    /// metric.
+    annual: Vec<Vec<f64>>,
+    horizon: Vec<f64>,
+}
+
 /// Accumulates replications as they finish; keeps per-replication values
 /// (a few numbers per year), not event logs.
 struct Aggregate {
     scenario: Scenario,
-    /// annual[year][metric] = values across replications.
-    annual: Vec<Vec<Vec<f64>>>,
-    horizon: Vec<Vec<f64>>,
+    years: usize,
+    /// One per metric reported, in reporting order.
+    columns: Vec<Column>,
     system_hours: TimeBudget,
     shuttle_hours: TimeBudget,
     hub_ship_hours: TimeBudget,
@@ -313,12 +325,21 @@ struct Aggregate {
 }
 
 impl Aggregate {
-    fn new(scenario: &Scenario) -> Self {
+    /// Aggregates replications of `scenario` into `metrics`.
+    fn new(scenario: &Scenario, metrics: &'static [Metric]) -> Self {
         let years = scenario.scenario.years.ceil().max(1.0) as usize;
+        let columns = metrics
+            .iter()
+            .map(|metric| Column {
+                metric,
+                annual: vec![Vec::new(); if metric.kind.is_annual() { years } else { 0 }],
+                horizon: Vec::new(),
+            })
+            .collect();
         Aggregate {
             scenario: scenario.clone(),
-            annual: vec![vec![Vec::new(); ANNUAL_METRICS.len()]; years],
-            horizon: vec![Vec::new(); ANNUAL_METRICS.len()],
+            years,
+            columns,
             system_hours: TimeBudget::new(SystemState::ALL.len(), years),
             shuttle_hours: TimeBudget::new(ShuttleState::ALL.len(), years),
             hub_ship_hours: TimeBudget::new(HubShipState::ALL.len(), years),
@@ -333,15 +354,17 @@ impl Aggregate {
     }
 
     fn add(&mut self, rep: Replication) {
-        for (year, metrics) in self.annual.iter_mut().enumerate() {
-            let values = Figures::of_year(&rep, year).values();
-            for (column, value) in metrics.iter_mut().zip(values) {
-                column.push(value);
+        let period = |span| Period {
+            replication: &rep,
+            scenario: &self.scenario,
+            span,
+        };
+        for column in &mut self.columns {
+            let value = |span| (column.metric.value)(&period(span)).unwrap_or(f64::NAN);
+            for (year, values) in column.annual.iter_mut().enumerate() {
+                values.push(value(Span::Year(year)));
             }
-        }
-        let horizon = Figures::of_horizon(&rep, self.scenario.scenario.years);
-        for (column, value) in self.horizon.iter_mut().zip(horizon.values()) {
-            column.push(value);
+            column.horizon.push(value(Span::Horizon));
         }
         self.system_hours.merge(&rep.system_budget);
         self.shuttle_hours.merge(&rep.shuttle_budget);
@@ -367,10 +390,8 @@ impl Aggregate {
     /// The 95% CI half-width of the headline metric relative to its mean;
     /// `None` while it is undefined (fewer than two replications, zero mean).
     fn headline_precision(&self) -> Option<f64> {
-        let index = ANNUAL_METRICS
-            .iter()
-            .position(|m| m.name == HEADLINE_METRIC)?;
-        let summary = Summary::of(&self.horizon[index]);
+        let column = self.columns.iter().find(|c| c.metric == HEADLINE_METRIC)?;
+        let summary = Summary::of(&column.horizon);
         let relative = summary.ci95_half_width / summary.mean.abs();
         relative.is_finite().then_some(relative)
     }
@@ -380,25 +401,22 @@ impl Aggregate {
             target: target_ci,
             achieved: self.headline_precision(),
         };
-        let annual = self
-            .annual
-            .iter()
-            .enumerate()
-            .flat_map(|(year, metrics)| {
-                metrics
-                    .iter()
-                    .zip(ANNUAL_METRICS)
-                    .map(move |(values, metric)| AnnualRow {
+        let columns = &self.columns;
+        let annual = (0..self.years)
+            .flat_map(|year| {
+                columns.iter().filter_map(move |column| {
+                    let values = column.annual.get(year)?;
+                    Some(AnnualRow {
                         year: year + 1,
-                        metric,
+                        metric: column.metric,
                         summary: Summary::of(values),
                     })
+                })
             })
             .collect();
-        let kpis = ANNUAL_METRICS
+        let kpis = columns
             .iter()
-            .zip(&self.horizon)
-            .map(|(metric, values)| (*metric, Summary::of(values)))
+            .map(|column| (column.metric, Summary::of(&column.horizon)))
             .collect();
         let reps = self.replications.max(1) as f64;
         let mut time_budget = budget_rows("mining_system", &self.system_hours, reps, |i| {
@@ -455,4 +473,82 @@ fn budget_rows(
         }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::metrics::Kind;
+    use crate::scenario::{DEFAULT_SCENARIO, load_str};
+
+    /// A whole-run figure, like a break-even year: the first simulated year
+    /// (from 1) with a delivery, undefined for a replication with none.
+    const FIRST_DELIVERY_YEAR: Metric = Metric {
+        name: "first_delivery_year",
+        unit: "year",
+        label: "First delivery (year)",
+        kind: Kind::WholeRun,
+        kpi_table: false,
+        value: |p| {
+            let years = &p.replication.years;
+            let first = years.iter().position(|year| year.shipments > 0)?;
+            Some((first + 1) as f64)
+        },
+    };
+
+    const TABLE: &[Metric] = &[*metrics::named("shipments"), FIRST_DELIVERY_YEAR];
+
+    #[test]
+    fn a_whole_run_metric_summarises_one_value_per_replication() {
+        let overrides = ["scenario.years=3".to_string()];
+        let scenario = load_str(DEFAULT_SCENARIO, "default", &overrides).unwrap();
+        let mut aggregate = Aggregate::new(&scenario, TABLE);
+        // Each replication delivers 10 shipments a year from its first
+        // delivery year on; the second delivers nothing.
+        let first_delivery_years = [Some(2), None, Some(1), Some(3)];
+        for (replication, first) in (0..).zip(first_delivery_years) {
+            let mut rep = run_replication(&scenario, 1, replication).unwrap();
+            for (year, record) in (1..).zip(rep.years.iter_mut()) {
+                let delivering = first.is_some_and(|first| year >= first);
+                record.shipments = if delivering { 10 } else { 0 };
+            }
+            aggregate.add(rep);
+        }
+        let output = aggregate.finish(None);
+
+        let (metric, first) = output.kpis[1];
+        assert_eq!(metric, &FIRST_DELIVERY_YEAR);
+        assert_eq!(metric.horizon_unit(), "year");
+        // Years 2, 1 and 3; the replication that never delivers is left
+        // out. s = 1, so the half-width is t(0.975, 2) / √3 with
+        // t(0.975, 2) = 4.302652730; percentiles interpolate the sorted
+        // values 1, 2, 3 at positions 0.2, 1 and 1.8 (type 7).
+        assert_eq!(first.n, 3);
+        assert!((first.mean - 2.0).abs() < 1e-12, "{first:?}");
+        let half_width = 4.302_652_730 / 3f64.sqrt();
+        assert!(
+            (first.ci95_half_width - half_width).abs() < 1e-8,
+            "{first:?}"
+        );
+        assert!((first.p10 - 1.2).abs() < 1e-12, "{first:?}");
+        assert!((first.p50 - 2.0).abs() < 1e-12, "{first:?}");
+        assert!((first.p90 - 2.8).abs() < 1e-12, "{first:?}");
+
+        // The flow beside it: a row per year, and a rate per year over the
+        // horizon, (20 + 0 + 30 + 10) / 3 / 4 replications on average.
+        let (shipments, rate) = output.kpis[0];
+        assert_eq!(shipments.horizon_unit(), "count/yr");
+        assert_eq!(rate.n, 4);
+        assert!((rate.mean - 5.0).abs() < 1e-12, "{rate:?}");
+        let years: Vec<(usize, &str)> = output
+            .annual
+            .iter()
+            .map(|row| (row.year, row.metric.name))
+            .collect();
+        assert_eq!(
+            years,
+            [(1, "shipments"), (2, "shipments"), (3, "shipments")]
+        );
+        assert_eq!(output.annual[0].summary.mean, 2.5);
+    }
 }

@@ -6,6 +6,7 @@
 
 mod annual;
 pub mod folder;
+pub mod metric_list;
 mod phases;
 pub mod report;
 pub mod shipments;

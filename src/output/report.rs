@@ -64,9 +64,10 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
     }
     if let Some(target) = run.precision.target {
         let achieved = run.precision.achieved_text();
+        let headline = HEADLINE_METRIC.name;
         let _ = writeln!(
             md,
-            "\nReplications were added in batches of 32 until the 95% CI half-width of `{HEADLINE_METRIC}` \
+            "\nReplications were added in batches of 32 until the 95% CI half-width of `{headline}` \
              was within {:.2}% of its mean (the half-width method): {achieved} after {reps} replications.",
             100.0 * target
         );

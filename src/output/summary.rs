@@ -58,7 +58,7 @@ impl Exporter for SummaryJson {
             "queues": queues,
             "time_budget_share": budgets,
             "precision": {
-                "metric": HEADLINE_METRIC,
+                "metric": HEADLINE_METRIC.name,
                 "target_relative_ci95_half_width": run.precision.target,
                 "achieved_relative_ci95_half_width": run.precision.achieved,
             },

@@ -6,24 +6,6 @@ use super::Timing;
 use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
 use crate::stats::summary::Summary;
 
-/// Rows of the table: (metric name, label).
-const ROWS: [(&str, &str); 14] = [
-    ("mud_lifted_wet_t", "Mud lifted, wet (t/yr)"),
-    ("mud_delivered_wet_t", "Mud delivered, wet (t/yr)"),
-    ("mud_delivered_dry_t", "Mud delivered, dry (t/yr)"),
-    ("delivered_grade_rey_ppm", "Delivered grade (REY ppm)"),
-    ("reo_delivered_t", "REO in delivered mud (t/yr)"),
-    ("reo_light_t", "REO produced, light (t/yr)"),
-    ("reo_heavy_t", "REO produced, heavy (t/yr)"),
-    ("physical_availability", "Physical availability"),
-    ("use_of_availability", "Use of availability"),
-    ("operating_utilisation", "Operating utilisation"),
-    ("effective_utilisation", "Lifting share of calendar"),
-    ("typhoons", "Typhoon warnings (/yr)"),
-    ("failures", "Failures (/yr)"),
-    ("shipments", "Shipments (/yr)"),
-];
-
 /// The KPI table, time budgets, queues and run facts as plain text.
 pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
     let meta = &run.scenario.scenario;
@@ -38,12 +20,9 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         "{:<30} {:>12} {:>11} {:>12} {:>12} {:>12}",
         "KPI (across replications)", "mean", "±95% CI", "P10", "P50", "P90"
     );
-    for (name, label) in ROWS {
-        let Some((metric, summary)) = run.kpis.iter().find(|(m, _)| m.name == name) else {
-            continue;
-        };
+    for (metric, summary) in run.kpis.iter().filter(|(m, _)| m.kpi_table) {
         let percent = metric.unit == "fraction";
-        let _ = writeln!(text, "{label:<30} {}", row(summary, percent));
+        let _ = writeln!(text, "{:<30} {}", metric.label, row(summary, percent));
     }
     for unit_type in ["mining_system", "shuttle", "hub_ship"] {
         let listed: Vec<String> = run
@@ -74,8 +53,9 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         let achieved = run.precision.achieved_text();
         let _ = writeln!(
             text,
-            "precision target {:.2}% on {HEADLINE_METRIC}: {achieved} after {} replications",
+            "precision target {:.2}% on {}: {achieved} after {} replications",
             100.0 * target,
+            HEADLINE_METRIC.name,
             run.replications
         );
     }

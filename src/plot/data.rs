@@ -10,6 +10,13 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::grade::{Bins, GradeRange};
+use crate::experiment::metrics::{Metric, named};
+
+/// The annual metrics the charts draw, from the metric table.
+const REO_PRODUCED: &Metric = named("reo_produced_t");
+const DRY_MUD_DELIVERED: &Metric = named("mud_delivered_dry_t");
+const REO_CUMULATIVE: &Metric = named("reo_cumulative_t");
+const CHARTED: &[&Metric] = &[REO_PRODUCED, DRY_MUD_DELIVERED, REO_CUMULATIVE];
 
 /// P10, median and P90 of one quantity across replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -196,8 +203,8 @@ impl RunData {
 
         Ok(RunData {
             throughput: ThroughputData {
-                reo_t: annual_series(&annual, "reo_produced_t"),
-                dry_mud_t: annual_series(&annual, "mud_delivered_dry_t"),
+                reo_t: annual_series(&annual, REO_PRODUCED),
+                dry_mud_t: annual_series(&annual, DRY_MUD_DELIVERED),
                 phases: phases
                     .into_iter()
                     .map(|row| Phase {
@@ -207,7 +214,7 @@ impl RunData {
                     .collect(),
             },
             cumulative: CumulativeData {
-                reo_t: annual_series(&annual, "reo_cumulative_t"),
+                reo_t: annual_series(&annual, REO_CUMULATIVE),
             },
             time_budget: time_budget(&budget, "mining_system"),
             weather,
@@ -249,7 +256,7 @@ fn check_annual(path: &Path, rows: &[AnnualRow]) -> Result<(), RunFileError> {
             .collect()
     };
     let first = metrics_of(1);
-    for metric in ["reo_produced_t", "mud_delivered_dry_t", "reo_cumulative_t"] {
+    for metric in CHARTED.iter().map(|metric| metric.name) {
         if !first.contains(metric) {
             return fail(format!(
                 "year 1 has no `{metric}` row: not a complete run's file"
@@ -303,10 +310,10 @@ fn read_csv<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, RunFileError> {
 }
 
 /// One metric's rows of `annual.csv`, by year.
-fn annual_series(rows: &[AnnualRow], metric: &str) -> Vec<YearQuantiles> {
+fn annual_series(rows: &[AnnualRow], metric: &Metric) -> Vec<YearQuantiles> {
     let mut series: Vec<YearQuantiles> = rows
         .iter()
-        .filter(|row| row.metric == metric)
+        .filter(|row| row.metric == metric.name)
         .map(|row| YearQuantiles {
             year: f64::from(row.year),
             q: Quantiles {

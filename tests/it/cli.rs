@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use deepmud::experiment::metrics::METRICS;
 use predicates::prelude::*;
 
 /// A small valid scenario: a short, calm run.
@@ -366,4 +367,56 @@ fn out_of_range_run_flags_are_refused_by_name_before_anything_runs() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--width"));
+}
+
+#[test]
+fn metrics_lists_every_metric_with_its_units_kind_and_label_in_table_order() {
+    let output = deepmud().arg("metrics").output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // Columns are at least two spaces apart; no cell holds two spaces.
+    let cells = |line: &str| -> Vec<String> {
+        line.split("  ")
+            .map(str::trim)
+            .filter(|cell| !cell.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut lines = stdout.lines();
+    let header = lines.next().unwrap();
+    assert_eq!(
+        cells(header),
+        ["metric", "unit", "KPI unit", "kind", "label"]
+    );
+    for metric in METRICS {
+        let line = lines.next().unwrap();
+        let expected = [
+            metric.name.to_string(),
+            metric.unit.to_string(),
+            metric.horizon_unit(),
+            metric.kind.name().to_string(),
+            metric.label.to_string(),
+        ];
+        assert_eq!(cells(line), expected, "{line}");
+    }
+    assert_eq!(
+        lines.next(),
+        Some(""),
+        "the table ends after the last metric"
+    );
+    let lifted = stdout
+        .lines()
+        .find(|line| line.starts_with("mud_lifted_wet_t "))
+        .unwrap();
+    assert_eq!(
+        cells(lifted),
+        [
+            "mud_lifted_wet_t",
+            "t",
+            "t/yr",
+            "annual flow",
+            "Mud lifted, wet (t/yr)"
+        ]
+    );
+    assert!(stdout.contains("annual flow: a total per year"), "{stdout}");
 }
