@@ -1,8 +1,11 @@
 //! The event list: an implicit binary min-heap ordered by (time, sequence
-//! number), packed into one `u128` key per entry.
+//! number), compared as one `u128` key per entry.
 //!
 //! Entries are `Copy`, so sifting moves a hole instead of swapping, and one
-//! integer comparison orders two entries. On the hold-model bench
+//! integer comparison orders two entries. The key is stored as two `u64`
+//! fields and joined for the comparison: a stored `u128` is 16-byte aligned,
+//! which made an entry of the model's 24-byte event 48 bytes instead of 40
+//! (3% of a scale-up replication's time, docs/BENCHMARKS.md). On the hold-model bench
 //! (`benches/engine.rs`) this is 15–25% faster than a
 //! `std::collections::BinaryHeap` of the same entries; 4-ary and bottom-up
 //! variants were measured and were slower (docs/BENCHMARKS.md).
@@ -12,18 +15,24 @@ use super::time::SimTime;
 /// Children per node.
 const ARITY: usize = 2;
 
-/// One scheduled event; `key` packs the time's order key (high 64 bits) and
-/// the sequence number (low 64 bits), so one integer comparison orders by
-/// time and then by scheduling order.
+/// One scheduled event; [`Entry::key`] packs the time's order key (high 64
+/// bits) and the sequence number (low 64 bits), so one integer comparison
+/// orders by time and then by scheduling order.
 #[derive(Clone, Copy)]
 struct Entry<E> {
-    key: u128,
+    time_key: u64,
+    seq: u64,
     event: E,
 }
 
 impl<E: Copy> Entry<E> {
     fn time(&self) -> SimTime {
-        SimTime::from_order_key((self.key >> 64) as u64)
+        SimTime::from_order_key(self.time_key)
+    }
+
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        (u128::from(self.time_key) << 64) | u128::from(self.seq)
     }
 }
 
@@ -45,9 +54,13 @@ impl<E: Copy> EventQueue<E> {
 
     /// Adds `event` at `time`.
     pub fn push(&mut self, time: SimTime, event: E) {
-        let key = (u128::from(time.order_key()) << 64) | u128::from(self.next_seq);
+        let entry = Entry {
+            time_key: time.order_key(),
+            seq: self.next_seq,
+            event,
+        };
         self.next_seq += 1;
-        self.heap.push(Entry { key, event });
+        self.heap.push(entry);
         self.sift_up(self.heap.len() - 1);
     }
 
@@ -85,7 +98,7 @@ impl<E: Copy> EventQueue<E> {
         let moving = self.heap[index];
         while index > 0 {
             let parent = (index - 1) / ARITY;
-            if self.heap[parent].key <= moving.key {
+            if self.heap[parent].key() <= moving.key() {
                 break;
             }
             self.heap[index] = self.heap[parent];
@@ -106,15 +119,15 @@ impl<E: Copy> EventQueue<E> {
             }
             let last = (first + ARITY).min(len);
             let mut best = first;
-            let mut best_key = self.heap[first].key;
+            let mut best_key = self.heap[first].key();
             for child in first + 1..last {
-                let child_key = self.heap[child].key;
+                let child_key = self.heap[child].key();
                 if child_key < best_key {
                     best = child;
                     best_key = child_key;
                 }
             }
-            if moving.key <= best_key {
+            if moving.key() <= best_key {
                 break;
             }
             self.heap[index] = self.heap[best];

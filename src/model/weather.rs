@@ -27,6 +27,9 @@ pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 /// series held in memory stays bounded whatever the horizon.
 const SEARCH_STEPS: usize = 2_920;
 
+/// Steps drawn at a time while searching (the search scans them in place).
+const DRAW_CHUNK: u64 = 32;
+
 /// Half-width, in log metres, of the band around a limit inside which a
 /// step's Hs is compared with the limit in metres (`exp`), so that the log
 /// comparison never decides differently from `Hs < limit`.
@@ -35,13 +38,23 @@ const LOG_EXACT_BAND: f64 = 1e-9;
 /// Whether Hs is below `limit_m`, given ln Hs and ln of the limit: in log
 /// space, except within [`LOG_EXACT_BAND`] of the limit, where the metres
 /// decide, as `exp(ln Hs) < limit` always did.
+#[inline]
 fn below(log_hs: f64, limit_m: f64, ln_limit: f64) -> bool {
     let gap = log_hs - ln_limit;
     if gap.abs() <= LOG_EXACT_BAND {
-        log_hs.exp() < limit_m
+        below_in_metres(log_hs, limit_m)
     } else {
         gap < 0.0
     }
+}
+
+/// `Hs < limit` in metres: rarely needed, and kept out of line so that the
+/// compiler does not compute the `exp` on every comparison (it did: 2–3% of
+/// a replication's time went to `exp`s whose result was thrown away).
+#[cold]
+#[inline(never)]
+fn below_in_metres(log_hs: f64, limit_m: f64) -> bool {
+    log_hs.exp() < limit_m
 }
 
 /// One weather step: when it starts and its standardised log-Hs anomaly.
@@ -161,6 +174,8 @@ pub struct Weather {
     draws: Draws,
     /// The limits last searched against, with their logarithms.
     ln_limits: (Limits, [f64; 4]),
+    /// The lifting limit steps were last booked against, with its logarithm.
+    ln_lift_limit: (f64, f64),
     /// Drawn steps from the first not yet booked to the end of the last search.
     ahead: VecDeque<Step>,
     /// The last step booked (the latest step before the last booking time).
@@ -216,6 +231,7 @@ impl Weather {
         let mut weather = Weather {
             draws,
             ln_limits: (Limits([f64::NAN; 4]), [f64::NAN; 4]),
+            ln_lift_limit: (f64::NAN, f64::NAN),
             ahead: VecDeque::from([first]),
             last_booked: first,
             typhoons: VecDeque::new(),
@@ -293,16 +309,31 @@ impl Weather {
         }
         let ln_limits = self.ln_limits.1;
         let seen = self.below_mask(self.current, limits, &ln_limits);
+        let last_index = from.index + SEARCH_STEPS as u64;
+        let mut index = from.index + 1;
         let mut last = from;
-        for index in from.index + 1..=from.index + SEARCH_STEPS as u64 {
-            let step = self.step_at(index);
-            if step.t_h >= horizon_h {
-                return None;
+        while index <= last_index {
+            // Draw a few steps at a time, then scan them in place. Drawing
+            // ahead of the crossing changes no value: the stream is the
+            // weather's own, and its draws keep their order.
+            let want = last_index.min(index + DRAW_CHUNK - 1);
+            while self.draws.last.index < want {
+                let step = self.draws.next_step(&mut self.typhoons);
+                self.ahead.push_back(step);
             }
-            if self.below_mask(step, limits, &ln_limits) != seen {
-                return Some(Change::Crossing(step));
+            // `ahead` holds consecutive steps ending with the last one drawn.
+            let front = self.draws.last.index + 1 - self.ahead.len() as u64;
+            let range = (index - front) as usize..=(want - front) as usize;
+            for &step in self.ahead.range(range) {
+                if step.t_h >= horizon_h {
+                    return None;
+                }
+                if self.below_mask(step, limits, &ln_limits) != seen {
+                    return Some(Change::Crossing(step));
+                }
+                last = step;
             }
-            last = step;
+            index = want + 1;
         }
         Some(Change::SearchOn(last))
     }
@@ -336,7 +367,15 @@ impl Weather {
         mut book: impl FnMut(f64, usize, f64, bool),
     ) {
         let end_h = until_h.min(horizon_h);
-        let ln_limit = lift_limit_m.ln();
+        // Most events fall within a step already booked: nothing to do.
+        if self.ahead.front().is_some_and(|step| step.t_h >= end_h) {
+            return;
+        }
+        // `!=` rather than a bit comparison: NaN never matches, as before.
+        if self.ln_lift_limit.0 != lift_limit_m {
+            self.ln_lift_limit = (lift_limit_m, lift_limit_m.ln());
+        }
+        let ln_limit = self.ln_lift_limit.1;
         loop {
             let step = match self.ahead.front() {
                 Some(&step) => step,

@@ -45,10 +45,11 @@ impl TimeBudget {
     /// Books the interval [`from_h`, `to_h`) to `state`, split by year.
     /// Time beyond the last year is ignored.
     pub fn add(&mut self, state: usize, from_h: f64, to_h: f64) {
+        let years = self.years();
         let mut start = from_h;
         while start < to_h {
             let year = (start / HOURS_PER_YEAR) as usize;
-            if year >= self.years() {
+            if year >= years {
                 return;
             }
             let year_end = (year + 1) as f64 * HOURS_PER_YEAR;
