@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::fleet::Mooring;
 use super::ore::{Parcel, Seabed};
 use super::unit::{Core, Unit};
+use super::weather::Limits;
 use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel};
 use crate::engine::{HOURS_PER_YEAR, Simulation, Token};
 use crate::scenario::{self, Periodic, Scenario};
@@ -290,6 +291,25 @@ impl Unit for MiningSystem {
 }
 
 impl MiningSystem {
+    /// The operating limits (bits of [`Limits`]) its reaction to the sea
+    /// depends on now: tripping obeys the trip and survival limits, a
+    /// surfaced string waits for the trip limit, a connected one lifts below
+    /// the lift limit and is retrieved at the survival limit, and onboard
+    /// work stops at the survival limit.
+    pub fn limits_obeyed(&self) -> u8 {
+        match self.activity {
+            Activity::Tripping { .. } => Limits::TRIP | Limits::SURVIVAL,
+            Activity::Surfaced => Limits::TRIP,
+            Activity::Connected => Limits::LIFT | Limits::SURVIVAL,
+            Activity::Working => Limits::SURVIVAL,
+            Activity::Idle
+            | Activity::Sailing { .. }
+            | Activity::AtPort
+            | Activity::PortWork(_)
+            | Activity::SurfaceRepair => 0,
+        }
+    }
+
     /// Whether shuttles may be assigned to it: not idle in port, not retiring.
     pub fn in_service(&self) -> bool {
         !self.core.retiring && !self.core.retired && self.activity != Activity::Idle
@@ -766,6 +786,8 @@ impl Operation {
     fn leave_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
         self.systems[unit].on_site = false;
         self.release_alongside_with_cargo(sim, unit)?;
+        // An empty shuttle alongside now waits for the system's return.
+        self.serve_alongside(sim, unit)?;
         self.sail(sim, unit, false)
     }
 

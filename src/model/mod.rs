@@ -244,7 +244,7 @@ impl Operation {
         self.weather.change_generation.cancel_all();
         let limits = self.limits();
         self.sea_change = self.weather.next_change(from, &limits, self.horizon_h);
-        if let Some(Change::Crossing(step) | Change::SearchOn(step)) = self.sea_change {
+        if let Some(Change::Crossing { step, .. } | Change::SearchOn(step)) = self.sea_change {
             let token = self.weather.change_generation.token();
             sim.schedule_at(
                 SimTime::from_hours(step.t_h).map_err(EngineError::from)?,
@@ -277,23 +277,42 @@ impl Operation {
             return Ok(());
         }
         match self.sea_change.take() {
-            Some(Change::Crossing(step)) => {
+            Some(Change::Crossing { step, crossed }) => {
                 self.weather.apply(step);
                 self.schedule_sea_change(sim, step)?;
-                self.weather_changed(sim)
+                self.weather_changed(sim, crossed)
             }
             Some(Change::SearchOn(step)) => self.schedule_sea_change(sim, step),
             None => Ok(()),
         }
     }
 
-    /// Lets every unit react to a change of weather.
-    fn weather_changed(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+    /// Lets the mining systems (and the shuttles alongside them) whose
+    /// reaction depends on the limits `changed` (bits of [`Limits`]; all of
+    /// them for a typhoon alert or a phase) react to the new sea.
+    fn weather_changed(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        changed: u8,
+    ) -> Result<(), SimError> {
         for unit in 0..self.systems.len() {
-            self.serve_alongside(sim, unit)?;
-            self.system_resume(sim, unit)?;
+            if changed & self.limits_watched_at(unit) != 0 {
+                self.serve_alongside(sim, unit)?;
+                self.system_resume(sim, unit)?;
+            }
         }
         Ok(())
+    }
+
+    /// The limits mining system `unit` obeys now, and the transfer limit if
+    /// a shuttle alongside it on site waits to load.
+    fn limits_watched_at(&self, unit: usize) -> u8 {
+        let transfer = if self.systems[unit].on_site && self.waiting_threshold_t(unit).is_some() {
+            Limits::TRANSFER
+        } else {
+            0
+        };
+        self.systems[unit].limits_obeyed() | transfer
     }
 
     fn finish(mut self, now_h: f64, events: u64) -> Replication {
@@ -395,11 +414,11 @@ impl Model for Operation {
                         Event::TyphoonWarning,
                     )?;
                 }
-                self.weather_changed(sim)?;
+                self.weather_changed(sim, Limits::ALL)?;
             }
             Event::AlertEnd(_) => {
                 self.weather.clear_alert();
-                self.weather_changed(sim)?;
+                self.weather_changed(sim, Limits::ALL)?;
             }
             Event::System { unit, event } => match event {
                 SystemEvent::Timed(_) => self.system_event(sim, unit)?,

@@ -6,6 +6,7 @@ use super::fleet::Shuttle;
 use super::lift::{self, MiningSystem};
 use super::ore::{Assay, Seabed};
 use super::port::Dock;
+use super::weather::Limits;
 use super::{Event, Operation, PlannedWork, SimError};
 use crate::engine::Simulation;
 
@@ -137,7 +138,7 @@ impl Operation {
             }
         }
         // New limits, capacities and rates apply to every unit's next decision.
-        self.weather_changed(sim)
+        self.weather_changed(sim, Limits::ALL)
     }
 
     /// The learning-curve factor on failure rates now.

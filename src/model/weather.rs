@@ -78,9 +78,19 @@ pub struct Typhoon {
     pub next_warning_h: Option<f64>,
 }
 
-/// The operating limits the sea state is compared with, m.
+/// The operating limits the sea state is compared with, m: trip, lift,
+/// survival, transfer; a set of them is a bit mask ([`Limits::TRIP`], …).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits(pub [f64; 4]);
+
+impl Limits {
+    pub const TRIP: u8 = 1;
+    pub const LIFT: u8 = 2;
+    pub const SURVIVAL: u8 = 4;
+    pub const TRANSFER: u8 = 8;
+    /// Every limit: what a typhoon alert or a phase may change.
+    pub const ALL: u8 = 15;
+}
 
 /// The calendar month (0 = January) at `t_h` for a run starting in month
 /// `start_month0`.
@@ -163,8 +173,8 @@ impl Draws {
 /// Where the next change of sea state relevant to the operation lies.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Change {
-    /// Hs crosses at least one limit at this step.
-    Crossing(Step),
+    /// Hs crosses the limits `crossed` (bits of [`Limits`]) at this step.
+    Crossing { step: Step, crossed: u8 },
     /// No crossing up to this step; search on from it then.
     SearchOn(Step),
 }
@@ -328,8 +338,10 @@ impl Weather {
                 if step.t_h >= horizon_h {
                     return None;
                 }
-                if self.below_mask(step, limits, &ln_limits) != seen {
-                    return Some(Change::Crossing(step));
+                let below = self.below_mask(step, limits, &ln_limits);
+                if below != seen {
+                    let crossed = below ^ seen;
+                    return Some(Change::Crossing { step, crossed });
                 }
                 last = step;
             }

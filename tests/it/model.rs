@@ -506,3 +506,39 @@ fn a_phase_shrinking_shuttle_holds_sends_overfull_shuttles_to_port() {
         assert!(rep.mass_balance.imbalance_t().abs() < 1e-3);
     }
 }
+
+#[test]
+fn an_empty_shuttle_left_alongside_is_booked_waiting_not_weather() {
+    // Regression: when its mining system left for port, an empty shuttle
+    // alongside kept its "weather" state until some limit was next crossed
+    // (never, in a calm fixed sea), so the system's time away was booked to
+    // the shuttle as weather downtime.
+    let scenario = scenario(
+        DETERMINISTIC,
+        &[
+            "fleet.shuttles=1",
+            "fleet.hs_limit_transfer_m=0.5",
+            "mining.campaign_d=10",
+        ],
+    );
+    let rep = run_replication(&scenario, 1, 0).unwrap();
+    let weather_h = rep.shuttle_budget.total(ShuttleState::Weather as usize);
+    // Hs is 1 m, above the transfer limit: the shuttle waits for weather only
+    // while the system is on site, at most the campaign of each trip.
+    let away = [
+        SystemState::Transit,
+        SystemState::PortQueue,
+        SystemState::Unloading,
+        SystemState::Idle,
+    ];
+    let on_site_h = HOURS_PER_YEAR
+        - away
+            .iter()
+            .map(|&s| rep.system_budget.total(s as usize))
+            .sum::<f64>();
+    assert!(weather_h > 0.0, "the sea is above the transfer limit");
+    assert!(
+        weather_h <= on_site_h + 1e-6,
+        "shuttle weather {weather_h} h > system on site {on_site_h} h"
+    );
+}
