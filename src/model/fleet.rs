@@ -5,9 +5,9 @@
 use std::collections::VecDeque;
 
 use super::ore::Parcel;
-use super::unit::{Core, Unit};
+use super::unit::{Core, impl_unit};
 use super::{Event, Operation, SimError, TOL_T, Vessel};
-use crate::engine::{Simulation, Token};
+use crate::engine::Simulation;
 use crate::stats::budget::QueueStats;
 
 /// Where a shuttle's time goes.
@@ -176,18 +176,10 @@ impl Shuttle {
     }
 }
 
-impl Unit for Shuttle {
-    type State = ShuttleState;
-    fn core(&self) -> &Core<ShuttleState> {
-        &self.core
-    }
-    fn core_mut(&mut self) -> &mut Core<ShuttleState> {
-        &mut self.core
-    }
-    fn timed_event(unit: usize, token: Token) -> Event {
-        Event::Shuttle { unit, token }
-    }
-}
+impl_unit!(Shuttle, ShuttleState, |unit, token| Event::Shuttle {
+    unit,
+    token
+});
 
 impl Shuttle {
     /// Idle in port for want of a mining system in service, with nothing

@@ -6,9 +6,9 @@ use std::collections::VecDeque;
 
 use super::berths::Terminal;
 use super::ore::Parcel;
-use super::unit::{Core, Unit};
+use super::unit::{Core, impl_unit};
 use super::{Event, Operation, SimError, TOL_T, Vessel};
-use crate::engine::{Simulation, Token};
+use crate::engine::Simulation;
 use crate::scenario;
 
 /// Where a hub ship's time goes.
@@ -97,18 +97,10 @@ pub(super) struct HubShip {
     pub cargo: Parcel,
 }
 
-impl Unit for HubShip {
-    type State = HubShipState;
-    fn core(&self) -> &Core<HubShipState> {
-        &self.core
-    }
-    fn core_mut(&mut self) -> &mut Core<HubShipState> {
-        &mut self.core
-    }
-    fn timed_event(unit: usize, token: Token) -> Event {
-        Event::HubShip { unit, token }
-    }
-}
+impl_unit!(HubShip, HubShipState, |unit, token| Event::HubShip {
+    unit,
+    token
+});
 
 impl HubShip {
     /// A ship waiting at the hub from `now_h`.

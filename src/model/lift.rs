@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::fleet::Mooring;
 use super::ore::{Parcel, Seabed};
-use super::unit::{Core, Unit};
+use super::unit::{Core, impl_unit};
 use super::weather::Limits;
 use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel};
 use crate::engine::{HOURS_PER_YEAR, Simulation, Token};
@@ -274,21 +274,10 @@ impl MiningSystem {
     }
 }
 
-impl Unit for MiningSystem {
-    type State = SystemState;
-    fn core(&self) -> &Core<SystemState> {
-        &self.core
-    }
-    fn core_mut(&mut self) -> &mut Core<SystemState> {
-        &mut self.core
-    }
-    fn timed_event(unit: usize, token: Token) -> Event {
-        Event::System {
-            unit,
-            event: SystemEvent::Timed(token),
-        }
-    }
-}
+impl_unit!(MiningSystem, SystemState, |unit, token| Event::System {
+    unit,
+    event: SystemEvent::Timed(token),
+});
 
 impl MiningSystem {
     /// The operating limits (bits of [`Limits`]) its reaction to the sea

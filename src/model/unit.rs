@@ -42,6 +42,26 @@ pub(super) trait Unit {
     fn timed_event(unit: usize, token: Token) -> Event;
 }
 
+/// Implements [`Unit`] for `$unit`, whose `core` field holds its
+/// [`Core`]`<$state>` and whose timed event `$event(unit, token)` makes.
+macro_rules! impl_unit {
+    ($unit:ty, $state:ty, $event:expr) => {
+        impl $crate::model::unit::Unit for $unit {
+            type State = $state;
+            fn core(&self) -> &$crate::model::unit::Core<$state> {
+                &self.core
+            }
+            fn core_mut(&mut self) -> &mut $crate::model::unit::Core<$state> {
+                &mut self.core
+            }
+            fn timed_event(unit: usize, token: $crate::engine::Token) -> $crate::model::Event {
+                $event(unit, token)
+            }
+        }
+    };
+}
+pub(super) use impl_unit;
+
 /// The units of one kind and the time budget their hours are booked to.
 pub(super) struct Units<U> {
     list: Vec<U>,

@@ -10,7 +10,7 @@ use deepmud::experiment::metrics::METRICS;
 use predicates::prelude::*;
 
 /// A small valid scenario: a short, calm run.
-const SMALL: &str = r#"[scenario]
+pub(crate) const SMALL: &str = r#"[scenario]
 name = "small"
 years = 0.5
 replications = 2

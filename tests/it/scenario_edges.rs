@@ -7,25 +7,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-/// A small valid scenario.
-const SMALL: &str = r#"[scenario]
-name = "small"
-years = 0.5
-replications = 2
-
-[site]
-water_depth_m = 5700
-port_distance_nm = 1100
-
-[mining]
-lift_rate_t_per_h = 100
-buffer_capacity_t = 20000
-trip_in_m_per_h = 50
-trip_out_m_per_h = 80
-
-[fleet]
-shuttles = 1
-"#;
+use crate::cli::SMALL;
 
 /// A hub with its two required keys, for `--set`.
 const HUB: &str = "hub={site_distance_nm = 100, port_distance_nm = 1000}";
