@@ -759,16 +759,14 @@ impl Operation {
         let repair_h = spec.repair_h.sample(&mut self.failure_rng);
         if spec.retrieve_string {
             self.systems[unit].cause = Some(SystemState::Failure);
-            return self.start_trip_out(
-                sim,
-                unit,
-                false,
-                AfterRetrieval::Repair { hours: repair_h },
-            );
+            self.start_trip_out(sim, unit, false, AfterRetrieval::Repair { hours: repair_h })?;
+        } else {
+            self.systems[unit].activity = Activity::Working;
+            self.systems.set_state(unit, SystemState::Failure, now_h);
+            self.systems.schedule(sim, unit, repair_h)?;
         }
-        self.systems[unit].activity = Activity::Working;
-        self.systems.set_state(unit, SystemState::Failure, now_h);
-        self.systems.schedule(sim, unit, repair_h)
+        // The buffer can still be transferred to a shuttle waiting for it.
+        self.serve_alongside(sim, unit)
     }
 
     /// The string is up for a return to port: leave the site.

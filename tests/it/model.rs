@@ -542,3 +542,30 @@ fn an_empty_shuttle_left_alongside_is_booked_waiting_not_weather() {
         "shuttle weather {weather_h} h > system on site {on_site_h} h"
     );
 }
+
+#[test]
+fn a_shuttle_waiting_for_a_full_buffer_loads_through_a_failure_due_at_that_moment() {
+    // Regression: the buffer reaching the shuttle's load and a failure due
+    // at the same instant sent the system to its repair without serving the
+    // shuttle, which then waited out the repair (until 210 h here).
+    let scenario = scenario(
+        DETERMINISTIC,
+        &[
+            "fleet.shuttles=1",
+            "fleet.capacity_t=5000",
+            "fleet.speed_kn=10",
+            "mining.failure=[{ name = \"pump\", tbf_h = 50, repair_h = 100 }]",
+        ],
+    );
+    let rep = run_replication(&scenario, 1, 0).unwrap();
+    // Lifting from 10 + 50 = 60 h fills the 5,000 t load at 110 h, when the
+    // pump fails after its 50 operating hours; transfer 5,000 / 1,000 = 5 h,
+    // sail 100 nm / 10 kn = 10 h, unload 5,000 / 1,000 = 5 h: at port 130 h.
+    let first = rep.shipments.first().expect("a delivery");
+    assert!(
+        (first.time_h - 130.0).abs() < 1e-6,
+        "first delivery at {} h",
+        first.time_h
+    );
+    assert_eq!(first.vessel, deepmud::model::Vessel::Shuttle(0));
+}
