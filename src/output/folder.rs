@@ -29,6 +29,8 @@ pub struct FolderError {
 pub struct Staged {
     target: PathBuf,
     staging: PathBuf,
+    /// The file names deepmud writes in an output folder.
+    owned: Vec<String>,
     committed: bool,
 }
 
@@ -66,17 +68,13 @@ impl Staged {
                 return Err(refuse("is a file, not a folder".into()));
             }
             Ok(_) => {
-                let entries =
-                    fs::read_dir(&target).map_err(|e| refuse(format!("cannot be read: {e}")))?;
-                for entry in entries {
-                    let entry = entry.map_err(|e| refuse(format!("cannot be read: {e}")))?;
-                    let file = entry.file_name().to_string_lossy().to_string();
-                    if !owned.contains(&file) && !is_temporary_file(&file) {
-                        return Err(refuse(format!(
-                            "holds `{file}`, which deepmud does not write; it is replaced as a \
-                             whole, so choose a new or empty folder, or move `{file}` out"
-                        )));
-                    }
+                let foreign = foreign_files(&target, owned)
+                    .map_err(|e| refuse(format!("cannot be read: {e}")))?;
+                if let Some(file) = foreign.first() {
+                    return Err(refuse(format!(
+                        "holds `{file}`, which deepmud does not write; it is replaced as a \
+                         whole, so choose a new or empty folder, or move `{file}` out"
+                    )));
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -95,6 +93,7 @@ impl Staged {
         Ok(Staged {
             target,
             staging,
+            owned: owned.to_vec(),
             committed: false,
         })
     }
@@ -121,6 +120,14 @@ impl Staged {
                 return fs::rename(&self.staging, &target)
                     .with_context(|| format!("moving the new output into {}", target.display()));
             }
+            // Files someone put in the folder while the run was under way
+            // are not deepmud's to delete: they move into the new folder.
+            for file in foreign_files(&target, &self.owned)
+                .with_context(|| format!("reading {}", target.display()))?
+            {
+                fs::rename(target.join(&file), self.staging.join(&file))
+                    .with_context(|| format!("keeping {} in the new output", file))?;
+            }
             let retired = sibling(&target, RETIRED_MARK);
             fs::rename(&target, &retired)
                 .with_context(|| format!("moving the previous {} aside", target.display()))?;
@@ -144,6 +151,20 @@ impl Drop for Staged {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// The entries of folder `dir` that deepmud does not write (`owned` names
+/// those it does), in name order.
+fn foreign_files(dir: &Path, owned: &[String]) -> io::Result<Vec<String>> {
+    let mut foreign = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let file = entry?.file_name().to_string_lossy().to_string();
+        if !owned.contains(&file) && !is_temporary_file(&file) {
+            foreign.push(file);
+        }
+    }
+    foreign.sort();
+    Ok(foreign)
 }
 
 /// `target` with symbolic links and a trailing `.` or `..` resolved, so the
@@ -208,4 +229,27 @@ fn process_is_running(pid: u32) -> bool {
 /// `.throughput.123.tmp.png`), left by runs killed mid-write.
 fn is_temporary_file(name: &str) -> bool {
     name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_added_to_the_folder_during_a_run_is_kept_in_the_new_one() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let target = dir.path().join("out");
+        let owned = vec!["summary.json".to_string()];
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("summary.json"), "old").unwrap();
+        let staged = Staged::create(&target, &owned).unwrap();
+        fs::write(staged.path().join("summary.json"), "new").unwrap();
+        fs::write(target.join("notes.md"), "the user's").unwrap();
+        let out = staged.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(out.join("notes.md")).unwrap(),
+            "the user's"
+        );
+    }
 }
