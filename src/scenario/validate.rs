@@ -93,7 +93,7 @@ const RANGES: &[Rule] = &[
     real("site.water_depth_m", |s| Some(s.site.water_depth_m), Range::gt_le(0.0, 11_000.0), "m"),
     real("site.port_distance_nm", |s| Some(s.site.port_distance_nm), DISTANCE_NM, "nm"),
 
-    real("weather.step_h", |s| Some(s.weather.step_h), Range::gt_le(0.0, 24.0), "h"),
+    real("weather.step_h", |s| Some(s.weather.step_h), Range::ge_le(0.01, 24.0), "h"),
     monthly("weather.hs_median_m", |s| &s.weather.hs_median_m, Range::gt_le(0.0, 30.0), "m"),
     monthly("weather.hs_log_sd", |s| &s.weather.hs_log_sd, Range::ge_le(0.0, 3.0), ""),
     real("weather.hs_lag1_autocorrelation", |s| Some(s.weather.hs_lag1_autocorrelation), Range::ge_lt(0.0, 1.0), ""),
