@@ -102,8 +102,8 @@ impl Operation {
                 &mut self.failure_rng,
                 factor,
             );
-            self.systems.push(system);
-            self.start_system(sim, self.systems.len() - 1)?;
+            let unit = self.systems.push(system);
+            self.start_system(sim, unit)?;
         }
         for &unit in active
             .iter()
@@ -119,8 +119,8 @@ impl Operation {
         let wanted = self.scenario.fleet.shuttles as usize;
         let added = wanted.saturating_sub(active.len());
         for rank in 0..added {
-            self.shuttles.push(Shuttle::new(sim.now().hours()));
-            self.start_shuttle_staggered(sim, self.shuttles.len() - 1, rank, added)?;
+            let unit = self.shuttles.push(Shuttle::new(sim.now().hours()));
+            self.start_shuttle_staggered(sim, unit, rank, added)?;
         }
         for &unit in active
             .iter()

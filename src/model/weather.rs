@@ -262,11 +262,6 @@ impl Weather {
         month_at(self.draws.start_month0, t_h)
     }
 
-    /// The weather step in hours.
-    pub fn step_h(&self) -> f64 {
-        self.draws.step_h
-    }
-
     /// The significant wave height the units see now, m.
     pub fn hs_m(&self) -> f64 {
         self.hs_m
