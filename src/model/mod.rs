@@ -161,8 +161,9 @@ impl Operation {
         }
     }
 
-    /// Schedules the first events: weather, typhoons, the plant, every
-    /// system's mobilisation and every shuttle's first departure.
+    /// Schedules the first events: the first sea-state change and typhoon
+    /// warning, the phases, every system's mobilisation and every shuttle's
+    /// first departure.
     fn start(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
         self.schedule_sea_change(sim, self.weather.current())?;
         if let Some(first) = self.weather.first_warning_h() {
