@@ -30,7 +30,7 @@ impl Terminal {
     }
 
     /// Whether a free berth and a waiting vessel meet.
-    pub fn can_start_unloading(&self) -> bool {
+    fn can_start_unloading(&self) -> bool {
         self.busy < self.berths && !self.waiting.is_empty()
     }
 

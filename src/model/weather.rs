@@ -293,15 +293,21 @@ impl Weather {
         mask
     }
 
-    /// The drawn step with index `index`, at or after the first not yet
-    /// booked (drawing ahead as needed).
-    fn step_at(&mut self, index: u64) -> Step {
+    /// Draws the steps up to index `index` into `ahead` (with the typhoons
+    /// warned before them); returns the index of `ahead`'s first step.
+    fn draw_through(&mut self, index: u64) -> u64 {
         while self.draws.last.index < index {
             let step = self.draws.next_step(&mut self.typhoons);
             self.ahead.push_back(step);
         }
         // `ahead` holds consecutive steps ending with the last one drawn.
-        let front = self.draws.last.index + 1 - self.ahead.len() as u64;
+        self.draws.last.index + 1 - self.ahead.len() as u64
+    }
+
+    /// The drawn step with index `index`, at or after the first not yet
+    /// booked (drawing ahead as needed).
+    fn step_at(&mut self, index: u64) -> Step {
+        let front = self.draw_through(index);
         self.ahead[(index - front) as usize]
     }
 
@@ -322,12 +328,7 @@ impl Weather {
             // ahead of the crossing changes no value: the stream is the
             // weather's own, and its draws keep their order.
             let want = last_index.min(index + DRAW_CHUNK - 1);
-            while self.draws.last.index < want {
-                let step = self.draws.next_step(&mut self.typhoons);
-                self.ahead.push_back(step);
-            }
-            // `ahead` holds consecutive steps ending with the last one drawn.
-            let front = self.draws.last.index + 1 - self.ahead.len() as u64;
+            let front = self.draw_through(want);
             let range = (index - front) as usize..=(want - front) as usize;
             for &step in self.ahead.range(range) {
                 if step.t_h >= horizon_h {
@@ -404,8 +405,7 @@ impl Weather {
     /// alert's end and the next warning.
     pub fn warn(&mut self, now_h: f64) -> (f64, Option<f64>) {
         while self.typhoons.is_empty() {
-            let step = self.draws.next_step(&mut self.typhoons);
-            self.ahead.push_back(step);
+            self.draw_through(self.draws.last.index + 1);
         }
         let Some(typhoon) = self.typhoons.pop_front() else {
             return (now_h, None);
