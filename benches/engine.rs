@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use deepmud::engine::{EngineError, EventQueue, Model, SimTime, Simulation};
-use deepmud::model::streams::{Purpose, stream};
+use deepmud::model::streams::{Owner, Purpose, stream};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Exp1;
@@ -35,7 +35,7 @@ impl Model for Hold {
 
 fn engine_hold(pending: usize) -> (Simulation<Tick>, Hold) {
     let mut model = Hold {
-        rng: stream(1, 0, Purpose::Logistics),
+        rng: stream(1, 0, Purpose::Logistics, Owner::Site),
     };
     let mut sim = Simulation::with_capacity(pending + 1);
     for _ in 0..pending {
@@ -48,7 +48,7 @@ fn engine_hold(pending: usize) -> (Simulation<Tick>, Hold) {
 /// The bare heap stores only the time's order key (finite non-negative f64
 /// bits order like the values).
 fn bare_hold(pending: usize) -> (BinaryHeap<Reverse<u64>>, ChaCha8Rng) {
-    let mut rng = stream(1, 0, Purpose::Logistics);
+    let mut rng = stream(1, 0, Purpose::Logistics, Owner::Site);
     let mut heap = BinaryHeap::with_capacity(pending + 1);
     for _ in 0..pending {
         let delay_h: f64 = rng.sample(Exp1);
@@ -73,7 +73,7 @@ fn hold(c: &mut Criterion) {
         // The event list alone, without the simulation loop: shows where
         // the engine's time goes.
         group.bench_function(BenchmarkId::new("event_queue", pending), |b| {
-            let mut rng = stream(1, 0, Purpose::Logistics);
+            let mut rng = stream(1, 0, Purpose::Logistics, Owner::Site);
             let mut queue = EventQueue::with_capacity(pending + 1);
             for _ in 0..pending {
                 let delay_h: f64 = rng.sample(Exp1);

@@ -3,10 +3,9 @@
 //! the string for typhoons, survival seas, failures and trips to port, and
 //! does planned maintenance, crew changes and patch relocations.
 
-use rand_chacha::ChaCha8Rng;
-
 use super::fleet::Mooring;
 use super::ore::{Parcel, Seabed};
+use super::streams::SystemStreams;
 use super::unit::{Core, impl_unit};
 use super::weather::Limits;
 use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel};
@@ -238,6 +237,8 @@ pub(super) struct MiningSystem {
     pub seabed: Seabed,
     /// The shuttle alongside, and those waiting for it.
     pub mooring: Mooring,
+    /// The system's own random streams.
+    pub rng: SystemStreams,
 }
 
 impl MiningSystem {
@@ -246,21 +247,22 @@ impl MiningSystem {
     pub fn new(
         scenario: &Scenario,
         now_h: f64,
-        ore_rng: &mut ChaCha8Rng,
-        failure_rng: &mut ChaCha8Rng,
+        mut rng: SystemStreams,
         failure_rate_factor: f64,
     ) -> Self {
+        let failure_left_h = scenario
+            .mining
+            .failure
+            .iter()
+            .map(|mode| mode.tbf_h.sample(&mut rng.failures) / failure_rate_factor)
+            .collect();
+        let seabed = Seabed::new(&scenario.ore, &mut rng.ore);
         MiningSystem {
             activity: Activity::Idle,
             core: Core::new(SystemState::Idle, now_h),
             buffer: Parcel::default(),
             lifting_since_h: None,
-            failure_left_h: scenario
-                .mining
-                .failure
-                .iter()
-                .map(|mode| mode.tbf_h.sample(failure_rng) / failure_rate_factor)
-                .collect(),
+            failure_left_h,
             patch_left_t: scenario.mining.patch_t.unwrap_or(f64::INFINITY),
             pending: Pending::default(),
             after_retrieval: AfterRetrieval::Shelter,
@@ -268,8 +270,9 @@ impl MiningSystem {
             trips: 0,
             arrivals: 0,
             on_site: false,
-            seabed: Seabed::new(&scenario.ore, ore_rng),
+            seabed,
             mooring: Mooring::default(),
+            rng,
         }
     }
 }
@@ -628,7 +631,7 @@ impl Operation {
         let system = &mut self.systems[unit];
         let room_t = (capacity - system.buffer.wet_t).max(0.0);
         let lifted_t = (rate * elapsed_h).min(room_t);
-        let parcel = system.seabed.lift(lifted_t, &mut self.ore_rng);
+        let parcel = system.seabed.lift(lifted_t, &mut system.rng.ore);
         system.buffer.absorb(parcel);
         system.patch_left_t -= lifted_t;
         for left in &mut system.failure_left_h {
@@ -737,7 +740,7 @@ impl Operation {
             Some(work) => (work.state(), work.periodic(mining).map(|p| &p.duration_h)),
             None => (SystemState::Relocation, Some(&mining.relocation_h)),
         };
-        let duration_h = duration.map_or(0.0, |d| d.sample(&mut self.logistics_rng));
+        let duration_h = duration.map_or(0.0, |d| d.sample(&mut self.systems[unit].rng.logistics));
         self.systems[unit].activity = Activity::Working;
         self.systems.set_state(unit, state, now_h);
         self.systems.schedule(sim, unit, duration_h)
@@ -755,8 +758,9 @@ impl Operation {
         self.years[year].failures += 1;
         let factor = self.failure_rate_factor();
         let spec = &self.scenario.mining.failure[mode];
-        self.systems[unit].failure_left_h[mode] = spec.tbf_h.sample(&mut self.failure_rng) / factor;
-        let repair_h = spec.repair_h.sample(&mut self.failure_rng);
+        let system = &mut self.systems[unit];
+        system.failure_left_h[mode] = spec.tbf_h.sample(&mut system.rng.failures) / factor;
+        let repair_h = spec.repair_h.sample(&mut system.rng.failures);
         if spec.retrieve_string {
             self.systems[unit].cause = Some(SystemState::Failure);
             self.start_trip_out(sim, unit, false, AfterRetrieval::Repair { hours: repair_h })?;
@@ -801,9 +805,9 @@ impl Operation {
             .find(|&work| pending.is_due(work) && work.at_port(mining));
         if let Some(work) = port_work {
             self.settle_plant(now_h, false);
-            let duration_h = work
-                .periodic(&self.scenario.mining)
-                .map_or(0.0, |p| p.duration_h.sample(&mut self.logistics_rng));
+            let duration_h = work.periodic(&self.scenario.mining).map_or(0.0, |p| {
+                p.duration_h.sample(&mut self.systems[unit].rng.logistics)
+            });
             self.systems[unit].activity = Activity::PortWork(work);
             self.systems.set_state(unit, work.state(), now_h);
             return self.systems.schedule(sim, unit, duration_h);

@@ -29,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::engine::{EngineError, HOURS_PER_YEAR, Model, SimTime, Simulation, Token};
 use crate::scenario::Scenario;
 use crate::stats::budget::QueueStats;
-use streams::{Purpose, stream};
+use streams::{Owner, Purpose, SystemStreams, stream};
 
 use fleet::Shuttle;
 use hub::{Hub, HubShip};
@@ -92,9 +92,12 @@ pub struct Operation {
     hub: Option<Hub>,
     hub_ships: Units<HubShip>,
     assay: Assay,
-    failure_rng: ChaCha8Rng,
-    ore_rng: ChaCha8Rng,
-    logistics_rng: ChaCha8Rng,
+    /// The run's seed and this replication's number, which key the random
+    /// streams of the systems phases add.
+    seed: u64,
+    replication: u64,
+    /// The plant's availability draws.
+    plant_rng: ChaCha8Rng,
     years: Vec<YearRecord>,
     site_queue: QueueStats,
     shipments: Vec<Shipment>,
@@ -122,10 +125,10 @@ impl Operation {
     fn new(scenario: &Scenario, seed: u64, replication: u64) -> Self {
         let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
         let year_count = scenario.scenario.years.ceil().max(1.0) as usize;
-        let mut ore_rng = stream(seed, replication, Purpose::Ore);
-        let mut failure_rng = stream(seed, replication, Purpose::Failures);
         let systems = (0..scenario.mining.systems as usize)
-            .map(|_| MiningSystem::new(scenario, 0.0, &mut ore_rng, &mut failure_rng, 1.0))
+            .map(|n| {
+                MiningSystem::new(scenario, 0.0, SystemStreams::new(seed, replication, n), 1.0)
+            })
             .collect();
         let shuttles = (0..scenario.fleet.shuttles as usize)
             .map(|_| Shuttle::new(0.0))
@@ -137,7 +140,7 @@ impl Operation {
             weather: Weather::new(
                 &scenario.weather,
                 scenario.scenario.start_month,
-                stream(seed, replication, Purpose::Weather),
+                stream(seed, replication, Purpose::Weather, Owner::Site),
             ),
             sea_change: None,
             systems: Units::new(systems, SystemState::ALL.len(), year_count),
@@ -147,9 +150,9 @@ impl Operation {
             hub: scenario.hub.as_ref().map(Hub::new),
             hub_ships: Units::new(hub_ships, HubShipState::ALL.len(), year_count),
             assay: Assay::new(&scenario.ore),
-            failure_rng,
-            ore_rng,
-            logistics_rng: stream(seed, replication, Purpose::Logistics),
+            seed,
+            replication,
+            plant_rng: stream(seed, replication, Purpose::Logistics, Owner::Plant),
             years: vec![YearRecord::default(); year_count],
             site_queue: QueueStats::default(),
             shipments: Vec::new(),
@@ -431,5 +434,39 @@ impl Model for Operation {
             Event::PhaseStart(index) => self.start_phase(sim, index)?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+
+    /// Common random numbers across fleet sizes: a third system draws from
+    /// streams of its own, so the first two start with the same failure
+    /// clocks and leave their streams at the same point.
+    #[test]
+    fn adding_a_system_leaves_the_other_systems_draws_unchanged() {
+        let with = |systems: u32| {
+            let overrides = [format!("mining.systems={systems}")];
+            let scenario = load_str(crate::scenario::DEFAULT_SCENARIO, "default", &overrides)
+                .unwrap_or_else(|e| panic!("{e}"));
+            Operation::new(&scenario, 7, 3)
+        };
+        let two = with(2);
+        let three = with(3);
+        for n in 0..2 {
+            assert_eq!(
+                two.systems[n].failure_left_h,
+                three.systems[n].failure_left_h
+            );
+            assert_eq!(two.systems[n].rng.failures, three.systems[n].rng.failures);
+            assert_eq!(two.systems[n].rng.ore, three.systems[n].rng.ore);
+            assert_eq!(two.systems[n].rng.logistics, three.systems[n].rng.logistics);
+        }
+        assert_ne!(
+            two.systems[0].failure_left_h,
+            three.systems[2].failure_left_h
+        );
     }
 }

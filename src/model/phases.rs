@@ -6,6 +6,7 @@ use super::fleet::Shuttle;
 use super::lift::{self, MiningSystem};
 use super::ore::{Assay, Seabed};
 use super::port::Dock;
+use super::streams::SystemStreams;
 use super::weather::Limits;
 use super::{Event, Operation, PlannedWork, SimError};
 use crate::engine::Simulation;
@@ -51,7 +52,8 @@ impl Operation {
         if ore_changed {
             // The phase's ore describes the seabed worked from now on.
             for &unit in &active {
-                self.systems[unit].seabed = Seabed::new(&self.scenario.ore, &mut self.ore_rng);
+                let system = &mut self.systems[unit];
+                system.seabed = Seabed::new(&self.scenario.ore, &mut system.rng.ore);
             }
         }
         if previous.mining.failure != self.scenario.mining.failure {
@@ -61,12 +63,13 @@ impl Operation {
                 if self.systems[unit].core.retired {
                     continue;
                 }
-                self.systems[unit].failure_left_h = self
+                let system = &mut self.systems[unit];
+                system.failure_left_h = self
                     .scenario
                     .mining
                     .failure
                     .iter()
-                    .map(|mode| mode.tbf_h.sample(&mut self.failure_rng) / factor)
+                    .map(|mode| mode.tbf_h.sample(&mut system.rng.failures) / factor)
                     .collect();
             }
         }
@@ -95,13 +98,8 @@ impl Operation {
         let wanted = self.scenario.mining.systems as usize;
         for _ in active.len()..wanted {
             let factor = self.failure_rate_factor();
-            let system = MiningSystem::new(
-                &self.scenario,
-                sim.now().hours(),
-                &mut self.ore_rng,
-                &mut self.failure_rng,
-                factor,
-            );
+            let streams = SystemStreams::new(self.seed, self.replication, self.systems.len());
+            let system = MiningSystem::new(&self.scenario, sim.now().hours(), streams, factor);
             let unit = self.systems.push(system);
             self.start_system(sim, unit)?;
         }

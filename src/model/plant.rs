@@ -56,7 +56,7 @@ impl Operation {
     /// processes up to its daily capacity of dry mud from the stockpile.
     fn plant_day(&mut self, now_h: f64) {
         let port = &self.scenario.port;
-        let u: f64 = self.logistics_rng.random();
+        let u: f64 = self.plant_rng.random();
         if u >= port.plant_availability || self.port.stockpile.wet_t <= 0.0 {
             return;
         }

@@ -1,21 +1,25 @@
-//! Seeded, portable random streams: one per (seed, replication, purpose).
+//! Seeded, portable random streams: one per (seed, replication, purpose,
+//! owner).
 //!
 //! Every random draw in deepmud comes from a [`ChaCha8Rng`], whose output is
 //! fixed by its specification (unlike `StdRng` or `SmallRng`, which may change
 //! between crate versions). The stream for replication `r` of a run with seed
-//! `s` and purpose `p` is derived as follows:
+//! `s`, purpose `p` and owner `o` is derived as follows:
 //!
 //! - the 256-bit ChaCha key is `s` (8 bytes, little-endian), then `r`
 //!   (8 bytes, little-endian), then the 16 ASCII bytes `deepmud-streams\0`;
-//! - the ChaCha stream number (`set_stream`) is the purpose's number
+//! - the ChaCha stream number (`set_stream`) is `o × 256 + p`, with `o` the
+//!   owner's number ([`Owner::number`]) and `p` the purpose's
 //!   ([`Purpose::number`]).
 //!
 //! Different keys or stream numbers give independent ChaCha keystreams, so
-//! replications and purposes never share random numbers. Because each purpose
-//! has its own stream, changing the number of ships (logistics) does not
-//! change the weather a replication sees: sweep points and tornado bars use
-//! common random numbers. Nothing depends on the thread that runs a
-//! replication.
+//! replications, purposes and owners never share random numbers. Each mining
+//! system draws its failures, block grades and durations from streams of its
+//! own, numbered by the order systems join the operation, and the site's
+//! weather has one stream: adding a mining system changes neither the weather
+//! a replication sees nor the draws of the systems already there, so sweep
+//! points, tornado bars and comparisons use common random numbers. Nothing
+//! depends on the thread that runs a replication.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -54,17 +58,66 @@ impl Purpose {
     }
 }
 
+/// Who draws from a stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// The site as a whole: its weather.
+    Site,
+    /// The port's plant: its daily availability.
+    Plant,
+    /// Mining system `n`, counted from 0 in the order systems join the
+    /// operation (at the start, then by phases).
+    System(usize),
+}
+
+impl Owner {
+    /// The owner's number in the stream number. Fixed forever: changing it
+    /// changes every result.
+    pub fn number(self) -> u64 {
+        match self {
+            Owner::Site => 0,
+            Owner::Plant => 1,
+            Owner::System(n) => 2 + n as u64,
+        }
+    }
+}
+
 const KEY_TAG: &[u8; 16] = b"deepmud-streams\0";
 
-/// The random stream of `purpose` for replication `replication` of seed `seed`.
-pub fn stream(seed: u64, replication: u64, purpose: Purpose) -> ChaCha8Rng {
+/// The random stream of `purpose` drawn by `owner` in replication
+/// `replication` of seed `seed`.
+pub fn stream(seed: u64, replication: u64, purpose: Purpose, owner: Owner) -> ChaCha8Rng {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     key[8..16].copy_from_slice(&replication.to_le_bytes());
     key[16..].copy_from_slice(KEY_TAG);
     let mut rng = ChaCha8Rng::from_seed(key);
-    rng.set_stream(purpose.number());
+    rng.set_stream(owner.number() << 8 | purpose.number());
     rng
+}
+
+/// The streams one mining system draws from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SystemStreams {
+    /// Times between failures and repair durations.
+    pub failures: ChaCha8Rng,
+    /// Seabed block grades.
+    pub ore: ChaCha8Rng,
+    /// Relocation, maintenance and crew-change durations.
+    pub logistics: ChaCha8Rng,
+}
+
+impl SystemStreams {
+    /// The streams of mining system `n` in replication `replication` of
+    /// seed `seed`.
+    pub fn new(seed: u64, replication: u64, n: usize) -> Self {
+        let owner = Owner::System(n);
+        SystemStreams {
+            failures: stream(seed, replication, Purpose::Failures, owner),
+            ore: stream(seed, replication, Purpose::Ore, owner),
+            logistics: stream(seed, replication, Purpose::Logistics, owner),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -72,26 +125,34 @@ mod tests {
     use super::*;
     use rand::Rng;
 
-    fn first_words(seed: u64, replication: u64, purpose: Purpose) -> Vec<u64> {
-        let mut rng = stream(seed, replication, purpose);
+    fn first_words(seed: u64, replication: u64, purpose: Purpose, owner: Owner) -> Vec<u64> {
+        let mut rng = stream(seed, replication, purpose, owner);
         (0..4).map(|_| rng.next_u64()).collect()
     }
 
     #[test]
     fn the_same_seed_gives_the_same_stream() {
         assert_eq!(
-            first_words(42, 3, Purpose::Ore),
-            first_words(42, 3, Purpose::Ore)
+            first_words(42, 3, Purpose::Ore, Owner::System(1)),
+            first_words(42, 3, Purpose::Ore, Owner::System(1))
         );
     }
 
     #[test]
-    fn replications_and_purposes_get_different_streams() {
+    fn replications_purposes_and_owners_get_different_streams() {
+        let owners = [
+            Owner::Site,
+            Owner::Plant,
+            Owner::System(0),
+            Owner::System(7),
+        ];
         let mut seen = Vec::new();
         for seed in [0, 1, 42] {
             for replication in [0, 1, 2] {
                 for purpose in Purpose::ALL {
-                    seen.push(first_words(seed, replication, purpose));
+                    for owner in owners {
+                        seen.push(first_words(seed, replication, purpose, owner));
+                    }
                 }
             }
         }
@@ -106,12 +167,21 @@ mod tests {
     #[test]
     fn stream_values_are_pinned() {
         assert_eq!(
-            first_words(2026, 0, Purpose::Weather),
+            first_words(2026, 0, Purpose::Weather, Owner::Site),
             vec![
                 10_754_718_159_745_680_682,
                 6_592_883_260_741_208_491,
                 13_711_675_009_195_537_815,
                 16_772_596_739_786_393_604,
+            ]
+        );
+        assert_eq!(
+            first_words(2026, 0, Purpose::Failures, Owner::System(1)),
+            vec![
+                115_444_895_380_113_732,
+                11_324_373_879_770_206_728,
+                769_805_033_341_805_962,
+                17_550_415_920_210_884_059,
             ]
         );
     }

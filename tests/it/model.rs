@@ -1,7 +1,7 @@
 //! The mining model against hand-computed cycles and analytic results.
 
 use deepmud::engine::HOURS_PER_YEAR;
-use deepmud::model::streams::{Purpose, stream};
+use deepmud::model::streams::{Owner, Purpose, stream};
 use deepmud::model::weather::Weather;
 use deepmud::model::{Replication, ShuttleState, SystemState, run_replication};
 use deepmud::scenario::{Scenario, load_str};
@@ -204,7 +204,7 @@ trip_out_m_per_h = 100
 fn operable_fraction_matches_the_lognormal_marginal() {
     let scenario = scenario(WEATHER, &[]);
     let spec = &scenario.weather;
-    let mut weather = Weather::new(spec, 1, stream(5, 0, Purpose::Weather));
+    let mut weather = Weather::new(spec, 1, stream(5, 0, Purpose::Weather, Owner::Site));
     let limit_m = 2.5;
     let horizon_h = 400.0 * HOURS_PER_YEAR;
     let (mut below_h, mut total_h) = (0.0, 0.0);
@@ -247,7 +247,7 @@ fn series_weather_matches_the_ar1_recursion_stepped_directly() {
     let limit_m = scenario.mining.hs_limit_lift_m;
     let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
     let phi = spec.hs_lag1_autocorrelation;
-    let mut rng = stream(seed, replication, Purpose::Weather);
+    let mut rng = stream(seed, replication, Purpose::Weather, Owner::Site);
     let mut z: f64 = rng.sample(rand_distr::StandardNormal);
     let mut downtime_h = vec![[0.0f64; 12]; rep.years.len()];
     let mut t_h = 0.0;
@@ -274,7 +274,7 @@ fn series_weather_matches_the_ar1_recursion_stepped_directly() {
 fn typhoon_counts_match_the_configured_monthly_rates() {
     let scenario = scenario(WEATHER, &[]);
     let spec = &scenario.weather;
-    let mut weather = Weather::new(spec, 1, stream(9, 0, Purpose::Weather));
+    let mut weather = Weather::new(spec, 1, stream(9, 0, Purpose::Weather, Owner::Site));
     let years = 4_000.0;
     let mut by_month = [0u32; 12];
     let mut next = weather.first_warning_h();

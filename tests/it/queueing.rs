@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use deepmud::engine::{EngineError, Model, SimTime, Simulation};
-use deepmud::model::streams::{Purpose, stream};
+use deepmud::model::streams::{Owner, Purpose, stream};
 use deepmud::stats::summary::{MeanVar, batch_means};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -37,8 +37,8 @@ struct MMc {
 impl MMc {
     fn new(lambda: f64, mu: f64, servers: usize, seed: u64) -> Self {
         MMc {
-            arrivals: stream(seed, 0, Purpose::Logistics),
-            services: stream(seed, 0, Purpose::Failures),
+            arrivals: stream(seed, 0, Purpose::Logistics, Owner::Site),
+            services: stream(seed, 0, Purpose::Failures, Owner::Site),
             lambda,
             mu,
             servers,
