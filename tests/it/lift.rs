@@ -109,6 +109,68 @@ fn typhoon_retrieval_longer_than_the_lead_is_counted_and_repaired() {
     assert_close(lifted_t(&rep), 100.0 * lifting_h, "lifted t");
 }
 
+/// The first trip in runs 10–60 h. A replication with a single typhoon
+/// warned at w in [15, 55] h, and the scenario for it.
+fn typhoon_during_the_first_trip_in(overrides: &[&str]) -> (Scenario, u64, f64) {
+    let mut all = vec![
+        NEVER_FULL,
+        "scenario.years=0.05",
+        "weather.typhoon_rate_per_month=3",
+        "weather.typhoon_warning_h=72",
+        "weather.typhoon_duration_h=48",
+    ];
+    all.extend_from_slice(overrides);
+    let scenario = scenario(DETERMINISTIC, &all);
+    let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
+    let (replication, warning_h) = (0..2000)
+        .find_map(|replication| {
+            let rng = stream(1, replication, Purpose::Weather);
+            let mut weather = Weather::new(&scenario.weather, scenario.scenario.start_month, rng);
+            let warning_h = weather.first_warning_h()?;
+            let (_, next) = weather.warn(warning_h);
+            let alone = next.is_none_or(|next_h| next_h >= horizon_h);
+            (alone && (15.0..=55.0).contains(&warning_h)).then_some((replication, warning_h))
+        })
+        .expect("some replication has a single typhoon during the first trip in");
+    (scenario, replication, warning_h)
+}
+
+/// Warned at w during the trip in, with a trip-out of 10 h and a 12 h
+/// margin, the latest safe start is w + 50 h, after the string connects at
+/// 60 h: it is run on, lifts until w + 50 and the typhoon costs 120 h.
+#[test]
+fn string_run_in_under_an_alert_goes_on_when_it_connects_before_the_latest_start() {
+    let overrides = ["mining.trip_out_m_per_h=500", "mining.typhoon_margin_h=12"];
+    let (scenario, replication, _) = typhoon_during_the_first_trip_in(&overrides);
+    let rep = run_replication(&scenario, 1, replication).unwrap();
+    let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
+    assert_close(hours(&rep, SystemState::TrippingIn), 50.0, "trip in h");
+    assert_close(hours(&rep, SystemState::Typhoon), 120.0, "typhoon h");
+    let lifting_h = horizon_h - 60.0 - 120.0;
+    assert_close(hours(&rep, SystemState::Lifting), lifting_h, "lifting h");
+}
+
+/// With a 50 h margin the latest safe start (w + 72 − 25 − 50) is before
+/// the warning: the string being run in is pulled up at once, (w − 10) ×
+/// 100 m at 200 m/h, shelters to w + 120 and is run in again (50 h): typhoon
+/// time w to w + 170, and nothing is counted unfinished.
+#[test]
+fn string_run_in_under_an_alert_is_pulled_up_when_it_cannot_connect_in_time() {
+    let overrides = ["mining.trip_out_m_per_h=200", "mining.typhoon_margin_h=50"];
+    let (scenario, replication, warning_h) = typhoon_during_the_first_trip_in(&overrides);
+    let rep = run_replication(&scenario, 1, replication).unwrap();
+    let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
+    assert_close(
+        hours(&rep, SystemState::TrippingIn),
+        warning_h - 10.0,
+        "trip in h",
+    );
+    assert_close(hours(&rep, SystemState::Typhoon), 170.0, "typhoon h");
+    let lifting_h = horizon_h - warning_h - 170.0;
+    assert_close(hours(&rep, SystemState::Lifting), lifting_h, "lifting h");
+    assert_eq!(rep.years[0].typhoon_unfinished_retrievals, 0);
+}
+
 /// Hs 1 m in January, 7 m (above the 6 m survival limit) in February, 1 m
 /// after; weather steps of 10 h put the changes at exactly 730 and 1,460 h.
 /// The string is run in at 5 m/h from 10 h: 3,600 m are down at 730 h.
@@ -266,4 +328,19 @@ fn no_lift_share_is_the_share_of_replications_that_lift_nothing() {
         .count();
     assert!(none > 0 && none < 60, "{none} of 60 lift nothing");
     assert_close(share.mean, none as f64 / 60.0, "no_lift_share");
+}
+
+/// A misspelt practice is reported with its key and the allowed names,
+/// beside the file's other problems (checking goes on past it).
+#[test]
+fn survival_practice_misspelt_is_reported_with_the_allowed_names() {
+    let text = DETERMINISTIC.replace(
+        "systems = 1\n",
+        "systems = 1\nsurvival_practice = \"sideways\"\ntyphoon_margin_h = -1\n",
+    );
+    let error = load_str(&text, "bad.toml", &[]).unwrap_err().to_string();
+    assert!(error.contains("2 problems"), "{error}");
+    assert!(error.contains("mining.survival_practice"), "{error}");
+    assert!(error.contains(r#""retrieve" or "hang_off""#), "{error}");
+    assert!(error.contains("mining.typhoon_margin_h"), "{error}");
 }
