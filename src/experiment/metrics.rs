@@ -233,6 +233,14 @@ pub const METRICS: &[Metric] = &[
         value: |p| Some(p.rate(|y| y.typhoons as f64)),
     },
     Metric {
+        name: "typhoon_unfinished_retrievals",
+        unit: "count",
+        label: "Typhoon retrievals late (/yr)",
+        kind: Kind::Flow,
+        kpi_table: true,
+        value: |p| Some(p.rate(|y| y.typhoon_unfinished_retrievals as f64)),
+    },
+    Metric {
         name: "failures",
         unit: "count",
         label: "Failures (/yr)",
@@ -247,6 +255,16 @@ pub const METRICS: &[Metric] = &[
         kind: Kind::Flow,
         kpi_table: true,
         value: |p| Some(p.rate(|y| y.shipments as f64)),
+    },
+    Metric {
+        name: "no_lift_share",
+        unit: "fraction",
+        label: "Replications lifting nothing",
+        kind: Kind::WholeRun,
+        kpi_table: true,
+        // 1 for a replication that lifts nothing, else 0: the mean across
+        // replications is the share, its CI that of a proportion.
+        value: |p| Some(f64::from(u8::from(p.total(|y| y.lifted_wet_t) <= 0.0))),
     },
 ];
 

@@ -8,9 +8,9 @@ use super::ore::{Parcel, Seabed};
 use super::streams::SystemStreams;
 use super::unit::{Core, impl_unit};
 use super::weather::Limits;
-use super::{Event, Operation, SimError, TOL_H, TOL_T, Vessel};
-use crate::engine::{HOURS_PER_YEAR, Simulation, Token};
-use crate::scenario::{self, Periodic, Scenario};
+use super::{EngineError, Event, Operation, SimError, TOL_H, TOL_T, Vessel};
+use crate::engine::{Generation, HOURS_PER_YEAR, SimTime, Simulation, Token};
+use crate::scenario::{self, Dist, Periodic, Scenario, SurvivalPractice};
 
 /// Where a mining system's time goes; every hour is in exactly one state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,29 +130,86 @@ pub enum SystemEvent {
     /// Its timed activity ends, or its lifting needs a decision (stale once
     /// the token is cancelled).
     Timed(Token),
-    /// Its time on site for trip `trip` is up.
-    CampaignEnd { trip: u32 },
-    /// Planned work falls due.
-    Due(PlannedWork),
+    /// Its time on site is up (stale once the token is cancelled: it left,
+    /// or a phase changed `campaign_d`).
+    CampaignEnd(Token),
+    /// Planned work falls due (stale once a phase rescheduled it).
+    Due { work: PlannedWork, token: Token },
 }
 
 /// Hours per day.
 const HOURS_PER_DAY: f64 = 24.0;
 
-/// Schedules the first time planned `work` falls due for system `unit`:
-/// (1 + `stagger`) intervals from now, so systems that start together are
-/// spread over an interval (`stagger` in [0, 1)).
-pub(super) fn schedule_first_due(
-    sim: &mut Simulation<Event>,
-    unit: usize,
-    work: PlannedWork,
-    periodic: &Periodic,
-    stagger: f64,
-) -> Result<(), SimError> {
-    let interval_h = periodic.interval_d * HOURS_PER_DAY;
-    let event = SystemEvent::Due(work);
-    sim.schedule_in(interval_h * (1.0 + stagger), Event::System { unit, event })?;
-    Ok(())
+/// When a system's planned work last fell due, and the generation of its
+/// queued next occurrence.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct DueClock {
+    /// The last occurrence, h (before the first: one interval before it).
+    pub last_h: f64,
+    pub generation: Generation,
+}
+
+impl MiningSystem {
+    /// Schedules the first time planned `work` falls due for system `unit`:
+    /// (1 + `stagger`) intervals from now, so systems that start together
+    /// are spread over an interval (`stagger` in [0, 1)).
+    pub(super) fn schedule_first_due(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        work: PlannedWork,
+        periodic: &Periodic,
+        stagger: f64,
+    ) -> Result<(), SimError> {
+        let interval_h = periodic.interval_d * HOURS_PER_DAY;
+        self.due[work as usize].last_h = sim.now().hours() + interval_h * stagger;
+        self.schedule_due(sim, unit, work, Some(periodic))
+    }
+
+    /// Queues the next occurrence of `work` one interval of `periodic` after
+    /// the last (at once if that is past), cancelling the one queued; with
+    /// no `periodic`, the work is no longer planned.
+    pub(super) fn schedule_due(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        work: PlannedWork,
+        periodic: Option<&Periodic>,
+    ) -> Result<(), SimError> {
+        let clock = &mut self.due[work as usize];
+        clock.generation.cancel_all();
+        let Some(periodic) = periodic else {
+            return Ok(());
+        };
+        let next_h = clock.last_h + periodic.interval_d * HOURS_PER_DAY;
+        let event = SystemEvent::Due {
+            work,
+            token: clock.generation.token(),
+        };
+        let at = SimTime::from_hours(next_h.max(sim.now().hours())).map_err(EngineError::from)?;
+        sim.schedule_at(at, Event::System { unit, event })?;
+        Ok(())
+    }
+
+    /// Queues the end of the stay on site `campaign_d` days after the
+    /// arrival (at once if that is past), cancelling the one queued; none
+    /// without a `campaign_d`.
+    pub(super) fn schedule_campaign_end(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        campaign_d: Option<f64>,
+    ) -> Result<(), SimError> {
+        self.campaign.cancel_all();
+        let Some(campaign_d) = campaign_d else {
+            return Ok(());
+        };
+        let end_h = self.arrived_h + campaign_d * HOURS_PER_DAY;
+        let event = SystemEvent::CampaignEnd(self.campaign.token());
+        let at = SimTime::from_hours(end_h.max(sim.now().hours())).map_err(EngineError::from)?;
+        sim.schedule_at(at, Event::System { unit, event })?;
+        Ok(())
+    }
 }
 
 /// What a mining system is physically doing.
@@ -185,7 +242,8 @@ pub(super) enum Activity {
     Working,
     /// On site with the string up, waiting for the typhoon or the sea to pass.
     Surfaced,
-    /// On site with the string up, repairing.
+    /// On site with the string up, repairing (booked to `cause`: failure,
+    /// or typhoon for the damage of an unfinished typhoon retrieval).
     SurfaceRepair,
 }
 
@@ -229,10 +287,19 @@ pub(super) struct MiningSystem {
     /// While recovering from a typhoon, failure or survival retrieval, the
     /// state that tripping and waiting are booked to.
     pub cause: Option<SystemState>,
+    /// The planned work a port call is made for: its trip out, voyages and
+    /// trip back in are booked to it (not to operating time).
+    pub errand: Option<SystemState>,
+    /// Repair hours owed for an unfinished typhoon retrieval, done once the
+    /// typhoon has passed.
+    pub typhoon_repair_h: f64,
     /// Port calls completed.
     pub trips: u32,
-    /// Arrivals on site, for matching campaign-end events to their trip.
-    pub arrivals: u32,
+    /// Planned work's last occurrences and queued next ones, by [`PlannedWork`].
+    pub due: [DueClock; 2],
+    /// The last arrival on site, h, and the generation of its campaign end.
+    pub arrived_h: f64,
+    pub campaign: Generation,
     pub on_site: bool,
     pub seabed: Seabed,
     /// The shuttle alongside, and those waiting for it.
@@ -267,8 +334,12 @@ impl MiningSystem {
             pending: Pending::default(),
             after_retrieval: AfterRetrieval::Shelter,
             cause: None,
+            errand: None,
+            typhoon_repair_h: 0.0,
             trips: 0,
-            arrivals: 0,
+            due: [DueClock::default(); 2],
+            arrived_h: now_h,
+            campaign: Generation::default(),
             on_site: false,
             seabed,
             mooring: Mooring::default(),
@@ -319,7 +390,8 @@ impl Operation {
         let count = self.systems.len() as f64;
         for work in PlannedWork::ALL {
             if let Some(periodic) = work.periodic(&self.scenario.mining) {
-                schedule_first_due(sim, unit, work, periodic, unit as f64 / count)?;
+                let stagger = unit as f64 / count;
+                self.systems[unit].schedule_first_due(sim, unit, work, periodic, stagger)?;
             }
         }
         self.sail(sim, unit, true)
@@ -336,7 +408,8 @@ impl Operation {
         let duration_h = self.unloading_leg_nm() / mining.vessel_speed_kn;
         self.systems[unit].activity = Activity::Sailing { to_site };
         self.systems[unit].cause = None;
-        self.systems.set_state(unit, SystemState::Transit, now_h);
+        let state = self.systems[unit].errand.unwrap_or(SystemState::Transit);
+        self.systems.set_state(unit, state, now_h);
         self.systems.schedule(sim, unit, duration_h)
     }
 
@@ -349,19 +422,11 @@ impl Operation {
         let now_h = sim.now().hours();
         match self.systems[unit].activity {
             Activity::Sailing { to_site: true } => {
+                let campaign_d = self.scenario.mining.campaign_d;
                 let system = &mut self.systems[unit];
                 system.on_site = true;
-                system.arrivals += 1;
-                let trip = system.arrivals;
-                if let Some(campaign_d) = self.scenario.mining.campaign_d {
-                    sim.schedule_in(
-                        campaign_d * HOURS_PER_DAY,
-                        Event::System {
-                            unit,
-                            event: SystemEvent::CampaignEnd { trip },
-                        },
-                    )?;
-                }
+                system.arrived_h = now_h;
+                system.schedule_campaign_end(sim, unit, campaign_d)?;
                 self.start_trip_in(sim, unit)?;
                 self.serve_alongside(sim, unit)?;
             }
@@ -388,8 +453,10 @@ impl Operation {
                 let left = remaining_m - (now_h - since_h) * rate_m_per_h;
                 debug_assert!(left <= 1e-6, "trip ended early: {left} m left");
                 if inward {
-                    self.systems[unit].activity = Activity::Connected;
-                    self.systems[unit].cause = None;
+                    let system = &mut self.systems[unit];
+                    system.activity = Activity::Connected;
+                    system.cause = None;
+                    system.errand = None;
                     self.connected_decide(sim, unit)?;
                 } else {
                     self.string_up(sim, unit)?;
@@ -401,7 +468,7 @@ impl Operation {
                 self.connected_decide(sim, unit)?;
             }
             Activity::SurfaceRepair => {
-                self.systems[unit].cause = Some(SystemState::Failure);
+                self.systems[unit].cause.get_or_insert(SystemState::Failure);
                 self.start_trip_in(sim, unit)?;
             }
             Activity::Idle | Activity::Surfaced | Activity::Tripping { .. } => {}
@@ -477,7 +544,9 @@ impl Operation {
         self.system_resume(sim, unit)
     }
 
-    /// Starts an emergency retrieval for a typhoon or survival seas.
+    /// Starts an emergency retrieval for a typhoon or survival seas. A
+    /// typhoon retrieval that cannot be up before the typhoon arrives is
+    /// counted, and owes the scenario's repair for it.
     fn emergency_retrieval(
         &mut self,
         sim: &mut Simulation<Event>,
@@ -485,7 +554,56 @@ impl Operation {
         cause: SystemState,
     ) -> Result<(), SimError> {
         self.systems[unit].cause = Some(cause);
-        self.start_trip_out(sim, unit, true, AfterRetrieval::Shelter)
+        self.systems[unit].errand = None;
+        self.start_trip_out(sim, unit, true, AfterRetrieval::Shelter)?;
+        let now_h = sim.now().hours();
+        let (Some(arrival_h), SystemState::Typhoon) = (self.weather.typhoon_arrival_h(), cause)
+        else {
+            return Ok(());
+        };
+        let Activity::Tripping {
+            inward: false,
+            remaining_m,
+            rate_m_per_h,
+            ..
+        } = self.systems[unit].activity
+        else {
+            return Ok(());
+        };
+        if now_h + remaining_m / rate_m_per_h > arrival_h + TOL_H {
+            let year = self.year_of(now_h);
+            self.years[year].typhoon_unfinished_retrievals += 1;
+            let repair = &self.scenario.mining.typhoon_unfinished_repair_h;
+            // No draw for no repair: the failure stream stays as it was.
+            if *repair != Dist::fixed(0.0) {
+                let system = &mut self.systems[unit];
+                system.typhoon_repair_h += repair.sample(&mut system.rng.failures);
+            }
+        }
+        Ok(())
+    }
+
+    /// A typhoon was warned with no alert on: finds the latest safe start
+    /// of the retrieval of a deployed string, its arrival less the
+    /// trip-out time of the whole string at today's speed and the margin,
+    /// and schedules the retrieval there (or has it start now).
+    pub(super) fn plan_typhoon_retrieval(
+        &mut self,
+        sim: &mut Simulation<Event>,
+    ) -> Result<(), SimError> {
+        let Some(arrival_h) = self.weather.typhoon_arrival_h() else {
+            return Ok(());
+        };
+        let trip_out_h = self.scenario.site.water_depth_m / self.trip_rate(false);
+        let start_h = arrival_h - trip_out_h - self.scenario.mining.typhoon_margin_h;
+        self.typhoon_retrieval_h = start_h;
+        if start_h > sim.now().hours() {
+            sim.schedule_at(
+                SimTime::from_hours(start_h).map_err(EngineError::from)?,
+                Event::TyphoonRetrieval,
+            )?;
+        }
+        Ok(())
     }
 
     /// The string is up: sail to port, shelter, or repair.
@@ -505,10 +623,17 @@ impl Operation {
         }
     }
 
+    /// Whether a typhoon alert is on and its retrieval's latest safe start
+    /// has come.
+    fn typhoon_retrieval_due(&self, now_h: f64) -> bool {
+        self.weather.stormbound() && now_h >= self.typhoon_retrieval_h - TOL_H
+    }
+
     /// The retrieval the sea forces on a deployed string now, booked to its
-    /// cause: a typhoon alert, or Hs at or above the survival limit.
-    fn sea_emergency(&self) -> Option<SystemState> {
-        if self.weather.stormbound() {
+    /// cause: a typhoon whose retrieval is due, or Hs at or above the
+    /// survival limit.
+    fn sea_emergency(&self, now_h: f64) -> Option<SystemState> {
+        if self.typhoon_retrieval_due(now_h) {
             Some(SystemState::Typhoon)
         } else if self.weather.hs_m() >= self.scenario.mining.hs_limit_survival_m {
             Some(SystemState::Weather)
@@ -528,7 +653,7 @@ impl Operation {
         let hs = self.weather.hs_m();
         let storm = self.weather.stormbound();
         let trip_limit = self.scenario.mining.hs_limit_trip_m;
-        let sea_emergency = self.sea_emergency();
+        let sea_emergency = self.sea_emergency(now_h);
         match self.systems[unit].activity {
             Activity::Tripping {
                 inward,
@@ -537,11 +662,26 @@ impl Operation {
                 rate_m_per_h: rate,
                 moving_since_h,
             } => {
-                if let Some(cause) = sea_emergency.filter(|_| inward) {
-                    return self.emergency_retrieval(sim, unit, cause);
+                if inward {
+                    let left_m = remaining_m
+                        - moving_since_h.map_or(0.0, |since_h| (now_h - since_h) * rate);
+                    // Under a typhoon alert the string is run on only if it
+                    // connects before its retrieval must start.
+                    let typhoon = storm && now_h + left_m / rate > self.typhoon_retrieval_h;
+                    let hang_off =
+                        self.scenario.mining.survival_practice == SurvivalPractice::HangOff;
+                    match sea_emergency {
+                        _ if typhoon => {
+                            return self.emergency_retrieval(sim, unit, SystemState::Typhoon);
+                        }
+                        Some(SystemState::Weather) if hang_off => {}
+                        Some(cause) => return self.emergency_retrieval(sim, unit, cause),
+                        None => {}
+                    }
                 }
                 let emergency = emergency || (sea_emergency.is_some() && !inward);
                 let allowed = emergency || hs < trip_limit;
+                let errand = self.systems[unit].errand;
                 let system = &mut self.systems[unit];
                 match (allowed, moving_since_h) {
                     (true, None) => {
@@ -557,7 +697,7 @@ impl Operation {
                         } else {
                             SystemState::TrippingOut
                         };
-                        let state = system.cause.unwrap_or(moving);
+                        let state = system.cause.or(errand).unwrap_or(moving);
                         self.systems.set_state(unit, state, now_h);
                         self.systems.schedule(sim, unit, remaining_m / rate)?;
                     }
@@ -595,7 +735,17 @@ impl Operation {
                 }
             }
             Activity::Surfaced => {
-                let cause = self.systems[unit].cause.unwrap_or(SystemState::Weather);
+                let system = &mut self.systems[unit];
+                if storm {
+                    system.cause = Some(SystemState::Typhoon);
+                }
+                let cause = system.cause.unwrap_or(SystemState::Weather);
+                if !storm && system.typhoon_repair_h > 0.0 {
+                    let repair_h = std::mem::take(&mut system.typhoon_repair_h);
+                    system.activity = Activity::SurfaceRepair;
+                    self.systems.set_state(unit, SystemState::Typhoon, now_h);
+                    return self.systems.schedule(sim, unit, repair_h);
+                }
                 self.systems.set_state(unit, cause, now_h);
                 if !storm && hs < trip_limit {
                     self.start_trip_in(sim, unit)?;
@@ -658,7 +808,7 @@ impl Operation {
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         self.stop_lift(unit, now_h);
-        if let Some(cause) = self.sea_emergency() {
+        if let Some(cause) = self.sea_emergency(now_h) {
             return self.emergency_retrieval(sim, unit, cause);
         }
         let hs = self.weather.hs_m();
@@ -676,7 +826,14 @@ impl Operation {
             .into_iter()
             .any(|work| pending.is_due(work) && work.at_port(mining));
         if pending.go_to_port || port_work_due {
+            // A call for planned work alone is booked to that work.
+            let errand = PlannedWork::ALL
+                .into_iter()
+                .find(|&work| pending.is_due(work) && work.at_port(mining))
+                .filter(|_| !pending.go_to_port)
+                .map(PlannedWork::state);
             self.systems[unit].cause = None;
+            self.systems[unit].errand = errand;
             return self.start_trip_out(sim, unit, false, AfterRetrieval::SailToPort);
         }
         if let Some(work) = PlannedWork::ALL.into_iter().find(|&w| pending.is_due(w)) {
@@ -775,7 +932,10 @@ impl Operation {
 
     /// The string is up for a return to port: leave the site.
     fn leave_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
-        self.systems[unit].on_site = false;
+        let system = &mut self.systems[unit];
+        system.on_site = false;
+        system.campaign.cancel_all();
+        system.typhoon_repair_h = 0.0;
         self.release_alongside_with_cargo(sim, unit)?;
         // An empty shuttle alongside now waits for the system's return.
         self.serve_alongside(sim, unit)?;
@@ -828,6 +988,7 @@ impl Operation {
     fn system_idle(&mut self, unit: usize, now_h: f64, retire: bool) {
         let system = &mut self.systems[unit];
         system.activity = Activity::Idle;
+        system.errand = None;
         self.systems.stop(unit, SystemState::Idle, now_h, retire);
     }
 
@@ -861,16 +1022,15 @@ impl Operation {
         }
     }
 
-    /// The campaign of trip `trip` is over: a deployment still under way is
+    /// The campaign on site is over: a deployment still under way is
     /// reversed; otherwise the system returns to port at its next decision.
     pub(super) fn campaign_end(
         &mut self,
         sim: &mut Simulation<Event>,
         unit: usize,
-        trip: u32,
     ) -> Result<(), SimError> {
         let system = &mut self.systems[unit];
-        if system.arrivals != trip || !system.on_site {
+        if !system.on_site {
             return Ok(());
         }
         system.pending.go_to_port = true;
@@ -893,14 +1053,9 @@ impl Operation {
         let Some(periodic) = work.periodic(&self.scenario.mining) else {
             return Ok(());
         };
-        sim.schedule_in(
-            periodic.interval_d * HOURS_PER_DAY,
-            Event::System {
-                unit,
-                event: SystemEvent::Due(work),
-            },
-        )?;
         let system = &mut self.systems[unit];
+        system.due[work as usize].last_h = sim.now().hours();
+        system.schedule_due(sim, unit, work, Some(periodic))?;
         if system.activity == Activity::Idle {
             return Ok(());
         }

@@ -51,6 +51,8 @@ pub enum Event {
     TyphoonWarning,
     /// The typhoon alert ends (stale if a later typhoon extended it).
     AlertEnd(Token),
+    /// The latest safe start of the retrieval for the typhoon warned.
+    TyphoonRetrieval,
     /// Something happens to mining system `unit`.
     System { unit: usize, event: SystemEvent },
     /// A shuttle's timed activity ends.
@@ -105,6 +107,9 @@ pub struct Operation {
     delivered_t: f64,
     /// Cumulative lifting hours of the whole fleet, for learning curves.
     operating_h: f64,
+    /// The latest safe start of the retrieval of a deployed string for the
+    /// typhoon of the alert on, h.
+    typhoon_retrieval_h: f64,
 }
 
 /// Simulates replication `replication` of `scenario` with seed `seed`.
@@ -159,6 +164,7 @@ impl Operation {
             lifted_t: 0.0,
             delivered_t: 0.0,
             operating_h: 0.0,
+            typhoon_retrieval_h: f64::INFINITY,
             horizon_h,
             scenario: scenario.clone(),
         }
@@ -384,6 +390,16 @@ impl Model for Operation {
                 unit,
                 event: SystemEvent::Timed(token),
             } => self.systems.is_live(unit, token),
+            Event::System {
+                unit,
+                event: SystemEvent::CampaignEnd(token),
+            } => self.systems[unit].campaign.is_live(token),
+            Event::System {
+                unit,
+                event: SystemEvent::Due { work, token },
+            } => self.systems[unit].due[work as usize]
+                .generation
+                .is_live(token),
             Event::Shuttle { unit, token } => self.shuttles.is_live(unit, token),
             Event::HubShip { unit, token } => self.hub_ships.is_live(unit, token),
             Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
@@ -405,7 +421,11 @@ impl Model for Operation {
             Event::TyphoonWarning => {
                 let year = self.year_of(now_h);
                 self.years[year].typhoons += 1;
+                let alert_was_on = self.weather.stormbound();
                 let (alert_end_h, next_warning_h) = self.weather.warn(now_h);
+                if !alert_was_on {
+                    self.plan_typhoon_retrieval(sim)?;
+                }
                 self.weather.alert_generation.cancel_all();
                 let token = self.weather.alert_generation.token();
                 sim.schedule_at(
@@ -420,14 +440,15 @@ impl Model for Operation {
                 }
                 self.weather_changed(sim, Limits::ALL)?;
             }
+            Event::TyphoonRetrieval => self.weather_changed(sim, Limits::ALL)?,
             Event::AlertEnd(_) => {
                 self.weather.clear_alert();
                 self.weather_changed(sim, Limits::ALL)?;
             }
             Event::System { unit, event } => match event {
                 SystemEvent::Timed(_) => self.system_event(sim, unit)?,
-                SystemEvent::CampaignEnd { trip } => self.campaign_end(sim, unit, trip)?,
-                SystemEvent::Due(work) => self.work_due(sim, unit, work)?,
+                SystemEvent::CampaignEnd(_) => self.campaign_end(sim, unit)?,
+                SystemEvent::Due { work, .. } => self.work_due(sim, unit, work)?,
             },
             Event::Shuttle { unit, .. } => self.shuttle_event(sim, unit)?,
             Event::HubShip { unit, .. } => self.hub_ship_event(sim, unit)?,

@@ -73,18 +73,45 @@ impl Operation {
                     .collect();
             }
         }
+        // New intervals apply from the last occurrence: the occurrence queued
+        // under the old interval is moved (to now, if already past).
         let count = active.len().max(1) as f64;
         for work in PlannedWork::ALL {
-            let was = work.periodic(&previous.mining).is_some();
-            if let Some(periodic) = work.periodic(&self.scenario.mining).filter(|_| !was) {
-                for (rank, &unit) in active.iter().enumerate() {
-                    lift::schedule_first_due(sim, unit, work, periodic, rank as f64 / count)?;
+            let was = work.periodic(&previous.mining);
+            let now = work.periodic(&self.scenario.mining);
+            if was.map(|p| p.interval_d) == now.map(|p| p.interval_d) {
+                continue;
+            }
+            for (rank, &unit) in active.iter().enumerate() {
+                let system = &mut self.systems[unit];
+                match (was, now) {
+                    (None, Some(periodic)) => {
+                        let stagger = rank as f64 / count;
+                        system.schedule_first_due(sim, unit, work, periodic, stagger)?;
+                    }
+                    _ => system.schedule_due(sim, unit, work, now)?,
                 }
             }
         }
+        // A new stay on site counts from the arrival of systems on site.
+        if previous.mining.campaign_d != self.scenario.mining.campaign_d {
+            for &unit in &active {
+                if self.systems[unit].on_site {
+                    let campaign_d = self.scenario.mining.campaign_d;
+                    self.systems[unit].schedule_campaign_end(sim, unit, campaign_d)?;
+                }
+            }
+        }
+        let wanted = self.scenario.mining.systems as usize;
+        let retiring: Vec<usize> = active
+            .iter()
+            .rev()
+            .take(active.len().saturating_sub(wanted))
+            .copied()
+            .collect();
         // A system in port after its last trip sails again if the phase
-        // allows more trips.
-        for &unit in &active {
+        // allows more trips, unless the phase retires it.
+        for &unit in active.iter().filter(|unit| !retiring.contains(unit)) {
             let system = &self.systems[unit];
             let more_trips = self
                 .scenario
@@ -95,7 +122,6 @@ impl Operation {
                 self.sail(sim, unit, true)?;
             }
         }
-        let wanted = self.scenario.mining.systems as usize;
         for _ in active.len()..wanted {
             let factor = self.failure_rate_factor();
             let streams = SystemStreams::new(self.seed, self.replication, self.systems.len());
@@ -103,11 +129,7 @@ impl Operation {
             let unit = self.systems.push(system);
             self.start_system(sim, unit)?;
         }
-        for &unit in active
-            .iter()
-            .rev()
-            .take(active.len().saturating_sub(wanted))
-        {
+        for unit in retiring {
             self.retire_system(sim, unit)?;
         }
 

@@ -29,6 +29,9 @@ pub struct YearRecord {
     pub typhoons: u64,
     pub failures: u64,
     pub shipments: u64,
+    /// Typhoon retrievals that could not have the string up before the
+    /// typhoon arrived.
+    pub typhoon_unfinished_retrievals: u64,
     /// Hours per calendar month (0 = January), and of those the hours with
     /// Hs below the lifting limit and no typhoon alert.
     pub weather_h: [f64; 12],

@@ -200,6 +200,8 @@ pub struct Weather {
     warning_lead_h: f64,
     /// End of the current typhoon alert (warning through passage).
     alert_until_h: f64,
+    /// When the typhoon of the current alert arrives (the end of its lead time).
+    arrival_h: f64,
     alert: bool,
     /// Cancels a scheduled alert end when a second typhoon extends it.
     pub(crate) alert_generation: Generation,
@@ -249,6 +251,7 @@ impl Weather {
             hs_m: 0.0,
             warning_lead_h: spec.typhoon_warning_h,
             alert_until_h: 0.0,
+            arrival_h: 0.0,
             alert: false,
             alert_generation: Generation::default(),
             change_generation: Generation::default(),
@@ -270,6 +273,12 @@ impl Weather {
     /// Whether a typhoon alert is on: nothing at the site operates.
     pub fn stormbound(&self) -> bool {
         self.alert
+    }
+
+    /// When the typhoon of the alert on arrives at the site (its warning
+    /// plus the lead time; the first one's, when alerts overlap).
+    pub fn typhoon_arrival_h(&self) -> Option<f64> {
+        self.alert.then_some(self.arrival_h)
     }
 
     /// The first typhoon warning of the replication, if typhoons occur.
@@ -415,6 +424,7 @@ impl Weather {
         self.alert_until_h = if self.alert {
             self.alert_until_h.max(end)
         } else {
+            self.arrival_h = now_h + self.warning_lead_h;
             end
         };
         self.alert = true;

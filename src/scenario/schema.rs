@@ -2,6 +2,7 @@
 //! apply when a key is left out. Units live in key names (`_h`, `_t`, `_kn`,
 //! ...). Allowed ranges are checked in `validate.rs`.
 
+use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -214,6 +215,19 @@ pub struct Mining {
     /// Hs above which a connected string is retrieved, m.
     #[serde(default = "defaults::hs_limit_survival_m")]
     pub hs_limit_survival_m: f64,
+    /// What a string being tripped in does in survival seas: `"retrieve"`
+    /// (pull it all up and restart; the default) or `"hang_off"` (pause
+    /// with the string partly run and resume when the sea allows).
+    #[serde(default)]
+    pub survival_practice: SurvivalPractice,
+    /// Safety margin between the end of a typhoon retrieval and the
+    /// typhoon's arrival (the end of the warning lead time), h; default 12.
+    #[serde(default = "defaults::typhoon_margin_h")]
+    pub typhoon_margin_h: f64,
+    /// Extra repair after a typhoon retrieval that could not finish before
+    /// the arrival, booked as typhoon, h; default 0.
+    #[serde(default = "defaults::typhoon_unfinished_repair_h")]
+    pub typhoon_unfinished_repair_h: Dist,
     /// Wet t lifted at one seabed patch before the tool is relocated.
     pub patch_t: Option<f64>,
     /// Time to relocate the seabed tool, h.
@@ -268,6 +282,51 @@ impl LiftDesign {
             * 3600.0
             * self.mud_volume_fraction
             * self.mud_wet_density_t_per_m3
+    }
+}
+
+/// What a string being tripped in does when Hs reaches the survival limit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurvivalPractice {
+    /// Pull the string up and start the deployment again from the surface.
+    #[default]
+    Retrieve,
+    /// Hang the string off at its depth and carry on when the sea allows.
+    HangOff,
+}
+
+impl SurvivalPractice {
+    /// Every practice with its name in scenarios.
+    const NAMES: [(&'static str, SurvivalPractice); 2] = [
+        ("retrieve", SurvivalPractice::Retrieve),
+        ("hang_off", SurvivalPractice::HangOff),
+    ];
+}
+
+/// Read from its name in quotes. The scenario loader's placeholder for a
+/// value already reported bad (a zero, see `de.rs`) reads as the default,
+/// so that checking goes on; TOML integers are never that placeholder.
+impl<'de> Deserialize<'de> for SurvivalPractice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = SurvivalPractice;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"retrieve\" or \"hang_off\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
+                SurvivalPractice::NAMES
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .map(|&(_, practice)| practice)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(name), &self))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _placeholder: u64) -> Result<Self::Value, E> {
+                Ok(SurvivalPractice::default())
+            }
+        }
+        deserializer.deserialize_any(Name)
     }
 }
 
@@ -558,6 +617,12 @@ mod defaults {
     }
     pub fn hs_limit_survival_m() -> f64 {
         6.0
+    }
+    pub fn typhoon_margin_h() -> f64 {
+        12.0
+    }
+    pub fn typhoon_unfinished_repair_h() -> Dist {
+        Dist::fixed(0.0)
     }
     pub fn relocation_h() -> Dist {
         Dist::fixed(12.0)

@@ -114,6 +114,8 @@ const RANGES: &[Rule] = &[
     real("mining.hs_limit_trip_m", |s| Some(s.mining.hs_limit_trip_m), POSITIVE, "m"),
     real("mining.hs_limit_lift_m", |s| Some(s.mining.hs_limit_lift_m), POSITIVE, "m"),
     real("mining.hs_limit_survival_m", |s| Some(s.mining.hs_limit_survival_m), POSITIVE, "m"),
+    real("mining.typhoon_margin_h", |s| Some(s.mining.typhoon_margin_h), Range::ge_le(0.0, 720.0), "h"),
+    dist("mining.typhoon_unfinished_repair_h", |s| Some(&s.mining.typhoon_unfinished_repair_h), "h"),
     real("mining.patch_t", |s| s.mining.patch_t, POSITIVE, "t"),
     dist("mining.relocation_h", |s| Some(&s.mining.relocation_h), "h"),
     whole("mining.max_trips", |s| s.mining.max_trips.map(u64::from), Range::ge(1.0)),
