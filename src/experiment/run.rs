@@ -257,7 +257,10 @@ pub fn run(
                 .collect()
         });
         for (replication, rep) in (done..end).zip(batch) {
-            let rep = rep?;
+            let rep = rep.map_err(|source| RunError::Simulation {
+                replication: replication + 1,
+                source,
+            })?;
             if options.shipments.keeps(replication) {
                 shipments
                     .replication(replication + 1, &rep.shipments)
@@ -287,8 +290,13 @@ fn needs_more(aggregate: &Aggregate, target_ci: Option<f64>, done: u64) -> bool 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
-    #[error(transparent)]
-    Simulation(#[from] SimError),
+    /// Replication `replication` (from 1) stopped.
+    #[error("replication {replication} of the run")]
+    Simulation {
+        replication: u64,
+        #[source]
+        source: SimError,
+    },
     #[error("cannot start the worker threads: {0}")]
     Threads(String),
     #[error("writing the shipment log")]

@@ -749,7 +749,7 @@ oxide_factor = 1.19
             shown,
             [
                 "--set: mining.maintenance.duration_h: required key is missing",
-                "--set: mining.maintenance.interval_d = -1: must be > 0 d",
+                "--set: mining.maintenance.interval_d = -1: must be ≥ 1 d",
             ]
         );
     }

@@ -1,0 +1,160 @@
+//! Guards on the work a scenario can ask for: inputs that cannot make
+//! progress, or would make a run of minutes, are refused before the run
+//! (exit code 2, naming the key and its range), and a model that loops at
+//! one instant stops with an error instead of hanging.
+
+use std::fs;
+
+use assert_cmd::Command;
+
+use crate::cli::SMALL;
+use crate::model::DETERMINISTIC;
+use deepmud::engine::MAX_EVENTS_AT_ONE_INSTANT;
+use deepmud::experiment::run::{RunError, RunOptions, ShipmentRow, run};
+use deepmud::model::{SimError, run_replication};
+use deepmud::scenario::{Dist, Scenario, load_str};
+
+/// Runs `deepmud run` on `text` with `sets` as `--set` overrides; asserts
+/// exit code 2, no panic and no output folder; returns stderr.
+fn run_refused(text: &str, sets: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("guarded.toml");
+    fs::write(&path, text).expect("write the scenario");
+    let out = dir.path().join("out");
+    let mut command = Command::cargo_bin("deepmud").expect("the deepmud binary is built");
+    command
+        .arg("run")
+        .arg(&path)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(&out);
+    for set in sets {
+        command.arg("--set").arg(set);
+    }
+    let output = command.output().expect("deepmud runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "a refused run writes nothing");
+    stderr
+}
+
+#[test]
+fn a_tiny_patch_relocated_instantly_is_refused_naming_patch_t_and_the_cycle() {
+    // Regression: patch_t = 1e-7 t with relocation_h = 0 relocated for ever.
+    // At 100 t/h a 0.1 h cycle needs patch_t ≥ 0.1 h × 100 t/h = 10 t.
+    let stderr = run_refused(SMALL, &["mining.patch_t=1e-7", "mining.relocation_h=0"]);
+    assert!(stderr.contains("mining.patch_t = 1e-7"), "{stderr}");
+    assert!(stderr.contains("must take ≥ 0.1 h"), "{stderr}");
+    assert!(stderr.contains("make patch_t ≥ 10 t"), "{stderr}");
+}
+
+#[test]
+fn a_patch_cycle_of_a_tenth_of_an_hour_is_accepted() {
+    // 10 t at 100 t/h is 0.1 h of lifting: exactly the limit.
+    let scenario = load_str(
+        SMALL,
+        "small",
+        &["mining.patch_t=10".into(), "mining.relocation_h=0".into()],
+    );
+    assert!(scenario.is_ok(), "{:?}", scenario.err());
+}
+
+#[test]
+fn a_failure_mode_that_fails_and_is_repaired_instantly_is_refused() {
+    // Regression: tbf_h = 1e-7 with repair_h = 0 looped once lifting started.
+    let stderr = run_refused(
+        SMALL,
+        &["mining.failure=[{name = \"pump\", tbf_h = 1e-7, repair_h = 0}]"],
+    );
+    assert!(stderr.contains("mining.failure[0].tbf_h"), "{stderr}");
+    assert!(stderr.contains("must add up to ≥ 0.1 h"), "{stderr}");
+}
+
+#[test]
+fn a_weather_step_of_a_ten_thousandth_of_an_hour_is_refused_with_its_range() {
+    let stderr = run_refused(SMALL, &["weather.step_h=1e-4"]);
+    assert!(
+        stderr.contains("weather.step_h = 0.0001: must be in [0.1, 24] h"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn maintenance_every_millionth_of_a_day_is_refused_with_its_range() {
+    let stderr = run_refused(
+        SMALL,
+        &["mining.maintenance={interval_d = 1e-6, duration_h = 1}"],
+    );
+    assert!(
+        stderr.contains("mining.maintenance.interval_d = 1e-6: must be ≥ 1 d"),
+        "{stderr}"
+    );
+    let stderr = run_refused(
+        SMALL,
+        &["mining.crew_change={interval_d = 0.5, duration_h = 1}"],
+    );
+    assert!(
+        stderr.contains("mining.crew_change.interval_d = 0.5: must be ≥ 1 d"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_seabed_block_below_a_hundred_tonnes_is_refused_with_its_range() {
+    let stderr = run_refused(SMALL, &["ore.block_t=1e-9"]);
+    assert!(
+        stderr.contains("ore.block_t = 1e-9: must be ≥ 100 t"),
+        "{stderr}"
+    );
+}
+
+/// The deterministic scenario with one failure mode that fails every 1e-7
+/// operating hours and is repaired at once: validation refuses it, so it
+/// is set on the loaded scenario, as a model bug would behave.
+fn looping_at_one_instant() -> Scenario {
+    let mut scenario = load_str(
+        DETERMINISTIC,
+        "deterministic",
+        &["mining.failure=[{name = \"pump\", tbf_h = 500, repair_h = 1}]".into()],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut mode = scenario.mining.failure[0].clone();
+    mode.tbf_h = Dist::fixed(1e-7);
+    mode.repair_h = Dist::fixed(0.0);
+    scenario.mining.failure = vec![mode].into();
+    scenario
+}
+
+#[test]
+fn a_replication_looping_at_one_instant_stops_with_an_error_naming_the_unit_and_state() {
+    let error = run_replication(&looping_at_one_instant(), 1, 0)
+        .err()
+        .expect("a looping replication is an error");
+    let SimError::Stalled { at_h, events, what } = &error else {
+        panic!("not a stall: {error}");
+    };
+    // Sail 100 nm at 10 kn (10 h), trip in 5,000 m at 100 m/h (50 h): the
+    // first failure comes as lifting starts, at 60 h.
+    assert!((at_h - 60.0).abs() < 1e-6, "{error}");
+    assert_eq!(*events, MAX_EVENTS_AT_ONE_INSTANT);
+    assert_eq!(what, "mining system 1 in state failure");
+    assert!(error.to_string().contains("no progress"), "{error}");
+}
+
+#[test]
+fn a_stalled_replication_stops_the_run_with_its_number() {
+    let mut shipments: Vec<ShipmentRow> = Vec::new();
+    let error = run(
+        &looping_at_one_instant(),
+        &RunOptions::default(),
+        &|| {},
+        &mut shipments,
+    )
+    .err()
+    .expect("the run stops");
+    assert!(
+        matches!(error, RunError::Simulation { replication: 1, .. }),
+        "{error:?}"
+    );
+}
