@@ -129,8 +129,7 @@ fn looping_at_one_instant() -> Scenario {
 #[test]
 fn a_replication_looping_at_one_instant_stops_with_an_error_naming_the_unit_and_state() {
     let error = run_replication(&looping_at_one_instant(), 1, 0)
-        .err()
-        .expect("a looping replication is an error");
+        .expect_err("a looping replication is an error");
     let SimError::Stalled { at_h, events, what } = &error else {
         panic!("not a stall: {error}");
     };
@@ -151,8 +150,7 @@ fn a_stalled_replication_stops_the_run_with_its_number() {
         &|| {},
         &mut shipments,
     )
-    .err()
-    .expect("the run stops");
+    .expect_err("the run stops");
     assert!(
         matches!(error, RunError::Simulation { replication: 1, .. }),
         "{error:?}"
