@@ -590,7 +590,10 @@ oxide_factor = 1.19
         assert!(s.mining.failure.is_empty());
         assert_eq!(s.fleet.capacity_t, 20_000.0);
         assert_eq!(s.port.plant_availability, 0.9);
-        assert_eq!(s.ore.rey_ppm, Dist::lognormal_median_p90(1000.0, 3000.0));
+        assert_eq!(
+            s.ore.rey_ppm,
+            Dist::lognormal_median_p90(1000.0, 3000.0).truncated(None, Some(8000.0))
+        );
     }
 
     #[test]
