@@ -118,7 +118,7 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
         (
             "grade_histogram",
             "Grade of shipments",
-            "Mass-weighted total REY grade of each delivery (ppm of dry mud), from the replications kept by `--shipments`.",
+            "Mass-weighted total REY grade of each delivery (ppm of dry mud), from the replications kept by `--shipments`; the bars span all but the 0.1% lowest and 0.1% highest grades (none left out below 1,000 deliveries), and the chart names what it leaves out.",
         ),
     ];
     for (stem, title, method) in charts {
