@@ -1,7 +1,8 @@
-//! Guards on the work a scenario can ask for: inputs that cannot make
+//! Guards on what a scenario can ask for: inputs that cannot make
 //! progress, or would make a run of minutes, are refused before the run
-//! (exit code 2, naming the key and its range), and a model that loops at
-//! one instant stops with an error instead of hanging.
+//! (exit code 2, naming the key and its range); a model that loops at one
+//! instant stops with an error instead of hanging; a truncated distribution
+//! bounds what it feeds (block grades).
 
 use std::fs;
 
@@ -154,5 +155,49 @@ fn a_stalled_replication_stops_the_run_with_its_number() {
     assert!(
         matches!(error, RunError::Simulation { replication: 1, .. }),
         "{error:?}"
+    );
+}
+
+#[test]
+fn a_grade_truncated_at_max_caps_every_shipment() {
+    // Dilution 0 and blocks of one 10,000 t load, so each shipment is one
+    // block: at most max = 1,500 ppm though the lognormal's p90 is 3,000.
+    let scenario = load_str(
+        DETERMINISTIC,
+        "deterministic",
+        &["ore.rey_ppm={dist = \"lognormal\", median = 1000, p90 = 3000, max = 1500}".into()],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut highest: f64 = 0.0;
+    for replication in 0..20 {
+        let rep = run_replication(&scenario, 7, replication).unwrap_or_else(|e| panic!("{e}"));
+        for shipment in &rep.shipments {
+            highest = highest.max(shipment.grade_ppm);
+        }
+    }
+    assert!(highest <= 1500.0 + 1e-9, "{highest}");
+    // Near the cap the truncated density is f(1,500) / F(1,500) ≈ 4e-4 per
+    // ppm, so 780 shipments have one within 15 ppm of it with P ≈ 99%.
+    assert!(highest > 1485.0, "{highest}");
+}
+
+#[test]
+fn a_truncation_that_keeps_nothing_is_refused_naming_the_key() {
+    let stderr = run_refused(
+        SMALL,
+        &["ore.rey_ppm={dist = \"exponential\", mean = 1000, min = 90000, max = 100000}"],
+    );
+    assert!(stderr.contains("ore.rey_ppm"), "{stderr}");
+    assert!(
+        stderr.contains("min and max keep none of the exponential distribution"),
+        "{stderr}"
+    );
+    let stderr = run_refused(
+        SMALL,
+        &["ore.rey_ppm={dist = \"lognormal\", median = 1000, p90 = 3000, min = 8000, max = 2000}"],
+    );
+    assert!(
+        stderr.contains("max (2000) must be > min (8000)"),
+        "{stderr}"
     );
 }
