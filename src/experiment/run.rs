@@ -6,8 +6,8 @@ use super::metrics::{self, METRICS, Metric, Period, Span};
 use rayon::prelude::*;
 
 use crate::model::{
-    HubShipState, QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState,
-    run_replication,
+    HubShipState, MASS_TOLERANCE, QueueRecord, Replication, Shipment, ShuttleState, SimError,
+    SystemState, run_replication,
 };
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
@@ -91,12 +91,36 @@ pub struct ShipmentRow {
     pub shipment: Shipment,
 }
 
-/// The mass balance check of a run: the largest imbalance seen.
+/// The mass balance check of a run: the largest imbalance seen, in tonnes
+/// and relative to the mud lifted, which is what it is judged on.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MassCheck {
     /// max over replications of |lifted − delivered − still held − water
     /// removed| ([`crate::model::MassBalance::imbalance_t`]), t.
     pub max_imbalance_t: f64,
+    /// max over replications of that imbalance ÷ the mud lifted
+    /// ([`crate::model::MassBalance::relative_imbalance`]).
+    pub max_relative_imbalance: f64,
+}
+
+impl MassCheck {
+    /// Whether every replication conserved mass within [`MASS_TOLERANCE`].
+    pub fn holds(&self) -> bool {
+        self.max_relative_imbalance <= MASS_TOLERANCE
+    }
+
+    /// "within 4.4e-14 of the mud lifted (8.7e-6 t)", or the breach.
+    pub fn text(&self) -> String {
+        let verdict = if self.holds() {
+            "within"
+        } else {
+            "NOT CONSERVED: off by"
+        };
+        format!(
+            "mass balance {verdict} {:.1e} of the mud lifted (tolerance {MASS_TOLERANCE:.0e}; {:.3e} t)",
+            self.max_relative_imbalance, self.max_imbalance_t
+        )
+    }
 }
 
 /// Everything a run reports.
@@ -393,6 +417,9 @@ impl Aggregate {
         self.replications += 1;
         let imbalance = rep.mass_balance.imbalance_t().abs();
         self.mass_check.max_imbalance_t = self.mass_check.max_imbalance_t.max(imbalance);
+        let relative = rep.mass_balance.relative_imbalance();
+        self.mass_check.max_relative_imbalance =
+            self.mass_check.max_relative_imbalance.max(relative);
     }
 
     /// The 95% CI half-width of the headline metric relative to its mean;

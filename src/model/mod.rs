@@ -22,7 +22,9 @@ pub mod weather;
 pub use fleet::ShuttleState;
 pub use hub::HubShipState;
 pub use lift::{PlannedWork, SystemEvent, SystemState};
-pub use records::{MassBalance, QueueRecord, Replication, Shipment, Vessel, YearRecord};
+pub use records::{
+    MASS_TOLERANCE, MassBalance, QueueRecord, Replication, Shipment, Vessel, YearRecord,
+};
 
 use rand_chacha::ChaCha8Rng;
 

@@ -11,8 +11,8 @@ use assert_cmd::Command;
 use crate::cli::SMALL;
 use crate::model::DETERMINISTIC;
 use deepmud::engine::MAX_EVENTS_AT_ONE_INSTANT;
-use deepmud::experiment::run::{RunError, RunOptions, ShipmentRow, run};
-use deepmud::model::{SimError, run_replication};
+use deepmud::experiment::run::{MassCheck, RunError, RunOptions, ShipmentRow, run};
+use deepmud::model::{MASS_TOLERANCE, MassBalance, SimError, run_replication};
 use deepmud::scenario::{Dist, Scenario, load_str};
 
 /// Runs `deepmud run` on `text` with `sets` as `--set` overrides; asserts
@@ -200,4 +200,49 @@ fn a_truncation_that_keeps_nothing_is_refused_naming_the_key() {
         stderr.contains("max (2000) must be > min (8000)"),
         "{stderr}"
     );
+}
+
+#[test]
+fn mass_balance_is_judged_relative_to_the_tonnage_lifted() {
+    // The case: 0.016 t adrift in 1.6e7 t lifted is 1e-9 of it,
+    // rounding, not lost mud.
+    let adrift = MassBalance {
+        lifted_t: 1.6e7,
+        delivered_t: 1.6e7 - 0.016,
+        ..MassBalance::default()
+    };
+    assert!((adrift.relative_imbalance() - 1e-9).abs() < 1e-15);
+    let lost = MassBalance {
+        lifted_t: 1.6e7,
+        delivered_t: 1.5e7,
+        ..MassBalance::default()
+    };
+    assert!((lost.relative_imbalance() - 1.0 / 16.0).abs() < 1e-12);
+    let check = MassCheck {
+        max_imbalance_t: 1e6,
+        max_relative_imbalance: lost.relative_imbalance(),
+    };
+    assert!(!check.holds());
+    assert!(
+        check
+            .text()
+            .contains("NOT CONSERVED: off by 6.2e-2 of the mud lifted")
+    );
+}
+
+#[test]
+fn a_failure_every_few_minutes_keeps_mass_within_the_relative_tolerance() {
+    // Failures every 0.05 operating hours repaired in 0.05 h: the shortest
+    // cycle validation allows, ~10⁴ failures a year, each splitting a lift.
+    let scenario = load_str(
+        include_str!("../../scenarios/default.toml"),
+        "default",
+        &["mining.failure=[{name = \"trip\", tbf_h = {dist = \"exponential\", mean = 0.05}, repair_h = 0.05}]".into()],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rep = run_replication(&scenario, 1, 0).unwrap_or_else(|e| panic!("{e}"));
+    let failures: u64 = rep.years.iter().map(|y| y.failures).sum();
+    assert!(failures > 10_000, "{failures}");
+    let b = rep.mass_balance;
+    assert!(b.relative_imbalance() < MASS_TOLERANCE, "{b:?}");
 }
