@@ -62,6 +62,7 @@ impl Exporter for SummaryJson {
                 "metric": HEADLINE_METRIC.name,
                 "target_relative_ci95_half_width": run.precision.target,
                 "achieved_relative_ci95_half_width": run.precision.achieved,
+                "stopped_short": run.precision.short.map(|short| short.name()),
             },
             "events_processed": run.events,
             "mass_balance_max_imbalance_t": run.mass_check.max_imbalance_t,

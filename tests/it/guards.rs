@@ -246,3 +246,43 @@ fn a_failure_every_few_minutes_keeps_mass_within_the_relative_tolerance() {
     let b = rep.mass_balance;
     assert!(b.relative_imbalance() < MASS_TOLERANCE, "{b:?}");
 }
+
+#[test]
+fn target_ci_on_a_zero_headline_stops_after_the_first_batch_and_says_why() {
+    // Regression: no mining system, so no REO: the run went on to 100,010
+    // replications and printed "undefined".
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("idle.toml");
+    fs::write(&path, SMALL).expect("write the scenario");
+    let out = dir.path().join("out");
+    let output = Command::cargo_bin("deepmud")
+        .expect("the deepmud binary is built")
+        .args([
+            "run",
+            "--quiet",
+            "--target-ci",
+            "5%",
+            "--set",
+            "mining.systems=0",
+        ])
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("deepmud runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    // SMALL asks for 2 replications, the fewest a CI needs; the headline
+    // is 0 in both, so no batch follows.
+    assert!(
+        stdout
+            .contains("undefined: reo_produced_t is 0 in every replication, so its CI has no mean"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("after 2 replications"), "{stdout}");
+    let summary = fs::read_to_string(out.join("summary.json")).expect("summary.json");
+    assert!(
+        summary.contains("\"stopped_short\": \"undefined\""),
+        "{summary}"
+    );
+}
