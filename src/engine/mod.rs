@@ -90,7 +90,16 @@ pub enum EngineError {
     /// An event was scheduled before the current time.
     #[error("cannot schedule an event at {requested}, before the current time {now}")]
     InThePast { now: SimTime, requested: SimTime },
+    /// [`MAX_EVENTS_AT_ONE_INSTANT`] events in a row fired at one time: the
+    /// model makes no progress.
+    #[error("no progress: {events} events in a row at {at}")]
+    Stalled { at: SimTime, events: u64 },
 }
+
+/// The most events that may fire in a row at one simulated time before
+/// [`Simulation::step`] stops the run as stalled: far above any real burst
+/// of simultaneous events, far below a run of minutes.
+pub const MAX_EVENTS_AT_ONE_INSTANT: u64 = 1_000_000;
 
 /// A model driven by the engine: it owns its state and its event type.
 pub trait Model {
@@ -112,6 +121,13 @@ pub trait Model {
         sim: &mut Simulation<Self::Event>,
         event: Self::Event,
     ) -> Result<(), Self::Error>;
+
+    /// The error that stops a run in which `events` events in a row fired
+    /// at `at`, the last of them `event`. Models override it to say which
+    /// part of them is stuck, and in what state.
+    fn stalled(&self, at: SimTime, events: u64, _event: &Self::Event) -> Self::Error {
+        EngineError::Stalled { at, events }.into()
+    }
 }
 
 /// A cancellation token carried by a scheduled event.
@@ -146,6 +162,8 @@ pub struct Simulation<E> {
     now: SimTime,
     fired: u64,
     cancelled: u64,
+    /// Live events fired in a row at `now`.
+    at_this_instant: u64,
 }
 
 impl<E: Copy> Default for Simulation<E> {
@@ -167,6 +185,7 @@ impl<E: Copy> Simulation<E> {
             now: SimTime::ZERO,
             fired: 0,
             cancelled: 0,
+            at_this_instant: 0,
         }
     }
 
@@ -215,7 +234,9 @@ impl<E: Copy> Simulation<E> {
     }
 
     /// Pops the earliest event, advances the clock to it and fires it (or
-    /// drops it if stale). Returns `false` when no event is pending.
+    /// drops it if stale). Returns `false` when no event is pending, and the
+    /// model's [`Model::stalled`] error instead of firing the event that
+    /// would be more than [`MAX_EVENTS_AT_ONE_INSTANT`] in a row at one time.
     pub fn step<M>(&mut self, model: &mut M) -> Result<bool, M::Error>
     where
         M: Model<Event = E>,
@@ -223,8 +244,15 @@ impl<E: Copy> Simulation<E> {
         let Some((time, event)) = self.queue.pop() else {
             return Ok(false);
         };
+        if time > self.now {
+            self.at_this_instant = 0;
+        }
         self.now = time;
         if model.is_live(&event) {
+            self.at_this_instant += 1;
+            if self.at_this_instant > MAX_EVENTS_AT_ONE_INSTANT {
+                return Err(model.stalled(time, MAX_EVENTS_AT_ONE_INSTANT, &event));
+            }
             self.fired += 1;
             model.handle(self, event)?;
         } else {
@@ -337,6 +365,51 @@ mod tests {
             .unwrap();
         assert_eq!(model.fired, vec![1, 5, 6]);
         assert_eq!(sim.now().hours(), 9.0);
+    }
+
+    /// Reschedules itself at the same instant, for ever.
+    struct Stuck;
+
+    impl Model for Stuck {
+        type Event = Ev;
+        type Error = EngineError;
+        fn handle(&mut self, sim: &mut Simulation<Ev>, event: Ev) -> Result<(), EngineError> {
+            sim.schedule_in(0.0, event)
+        }
+    }
+
+    #[test]
+    fn a_model_that_loops_at_one_instant_stops_with_a_stalled_error() {
+        let mut sim = Simulation::new();
+        let t = SimTime::from_hours(280.0).unwrap();
+        sim.schedule_at(t, Ev::Plain(0)).unwrap();
+        let err = sim
+            .run_until(&mut Stuck, SimTime::from_hours(1_000.0).unwrap())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            EngineError::Stalled {
+                at: t,
+                events: MAX_EVENTS_AT_ONE_INSTANT
+            }
+        );
+        assert_eq!(sim.events_fired(), MAX_EVENTS_AT_ONE_INSTANT);
+    }
+
+    #[test]
+    fn events_at_one_instant_are_counted_afresh_when_time_moves_on() {
+        let mut sim = Simulation::new();
+        let mut model = recorder();
+        let burst = MAX_EVENTS_AT_ONE_INSTANT as usize;
+        for t in [1.0, 2.0] {
+            let at = SimTime::from_hours(t).unwrap();
+            for _ in 0..burst {
+                sim.schedule_at(at, Ev::Plain(0)).unwrap();
+            }
+        }
+        sim.run_until(&mut model, SimTime::from_hours(3.0).unwrap())
+            .unwrap();
+        assert_eq!(model.fired.len(), 2 * burst);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use super::metrics::{self, METRICS, Metric, Period, Span};
 use rayon::prelude::*;
 
 use crate::model::{
-    HubShipState, QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState,
-    run_replication,
+    HubShipState, MASS_TOLERANCE, QueueRecord, Replication, Shipment, ShuttleState, SimError,
+    SystemState, run_replication,
 };
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
@@ -91,12 +91,36 @@ pub struct ShipmentRow {
     pub shipment: Shipment,
 }
 
-/// The mass balance check of a run: the largest imbalance seen.
+/// The mass balance check of a run: the largest imbalance seen, in tonnes
+/// and relative to the mud lifted, which is what it is judged on.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MassCheck {
     /// max over replications of |lifted − delivered − still held − water
     /// removed| ([`crate::model::MassBalance::imbalance_t`]), t.
     pub max_imbalance_t: f64,
+    /// max over replications of that imbalance ÷ the mud lifted
+    /// ([`crate::model::MassBalance::relative_imbalance`]).
+    pub max_relative_imbalance: f64,
+}
+
+impl MassCheck {
+    /// Whether every replication conserved mass within [`MASS_TOLERANCE`].
+    pub fn holds(&self) -> bool {
+        self.max_relative_imbalance <= MASS_TOLERANCE
+    }
+
+    /// "within 4.4e-14 of the mud lifted (8.7e-6 t)", or the breach.
+    pub fn text(&self) -> String {
+        let verdict = if self.holds() {
+            "within"
+        } else {
+            "NOT CONSERVED: off by"
+        };
+        format!(
+            "mass balance {verdict} {:.1e} of the mud lifted (tolerance {MASS_TOLERANCE:.0e}; {:.3e} t)",
+            self.max_relative_imbalance, self.max_imbalance_t
+        )
+    }
 }
 
 /// Everything a run reports.
@@ -126,13 +150,52 @@ pub struct RunOutput {
 pub struct Precision {
     pub target: Option<f64>,
     pub achieved: Option<f64>,
+    /// Why a `target_ci` run stopped without meeting its target.
+    pub short: Option<Short>,
+}
+
+/// Why a `target_ci` run stopped short of its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Short {
+    /// The relative CI is undefined after the scenario's replications (and
+    /// at least two): the headline metric is zero in every one, so there is
+    /// no mean for the CI to be relative to.
+    Undefined,
+    /// [`MAX_REPLICATIONS`] were run.
+    Cap,
+}
+
+impl Short {
+    /// The name written in summary.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Short::Undefined => "undefined",
+            Short::Cap => "replication_cap",
+        }
+    }
 }
 
 impl Precision {
-    /// The achieved relative half-width as a percentage, or "undefined".
+    /// The achieved relative half-width as a percentage, or why there is
+    /// none, and why the run stopped short of its target.
     pub fn achieved_text(&self) -> String {
-        self.achieved
-            .map_or("undefined".to_string(), |a| format!("{:.2}%", 100.0 * a))
+        let achieved = self
+            .achieved
+            .map_or("undefined".to_string(), |a| format!("{:.2}%", 100.0 * a));
+        match self.short {
+            None => achieved,
+            Some(Short::Undefined) => format!(
+                "undefined: {} is 0 in every replication, so its CI has no mean to be \
+                 relative to (stopped rather than run on to the cap of {MAX_REPLICATIONS} \
+                 replications)",
+                HEADLINE_METRIC.name
+            ),
+            Some(Short::Cap) => {
+                format!(
+                    "{achieved}, target not met: stopped at the {MAX_REPLICATIONS}-replication cap"
+                )
+            }
+        }
     }
 }
 
@@ -241,11 +304,7 @@ pub fn run(
     let minimum = u64::from(meta.replications);
     let mut done = 0;
     while done < minimum || needs_more(&aggregate, options.target_ci, done) {
-        let end = if done < minimum {
-            (done + BATCH).min(minimum)
-        } else {
-            done + BATCH
-        };
+        let end = batch_end(done, minimum);
         let batch: Vec<Result<Replication, SimError>> = pool.install(|| {
             (done..end)
                 .into_par_iter()
@@ -257,7 +316,10 @@ pub fn run(
                 .collect()
         });
         for (replication, rep) in (done..end).zip(batch) {
-            let rep = rep?;
+            let rep = rep.map_err(|source| RunError::Simulation {
+                replication: replication + 1,
+                source,
+            })?;
             if options.shipments.keeps(replication) {
                 shipments
                     .replication(replication + 1, &rep.shipments)
@@ -270,7 +332,20 @@ pub fn run(
     Ok(aggregate.finish(options.target_ci))
 }
 
-/// Whether a `target_ci` run needs more replications after `done`.
+/// Where the batch after `done` replications ends: at most [`BATCH`] on,
+/// and neither past the scenario's `minimum` while below it nor, after it,
+/// past [`MAX_REPLICATIONS`].
+fn batch_end(done: u64, minimum: u64) -> u64 {
+    if done < minimum {
+        (done + BATCH).min(minimum)
+    } else {
+        (done + BATCH).min(MAX_REPLICATIONS)
+    }
+}
+
+/// Whether a `target_ci` run needs more replications after `done` (at
+/// least its minimum): not past the cap, nor once a batch has left the
+/// relative CI undefined ([`Short::Undefined`]).
 fn needs_more(aggregate: &Aggregate, target_ci: Option<f64>, done: u64) -> bool {
     let Some(target) = target_ci else {
         return false;
@@ -278,17 +353,23 @@ fn needs_more(aggregate: &Aggregate, target_ci: Option<f64>, done: u64) -> bool 
     if done >= MAX_REPLICATIONS {
         return false;
     }
-    !aggregate
-        .headline_precision()
-        .is_some_and(|relative| relative <= target)
+    match aggregate.headline_precision() {
+        Some(relative) => relative > target,
+        None => done < 2,
+    }
 }
 
 /// An error that stops a run.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
-    #[error(transparent)]
-    Simulation(#[from] SimError),
+    /// Replication `replication` (from 1) stopped.
+    #[error("replication {replication} of the run")]
+    Simulation {
+        replication: u64,
+        #[source]
+        source: SimError,
+    },
     #[error("cannot start the worker threads: {0}")]
     Threads(String),
     #[error("writing the shipment log")]
@@ -385,6 +466,9 @@ impl Aggregate {
         self.replications += 1;
         let imbalance = rep.mass_balance.imbalance_t().abs();
         self.mass_check.max_imbalance_t = self.mass_check.max_imbalance_t.max(imbalance);
+        let relative = rep.mass_balance.relative_imbalance();
+        self.mass_check.max_relative_imbalance =
+            self.mass_check.max_relative_imbalance.max(relative);
     }
 
     /// The 95% CI half-width of the headline metric relative to its mean;
@@ -397,9 +481,16 @@ impl Aggregate {
     }
 
     fn finish(self, target_ci: Option<f64>) -> RunOutput {
+        let achieved = self.headline_precision();
+        let short = target_ci.and_then(|target| match achieved {
+            None => Some(Short::Undefined),
+            Some(relative) if relative > target => Some(Short::Cap),
+            Some(_) => None,
+        });
         let precision = Precision {
             target: target_ci,
-            achieved: self.headline_precision(),
+            achieved,
+            short,
         };
         let columns = &self.columns;
         let annual = (0..self.years)
@@ -497,6 +588,41 @@ mod tests {
     };
 
     const TABLE: &[Metric] = &[*metrics::named("shipments"), FIRST_DELIVERY_YEAR];
+
+    #[test]
+    fn a_target_ci_run_never_passes_the_replication_cap() {
+        // Regression: batches of 32 from a minimum of 10 ran to 100,010.
+        assert_eq!(batch_end(99_978, 10), 100_000);
+        assert_eq!(batch_end(10, 10), 42);
+        assert_eq!(batch_end(0, 10), 10);
+        // A scenario asking for more than the cap gets them, no more.
+        assert_eq!(batch_end(200_000 - 5, 200_000), 200_000);
+        let scenario = load_str(DEFAULT_SCENARIO, "default", &[]).unwrap();
+        let aggregate = Aggregate::new(&scenario, METRICS);
+        assert!(!needs_more(&aggregate, Some(0.01), MAX_REPLICATIONS));
+    }
+
+    #[test]
+    fn a_target_ci_on_an_all_zero_headline_stops_after_the_first_batch() {
+        let overrides = [
+            "mining.systems=0".to_string(),
+            "scenario.years=0.1".to_string(),
+        ];
+        let scenario = load_str(DEFAULT_SCENARIO, "default", &overrides).unwrap();
+        let mut aggregate = Aggregate::new(&scenario, METRICS);
+        for replication in 0..BATCH {
+            aggregate.add(run_replication(&scenario, 1, replication).unwrap());
+        }
+        assert_eq!(aggregate.headline_precision(), None);
+        assert!(!needs_more(&aggregate, Some(0.05), BATCH));
+        let precision = aggregate.finish(Some(0.05)).precision;
+        assert_eq!(precision.short, Some(Short::Undefined));
+        assert!(
+            precision
+                .achieved_text()
+                .starts_with("undefined: reo_produced_t is 0 in every replication")
+        );
+    }
 
     #[test]
     fn a_whole_run_metric_summarises_one_value_per_replication() {

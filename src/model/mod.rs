@@ -22,7 +22,9 @@ pub mod weather;
 pub use fleet::ShuttleState;
 pub use hub::HubShipState;
 pub use lift::{PlannedWork, SystemEvent, SystemState};
-pub use records::{MassBalance, QueueRecord, Replication, Shipment, Vessel, YearRecord};
+pub use records::{
+    MASS_TOLERANCE, MassBalance, QueueRecord, Replication, Shipment, Vessel, YearRecord,
+};
 
 use rand_chacha::ChaCha8Rng;
 
@@ -37,7 +39,7 @@ use lift::MiningSystem;
 use ore::Assay;
 use plant::Plant;
 use port::Port;
-use unit::Units;
+use unit::{Unit, Units};
 use weather::{Change, Limits, Step, Weather};
 
 /// The operation's events.
@@ -69,6 +71,17 @@ pub enum Event {
 pub enum SimError {
     #[error("simulation engine: {0}")]
     Engine(#[from] EngineError),
+    /// The engine's guard against a model that loops at one instant
+    /// ([`crate::engine::MAX_EVENTS_AT_ONE_INSTANT`]).
+    #[error(
+        "the simulation made no progress: {events} events in a row at {at_h} h, \
+         the last for {what}; the scenario's durations let it loop without time passing"
+    )]
+    Stalled {
+        at_h: f64,
+        events: u64,
+        what: String,
+    },
 }
 
 /// Tonnes (or metres) below which a quantity counts as used up, absorbing
@@ -405,6 +418,36 @@ impl Model for Operation {
             Event::AlertEnd(token) => self.weather.alert_generation.is_live(token),
             Event::SeaState { token, .. } => self.weather.change_generation.is_live(token),
             _ => true,
+        }
+    }
+
+    fn stalled(&self, at: SimTime, events: u64, event: &Event) -> SimError {
+        let what = match *event {
+            Event::System { unit, .. } => format!(
+                "mining system {} in state {}",
+                unit + 1,
+                self.systems[unit].core().clock.state().name()
+            ),
+            Event::Shuttle { unit, .. } => format!(
+                "shuttle {} in state {}",
+                unit + 1,
+                self.shuttles[unit].core().clock.state().name()
+            ),
+            Event::HubShip { unit, .. } => format!(
+                "hub ship {} in state {}",
+                unit + 1,
+                self.hub_ships[unit].core().clock.state().name()
+            ),
+            Event::SeaState { .. }
+            | Event::TyphoonWarning
+            | Event::TyphoonRetrieval
+            | Event::AlertEnd(_) => "the weather".to_string(),
+            Event::PhaseStart(index) => format!("phase {}", index + 1),
+        };
+        SimError::Stalled {
+            at_h: at.hours(),
+            events,
+            what,
         }
     }
 

@@ -104,7 +104,10 @@ impl Assay {
 
 /// The seabed worked by one mining system: blocks of fixed wet tonnage whose
 /// grades follow a Gaussian-copula AR(1): z_k = ρ z_{k−1} + √(1 − ρ²) ε_k,
-/// block grade = F⁻¹(Φ(z_k)) with F the configured grade distribution.
+/// block grade = F⁻¹(Φ(z_k)) with F the configured grade distribution. A
+/// truncated F maps Φ(z_k) onto its kept range ([`scenario::Dist::quantile`]),
+/// so every block's grade lies in `[min, max]` and the marginal is exactly
+/// the truncated distribution, correlation and all.
 pub struct Seabed {
     block_t: f64,
     rho: f64,
@@ -203,6 +206,30 @@ mod tests {
             rey_ppm_t: 10.0 * 5_000.0,
         });
         assert!((a.grade_ppm() - 2_000.0).abs() < 1e-9);
+    }
+
+    /// Every block of a seabed truncated at 8,000 ppm has a grade in
+    /// [0, 8,000], so lifted mud is at most (1 − d) · 8,000 + d · 300 ppm.
+    #[test]
+    fn a_truncated_grade_bounds_every_block_and_every_parcel() {
+        use rand::SeedableRng;
+        let ore = scenario::Ore {
+            rey_ppm: scenario::Dist::lognormal_median_p90(1000.0, 3000.0)
+                .truncated(None, Some(8000.0)),
+            block_t: 100.0,
+            ..scenario::Ore::default()
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut seabed = Seabed::new(&ore, &mut rng);
+        let ceiling = 0.9 * 8000.0 + 0.1 * 300.0;
+        let mut highest: f64 = 0.0;
+        for _ in 0..100_000 {
+            let parcel = seabed.lift(100.0, &mut rng);
+            highest = highest.max(parcel.grade_ppm());
+        }
+        assert!(highest <= ceiling + 1e-9, "{highest}");
+        // P(X > 8,000) = 0.76% untruncated: the top blocks sit near the cap.
+        assert!(highest > 0.99 * ceiling, "{highest}");
     }
 
     #[test]

@@ -86,7 +86,18 @@ impl MassBalance {
             - self.in_hub_t
             - self.water_removed_t
     }
+
+    /// |imbalance| as a share of the mud lifted (of 1 t when less was
+    /// lifted): rounding grows with the tonnage and the number of moves, so
+    /// conservation is judged relative to it ([`MASS_TOLERANCE`]).
+    pub fn relative_imbalance(&self) -> f64 {
+        self.imbalance_t().abs() / self.lifted_t.max(1.0)
+    }
 }
+
+/// The largest [`MassBalance::relative_imbalance`] that counts as mass
+/// conserved: f64 rounding over ~10⁷ moves of a tonnage stays below it.
+pub const MASS_TOLERANCE: f64 = 1e-9;
 
 /// A queue's statistics over one replication.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Exporter, Inputs};
 use crate::experiment::run::HEADLINE_METRIC;
+use crate::model::MASS_TOLERANCE;
 
 pub struct SummaryJson;
 
@@ -61,9 +62,12 @@ impl Exporter for SummaryJson {
                 "metric": HEADLINE_METRIC.name,
                 "target_relative_ci95_half_width": run.precision.target,
                 "achieved_relative_ci95_half_width": run.precision.achieved,
+                "stopped_short": run.precision.short.map(|short| short.name()),
             },
             "events_processed": run.events,
             "mass_balance_max_imbalance_t": run.mass_check.max_imbalance_t,
+            "mass_balance_max_relative_imbalance": run.mass_check.max_relative_imbalance,
+            "mass_balance_tolerance_relative": MASS_TOLERANCE,
         });
         let mut bytes = serde_json::to_vec_pretty(&summary)?;
         bytes.push(b'\n');

@@ -61,11 +61,11 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
     }
     let _ = writeln!(
         text,
-        "events processed: {} ({:.2} million events/s, {:.2} s wall); mass balance within {:.3e} t",
+        "events processed: {} ({:.2} million events/s, {:.2} s wall); {}",
         run.events,
         timing.events_per_s / 1e6,
         timing.wall_s,
-        run.mass_check.max_imbalance_t
+        run.mass_check.text()
     );
     text
 }

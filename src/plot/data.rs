@@ -276,28 +276,35 @@ fn check_annual(path: &Path, rows: &[AnnualRow]) -> Result<(), RunFileError> {
     Ok(())
 }
 
-/// Bins the grades of `shipments.csv` in two passes over the file, so a
-/// log of millions of deliveries is never held in memory.
+/// Bins the grades of `shipments.csv` in three passes over the file (range,
+/// tails, bins), so a log of millions of deliveries is never held in memory.
 fn read_grades(path: &Path) -> Result<GradeData, RunFileError> {
-    let context = |error: csv::Error| RunFileError::new(path, error);
     let mut range = GradeRange::default();
     let mut replications = BTreeSet::new();
-    for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
-        let row: ShipmentRow = row.map_err(context)?;
+    each_shipment(path, |row| {
         range.add(row.grade_rey_ppm);
         replications.insert(row.replication);
-    }
-    let mut bins = range.bins();
+    })?;
+    let mut tails = range.tails();
+    each_shipment(path, |row| tails.add(row.grade_rey_ppm))?;
+    let mut bins = range.bins(&tails);
     if let Some(bins) = &mut bins {
-        for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
-            let row: ShipmentRow = row.map_err(context)?;
-            bins.add(row.grade_rey_ppm);
-        }
+        each_shipment(path, |row| bins.add(row.grade_rey_ppm))?;
     }
     Ok(GradeData {
         bins,
         replications: replications.len(),
     })
+}
+
+/// Calls `each` with every row of the shipment log at `path`, in order.
+fn each_shipment(path: &Path, mut each: impl FnMut(&ShipmentRow)) -> Result<(), RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+        let row: ShipmentRow = row.map_err(context)?;
+        each(&row);
+    }
+    Ok(())
 }
 
 fn read_csv<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, RunFileError> {

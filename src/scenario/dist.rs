@@ -1,6 +1,7 @@
 //! `Dist`: a non-negative random quantity in a scenario (a duration, a time
 //! between failures, a grade), written as a bare number (fixed) or a table
-//! `{ dist = "<name>", ... }`, sampled by inverse transform.
+//! `{ dist = "<name>", ... }`, optionally truncated to `[min, max]`, sampled
+//! by inverse transform.
 
 use std::cmp::Ordering;
 use std::f64::consts::PI;
@@ -25,6 +26,14 @@ const NAMES: [&str; 7] = [
     "normal",
 ];
 
+/// The kinds whose own parameters are `min` and `max` (their support), so
+/// they take no truncation.
+const BOUNDED: [&str; 2] = ["triangular", "uniform"];
+
+/// Midpoints of the rule that integrates the quantile function for the
+/// mean of a truncated distribution.
+const MEAN_POINTS: u32 = 4096;
+
 /// A non-negative random quantity.
 ///
 /// Parsed from TOML, then checked by scenario validation ([`Dist::problems`]);
@@ -32,7 +41,32 @@ const NAMES: [&str; 7] = [
 /// quantiles. It serialises back to the form the user wrote.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Dist(Shape);
+pub struct Dist {
+    shape: Shape,
+    truncation: Option<Truncation>,
+}
+
+/// The distribution restricted to `[min, max]`: a draw is the quantile of
+/// a uniform on `[F(min), F(max)]`, one uniform per draw as without it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Truncation {
+    /// As written; absent ends are 0 and +∞.
+    min: Option<f64>,
+    max: Option<f64>,
+    /// F(min) and F(max) of the untruncated distribution.
+    u_low: f64,
+    u_high: f64,
+}
+
+impl Truncation {
+    fn low(&self) -> f64 {
+        self.min.unwrap_or(0.0)
+    }
+
+    fn high(&self) -> f64 {
+        self.max.unwrap_or(f64::INFINITY)
+    }
+}
 
 /// The parameters, normalised for sampling.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,51 +113,9 @@ enum LogNormalForm {
     MeanSd { mean: f64, sd: f64 },
 }
 
-impl Dist {
-    /// Always `value`.
-    pub fn fixed(value: f64) -> Dist {
-        Dist(Shape::Fixed { value })
-    }
-
-    /// Triangular on [min, max] with its peak at `mode`.
-    pub fn triangular(min: f64, mode: f64, max: f64) -> Dist {
-        Dist(Shape::Triangular { min, mode, max })
-    }
-
-    /// Lognormal with the given median and 90th percentile.
-    pub fn lognormal_median_p90(median: f64, p90: f64) -> Dist {
-        let sigma = (p90 / median).ln() / normal_quantile(0.9);
-        Dist(Shape::LogNormal {
-            mu: median.ln(),
-            sigma,
-            written: LogNormalForm::MedianP90 { median, p90 },
-        })
-    }
-
-    /// Lognormal with the given mean and standard deviation:
-    /// σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2.
-    fn lognormal_mean_sd(mean: f64, sd: f64) -> Dist {
-        let variance = (sd / mean).powi(2).ln_1p();
-        Dist(Shape::LogNormal {
-            mu: mean.ln() - variance / 2.0,
-            sigma: variance.sqrt(),
-            written: LogNormalForm::MeanSd { mean, sd },
-        })
-    }
-
-    /// Normal(mean, sd) truncated to [0, ∞).
-    fn truncated_normal(mean: f64, sd: f64) -> Dist {
-        Dist(Shape::Normal {
-            mean,
-            sd,
-            below_zero: normal_cdf(-mean / sd),
-        })
-    }
-
-    /// The inverse CDF at `u` in (0, 1). At 0 and 1 it gives the ends of the
-    /// support (possibly infinite); outside [0, 1] the result is meaningless.
-    pub fn quantile(&self, u: f64) -> f64 {
-        match self.0 {
+impl Shape {
+    fn quantile(&self, u: f64) -> f64 {
+        match *self {
             Shape::Fixed { value } => value,
             Shape::Exponential { mean } => -mean * (-u).ln_1p(),
             Shape::LogNormal { mu, sigma, .. } => (mu + sigma * normal_quantile(u)).exp(),
@@ -145,18 +137,59 @@ impl Dist {
         }
     }
 
-    /// One draw: the quantile of one uniform on the open interval (0, 1).
-    ///
-    /// Exactly one uniform per draw keeps common random numbers aligned
-    /// across scenarios, and inverse transform is portable across crate
-    /// versions, unlike sampling algorithms.
-    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.quantile(rng.sample(Open01))
+    /// P(X ≤ x).
+    fn cdf(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        let p = match *self {
+            Shape::Fixed { value } => f64::from(u8::from(x >= value)),
+            Shape::Exponential { mean } => -(-x.max(0.0) / mean).exp_m1(),
+            Shape::LogNormal { mu, sigma, .. } if x > 0.0 => normal_cdf((x.ln() - mu) / sigma),
+            Shape::LogNormal { .. } => 0.0,
+            Shape::Triangular { min, mode, max } => {
+                if x <= min {
+                    0.0
+                } else if x >= max {
+                    1.0
+                } else if x <= mode {
+                    (x - min).powi(2) / ((max - min) * (mode - min))
+                } else {
+                    1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
+                }
+            }
+            Shape::Uniform { min, max } => (x - min) / (max - min),
+            Shape::Weibull { shape, scale } => -(-(x.max(0.0) / scale).powf(shape)).exp_m1(),
+            Shape::Normal {
+                mean,
+                sd,
+                below_zero,
+            } => (normal_cdf((x - mean) / sd) - below_zero) / (1.0 - below_zero),
+        };
+        p.clamp(0.0, 1.0)
+    }
+
+    /// P(X < x): the CDF, except at a fixed value's own point.
+    fn cdf_below(&self, x: f64) -> f64 {
+        match *self {
+            Shape::Fixed { value } => f64::from(u8::from(x > value)),
+            _ => self.cdf(x),
+        }
+    }
+
+    /// ∫ F⁻¹(u) du over [from, to], by the midpoint rule: E[X; F(X) in
+    /// [from, to]].
+    fn partial_mean(&self, from: f64, to: f64) -> f64 {
+        let width = (to - from) / f64::from(MEAN_POINTS);
+        (0..MEAN_POINTS)
+            .map(|i| self.quantile(from + (f64::from(i) + 0.5) * width))
+            .sum::<f64>()
+            * width
     }
 
     /// The mean, analytically.
-    pub fn mean(&self) -> f64 {
-        match self.0 {
+    fn mean(&self) -> f64 {
+        match *self {
             Shape::Fixed { value } => value,
             Shape::Exponential { mean } => mean,
             Shape::LogNormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
@@ -172,6 +205,127 @@ impl Dist {
         }
     }
 
+    /// The name written in `dist = "..."`.
+    fn name(&self) -> &'static str {
+        match self {
+            Shape::Fixed { .. } => "fixed",
+            Shape::Exponential { .. } => "exponential",
+            Shape::LogNormal { .. } => "lognormal",
+            Shape::Triangular { .. } => "triangular",
+            Shape::Uniform { .. } => "uniform",
+            Shape::Weibull { .. } => "weibull",
+            Shape::Normal { .. } => "normal",
+        }
+    }
+}
+
+impl Dist {
+    fn of(shape: Shape) -> Dist {
+        Dist {
+            shape,
+            truncation: None,
+        }
+    }
+
+    /// Always `value`.
+    pub fn fixed(value: f64) -> Dist {
+        Dist::of(Shape::Fixed { value })
+    }
+
+    /// Triangular on [min, max] with its peak at `mode`.
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Dist {
+        Dist::of(Shape::Triangular { min, mode, max })
+    }
+
+    /// Lognormal with the given median and 90th percentile.
+    pub fn lognormal_median_p90(median: f64, p90: f64) -> Dist {
+        let sigma = (p90 / median).ln() / normal_quantile(0.9);
+        Dist::of(Shape::LogNormal {
+            mu: median.ln(),
+            sigma,
+            written: LogNormalForm::MedianP90 { median, p90 },
+        })
+    }
+
+    /// The same distribution restricted to `[min, max]` (absent ends: 0
+    /// and +∞). Validation checks that the range keeps some probability.
+    pub fn truncated(self, min: Option<f64>, max: Option<f64>) -> Dist {
+        let low = min.unwrap_or(0.0);
+        let high = max.unwrap_or(f64::INFINITY);
+        Dist {
+            truncation: Some(Truncation {
+                min,
+                max,
+                u_low: self.shape.cdf_below(low),
+                u_high: self.shape.cdf(high),
+            }),
+            shape: self.shape,
+        }
+    }
+
+    /// Lognormal with the given mean and standard deviation:
+    /// σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2.
+    fn lognormal_mean_sd(mean: f64, sd: f64) -> Dist {
+        let variance = (sd / mean).powi(2).ln_1p();
+        Dist::of(Shape::LogNormal {
+            mu: mean.ln() - variance / 2.0,
+            sigma: variance.sqrt(),
+            written: LogNormalForm::MeanSd { mean, sd },
+        })
+    }
+
+    /// Normal(mean, sd) truncated to [0, ∞).
+    fn truncated_normal(mean: f64, sd: f64) -> Dist {
+        Dist::of(Shape::Normal {
+            mean,
+            sd,
+            below_zero: normal_cdf(-mean / sd),
+        })
+    }
+
+    /// The inverse CDF at `u` in (0, 1): of the truncated distribution when
+    /// `min` or `max` is given. At 0 and 1 it gives the ends of the support
+    /// (possibly infinite); outside [0, 1] the result is meaningless.
+    pub fn quantile(&self, u: f64) -> f64 {
+        match self.truncation {
+            None => self.shape.quantile(u),
+            Some(t) => self
+                .shape
+                .quantile(t.u_low + u * (t.u_high - t.u_low))
+                .clamp(t.low(), t.high()),
+        }
+    }
+
+    /// One draw: the quantile of one uniform on the open interval (0, 1).
+    ///
+    /// Exactly one uniform per draw keeps common random numbers aligned
+    /// across scenarios, and inverse transform is portable across crate
+    /// versions, unlike sampling algorithms.
+    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.quantile(rng.sample(Open01))
+    }
+
+    /// The mean: analytic without truncation; with it, the quantile
+    /// function integrated numerically (a midpoint rule on
+    /// [`MEAN_POINTS`] points over the kept range of u, and the analytic
+    /// mean for an unbounded upper tail).
+    pub fn mean(&self) -> f64 {
+        let Some(t) = self.truncation else {
+            return self.shape.mean();
+        };
+        if let Shape::Fixed { value } = self.shape {
+            return value;
+        }
+        let kept = t.u_high - t.u_low;
+        let mean = if t.max.is_some() {
+            self.shape.partial_mean(t.u_low, t.u_high) / kept
+        } else {
+            // E[X | X ≥ min] = (E[X] − E[X; X < min]) / (1 − F(min)).
+            (self.shape.mean() - self.shape.partial_mean(0.0, t.u_low)) / kept
+        };
+        mean.clamp(t.low(), t.high())
+    }
+
     /// Every reason these parameters are not a valid non-negative
     /// distribution; `unit` is the quantity's unit, for the messages.
     pub fn problems(&self, unit: &str) -> Vec<String> {
@@ -179,7 +333,7 @@ impl Dist {
             unit,
             found: Vec::new(),
         };
-        match self.0 {
+        match self.shape {
             Shape::Fixed { value } => checks.at_least_zero("value", value),
             Shape::Exponential { mean } => checks.positive("mean", mean),
             Shape::LogNormal { written, .. } => match written {
@@ -210,6 +364,19 @@ impl Dist {
                 checks.at_least_zero("mean", mean);
                 checks.positive("sd", sd);
             }
+        }
+        if let Some(t) = self.truncation {
+            checks.truncation(&t);
+        }
+        if let Some(t) = self.truncation.filter(|_| checks.found.is_empty())
+            && (t.u_high - t.u_low).partial_cmp(&0.0) != Some(Ordering::Greater)
+        {
+            checks.found.push(format!(
+                "min and max keep none of the {} distribution: P({} ≤ X ≤ {}) = 0",
+                self.shape.name(),
+                t.low(),
+                t.high()
+            ));
         }
         if checks.found.is_empty() && !self.mean().is_finite() {
             checks
@@ -289,6 +456,19 @@ impl Checks<'_> {
         }
     }
 
+    /// Truncation ends: each ≥ 0 and finite, `min < max`.
+    fn truncation(&mut self, t: &Truncation) {
+        if let Some(min) = t.min {
+            self.at_least_zero("min", min);
+        }
+        if let Some(max) = t.max {
+            self.positive("max", max);
+        }
+        if let (Some(min), Some(max)) = (t.min, t.max) {
+            self.ordered("min", min, "max", max);
+        }
+    }
+
     fn not_above(&mut self, low_name: &str, low: f64, high_name: &str, high: f64) {
         if !matches!(
             low.partial_cmp(&high),
@@ -331,11 +511,39 @@ impl TryFrom<Value> for Dist {
                 ));
             }
         };
+        let mut table = table.clone();
+        let bounds = if BOUNDED.contains(&name) {
+            None
+        } else {
+            let min = table.remove("min");
+            let max = table.remove("max");
+            let bound = |key: &str, value: Option<Value>| match value {
+                None => Ok(None),
+                Some(Value::Integer(i)) => Ok(Some(i as f64)),
+                Some(Value::Float(f)) => Ok(Some(f)),
+                Some(other) => Err(format!(
+                    "`{key}` (a truncation bound) must be a number, found {}",
+                    type_name(&other)
+                )),
+            };
+            let bounds = (bound("min", min)?, bound("max", max)?);
+            (bounds != (None, None)).then_some(bounds)
+        };
+        let dist = Dist::shape_from(name, &table)?;
+        Ok(match bounds {
+            Some((min, max)) => dist.truncated(min, max),
+            None => dist,
+        })
+    }
+}
+
+impl Dist {
+    /// The untruncated distribution `name` with the parameters in `table`.
+    fn shape_from(name: &str, table: &Table) -> Result<Dist, String> {
         match name {
-            "fixed" => Dist::params(name, &table, ["value"]).map(|[value]| Dist::fixed(value)),
-            "exponential" => {
-                Dist::params(name, &table, ["mean"]).map(|[mean]| Dist(Shape::Exponential { mean }))
-            }
+            "fixed" => Dist::params(name, table, ["value"]).map(|[value]| Dist::fixed(value)),
+            "exponential" => Dist::params(name, table, ["mean"])
+                .map(|[mean]| Dist::of(Shape::Exponential { mean })),
             "lognormal" if table.contains_key("median") || table.contains_key("p90") => {
                 if table.contains_key("mean") || table.contains_key("sd") {
                     return Err(
@@ -343,19 +551,19 @@ impl TryFrom<Value> for Dist {
                             .into(),
                     );
                 }
-                Dist::params(name, &table, ["median", "p90"])
+                Dist::params(name, table, ["median", "p90"])
                     .map(|[median, p90]| Dist::lognormal_median_p90(median, p90))
             }
-            "lognormal" => Dist::params(name, &table, ["mean", "sd"])
+            "lognormal" => Dist::params(name, table, ["mean", "sd"])
                 .map(|[mean, sd]| Dist::lognormal_mean_sd(mean, sd))
                 .map_err(|e| format!("{e} (or give `median` and `p90` instead)")),
-            "triangular" => Dist::params(name, &table, ["min", "mode", "max"])
+            "triangular" => Dist::params(name, table, ["min", "mode", "max"])
                 .map(|[min, mode, max]| Dist::triangular(min, mode, max)),
-            "uniform" => Dist::params(name, &table, ["min", "max"])
-                .map(|[min, max]| Dist(Shape::Uniform { min, max })),
-            "weibull" => Dist::params(name, &table, ["shape", "scale"])
-                .map(|[shape, scale]| Dist(Shape::Weibull { shape, scale })),
-            "normal" => Dist::params(name, &table, ["mean", "sd"])
+            "uniform" => Dist::params(name, table, ["min", "max"])
+                .map(|[min, max]| Dist::of(Shape::Uniform { min, max })),
+            "weibull" => Dist::params(name, table, ["shape", "scale"])
+                .map(|[shape, scale]| Dist::of(Shape::Weibull { shape, scale })),
+            "normal" => Dist::params(name, table, ["mean", "sd"])
                 .map(|[mean, sd]| Dist::truncated_normal(mean, sd)),
             unknown => Err(format!(
                 "unknown distribution `{unknown}`; {}",
@@ -369,8 +577,11 @@ impl Serialize for Dist {
     /// A bare number for a fixed value, otherwise `{ dist = "<name>", ... }`
     /// with the parameters the user gave, in their documented order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (name, params): (&str, &[(&str, f64)]) = match self.0 {
-            Shape::Fixed { value } => return serializer.serialize_f64(value),
+        let (name, params): (&str, &[(&str, f64)]) = match self.shape {
+            Shape::Fixed { value } if self.truncation.is_none() => {
+                return serializer.serialize_f64(value);
+            }
+            Shape::Fixed { value } => ("fixed", &[("value", value)]),
             Shape::Exponential { mean } => ("exponential", &[("mean", mean)]),
             Shape::LogNormal { written, .. } => match written {
                 LogNormalForm::MedianP90 { median, p90 } => {
@@ -385,9 +596,13 @@ impl Serialize for Dist {
             Shape::Weibull { shape, scale } => ("weibull", &[("shape", shape), ("scale", scale)]),
             Shape::Normal { mean, sd, .. } => ("normal", &[("mean", mean), ("sd", sd)]),
         };
-        let mut map = serializer.serialize_map(Some(params.len() + 1))?;
+        let bounds = self.truncation.map_or([None, None], |t| {
+            [t.min.map(|x| ("min", x)), t.max.map(|x| ("max", x))]
+        });
+        let entries = params.len() + 1 + bounds.iter().flatten().count();
+        let mut map = serializer.serialize_map(Some(entries))?;
         map.serialize_entry("dist", name)?;
-        for (key, x) in params {
+        for (key, x) in params.iter().chain(bounds.iter().flatten()) {
             map.serialize_entry(key, x)?;
         }
         map.end()
@@ -482,6 +697,10 @@ mod tests {
             "{ dist = \"uniform\", min = 2, max = 10 }",
             "{ dist = \"weibull\", shape = 1.5, scale = 4000 }",
             "{ dist = \"normal\", mean = 10, sd = 8 }",
+            "{ dist = \"lognormal\", median = 1000, p90 = 3000, max = 8000 }",
+            "{ dist = \"exponential\", mean = 400, min = 50, max = 2000 }",
+            "{ dist = \"weibull\", shape = 1.5, scale = 4000, min = 1000 }",
+            "{ dist = \"normal\", mean = 10, sd = 8, min = 4, max = 30 }",
         ];
         let mut rng = ChaCha8Rng::seed_from_u64(20_260_202);
         for text in kinds {
@@ -494,6 +713,105 @@ mod tests {
                 d.mean()
             );
         }
+    }
+
+    #[test]
+    fn truncated_lognormal_mean_matches_the_closed_form() {
+        // E[X | a ≤ X ≤ b] = e^{μ+σ²/2} [Φ(β − σ) − Φ(α − σ)] / [Φ(β) − Φ(α)],
+        // α = (ln a − μ)/σ, β = (ln b − μ)/σ (Johnson, Kotz & Balakrishnan,
+        // Continuous Univariate Distributions 1, §14.3).
+        let d = dist("{ dist = \"lognormal\", median = 1000, p90 = 3000, min = 200, max = 8000 }");
+        let (mu, sigma) = (1000f64.ln(), 3f64.ln() / normal_quantile(0.9));
+        let (alpha, beta) = ((200f64.ln() - mu) / sigma, (8000f64.ln() - mu) / sigma);
+        let expected = (mu + sigma * sigma / 2.0).exp()
+            * (normal_cdf(beta - sigma) - normal_cdf(alpha - sigma))
+            / (normal_cdf(beta) - normal_cdf(alpha));
+        assert!(
+            close(d.mean(), expected, 1e-6),
+            "{} vs {expected}",
+            d.mean()
+        );
+    }
+
+    #[test]
+    fn exponential_truncated_below_is_memoryless() {
+        // E[X | X ≥ a] = a + mean for an exponential.
+        let d = dist("{ dist = \"exponential\", mean = 400, min = 100 }");
+        assert!(close(d.mean(), 500.0, 1e-6), "{}", d.mean());
+        assert!(close(d.quantile(0.5), 100.0 + 400.0 * 2f64.ln(), 1e-12));
+    }
+
+    #[test]
+    fn truncated_draws_stay_within_min_and_max_with_one_uniform_each() {
+        let d = dist("{ dist = \"weibull\", shape = 0.7, scale = 10, min = 2, max = 30 }");
+        assert!(close(d.quantile(0.0), 2.0, 1e-12));
+        assert!(close(d.quantile(1.0), 30.0, 1e-12));
+        let parent = dist("{ dist = \"weibull\", shape = 0.7, scale = 10 }");
+        // u maps linearly onto [F(2), F(30)] of the parent.
+        let (low, high) = (parent.shape.cdf(2.0), parent.shape.cdf(30.0));
+        assert!(close(
+            d.quantile(0.25),
+            parent.quantile(low + 0.25 * (high - low)),
+            1e-12
+        ));
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let mut shadow = ChaCha8Rng::seed_from_u64(8);
+        for _ in 0..10_000 {
+            let x = d.sample(&mut rng);
+            assert!((2.0..=30.0).contains(&x), "{x}");
+        }
+        for _ in 0..10_000 {
+            let _ = parent.sample(&mut shadow);
+        }
+        assert_eq!(
+            rng.random::<u64>(),
+            shadow.random::<u64>(),
+            "one uniform per draw"
+        );
+    }
+
+    #[test]
+    fn truncation_bounds_are_validated() {
+        let problems = |text: &str| dist(text).problems("ppm");
+        assert_eq!(
+            problems("{ dist = \"lognormal\", median = 1000, p90 = 3000, min = 9000, max = 8000 }"),
+            ["max (8000) must be > min (9000); use a bare number for a fixed value"]
+        );
+        assert_eq!(
+            problems("{ dist = \"exponential\", mean = 1, min = -1 }"),
+            ["min must be ≥ 0 ppm (the quantity cannot be negative)"]
+        );
+        assert_eq!(
+            problems("{ dist = \"exponential\", mean = 1, min = 5000, max = 6000 }"),
+            ["min and max keep none of the exponential distribution: P(5000 ≤ X ≤ 6000) = 0"]
+        );
+        assert_eq!(
+            problems("{ dist = \"fixed\", value = 3, min = 4 }"),
+            ["min and max keep none of the fixed distribution: P(4 ≤ X ≤ inf) = 0"]
+        );
+        assert!(problems("{ dist = \"fixed\", value = 3, min = 3, max = 3.5 }").is_empty());
+        assert!(problems("{ dist = \"normal\", mean = 5, sd = 1, max = 6 }").is_empty());
+    }
+
+    #[test]
+    fn triangular_and_uniform_keep_min_and_max_as_their_support() {
+        let d = dist("{ dist = \"uniform\", min = 2, max = 10 }");
+        assert_eq!(d.truncation, None);
+        assert_eq!(d.quantile(0.5), 6.0);
+    }
+
+    #[test]
+    fn truncation_bounds_must_be_numbers() {
+        let error = Dist::try_from(toml::Value::Table(
+            "dist = \"exponential\"\nmean = 3\nmax = \"8\"\n"
+                .parse()
+                .unwrap(),
+        ))
+        .unwrap_err();
+        assert!(
+            error.contains("`max` (a truncation bound) must be a number"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -590,6 +908,9 @@ mod tests {
             "{ dist = \"lognormal\", median = 6.0, p90 = 24.0 }",
             "{ dist = \"lognormal\", mean = 6.0, sd = 2.0 }",
             "{ dist = \"triangular\", min = 1.0, mode = 2.0, max = 3.0 }",
+            "{ dist = \"lognormal\", median = 6.0, p90 = 24.0, max = 80.0 }",
+            "{ dist = \"exponential\", mean = 6.0, min = 1.0 }",
+            "{ dist = \"fixed\", value = 3.0, min = 1.0, max = 5.0 }",
         ] {
             let expected: Value = text.parse().unwrap();
             assert_eq!(Value::try_from(dist(text)).unwrap(), expected);

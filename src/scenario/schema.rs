@@ -476,7 +476,8 @@ impl Default for Port {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ore {
-    /// Total REY of a seabed block, ppm, dry basis.
+    /// Total REY of a seabed block, ppm, dry basis (default lognormal,
+    /// median 1,000, p90 3,000, truncated at the 8,000 ppm measured maximum).
     pub rey_ppm: Dist,
     /// Wet t per seabed block.
     pub block_t: f64,
@@ -497,7 +498,7 @@ pub struct Ore {
 impl Default for Ore {
     fn default() -> Self {
         Ore {
-            rey_ppm: Dist::lognormal_median_p90(1000.0, 3000.0),
+            rey_ppm: Dist::lognormal_median_p90(1000.0, 3000.0).truncated(None, Some(8000.0)),
             block_t: 10_000.0,
             block_autocorrelation: 0.7,
             dilution_fraction: 0.1,

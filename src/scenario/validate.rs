@@ -74,6 +74,19 @@ const SPEED_KN: Range = Range::gt_le(0.0, 40.0);
 const POSITIVE: Range = Range::gt(0.0);
 const FRACTION: Range = Range::gt_le(0.0, 1.0);
 
+/// The shortest weather step, h: a finer step multiplies the sea-state
+/// work of a run without a sea that changes faster.
+const MIN_STEP_H: f64 = 0.1;
+/// The shortest interval of periodic planned work, d.
+const MIN_INTERVAL_D: f64 = 1.0;
+/// The smallest seabed block, wet t: each block is a grade draw.
+const MIN_BLOCK_T: f64 = 100.0;
+/// The shortest mean cycle of a patch (lifting it and relocating) and of a
+/// failure mode (operating until it fails and repairing it), h: shorter
+/// cycles make a run of millions of events an hour, or none that advance
+/// the clock at all.
+const MIN_CYCLE_H: f64 = 0.1;
+
 /// The lift design, when it is what gives the lift rate.
 fn lift_design(s: &Scenario) -> Option<&LiftDesign> {
     s.mining
@@ -93,7 +106,7 @@ const RANGES: &[Rule] = &[
     real("site.water_depth_m", |s| Some(s.site.water_depth_m), Range::gt_le(0.0, 11_000.0), "m"),
     real("site.port_distance_nm", |s| Some(s.site.port_distance_nm), DISTANCE_NM, "nm"),
 
-    real("weather.step_h", |s| Some(s.weather.step_h), Range::ge_le(0.01, 24.0), "h"),
+    real("weather.step_h", |s| Some(s.weather.step_h), Range::ge_le(MIN_STEP_H, 24.0), "h"),
     monthly("weather.hs_median_m", |s| &s.weather.hs_median_m, Range::gt_le(0.0, 30.0), "m"),
     monthly("weather.hs_log_sd", |s| &s.weather.hs_log_sd, Range::ge_le(0.0, 3.0), ""),
     real("weather.hs_lag1_autocorrelation", |s| Some(s.weather.hs_lag1_autocorrelation), Range::ge_lt(0.0, 1.0), ""),
@@ -120,9 +133,9 @@ const RANGES: &[Rule] = &[
     dist("mining.relocation_h", |s| Some(&s.mining.relocation_h), "h"),
     whole("mining.max_trips", |s| s.mining.max_trips.map(u64::from), Range::ge(1.0)),
     real("mining.campaign_d", |s| s.mining.campaign_d, POSITIVE, "d"),
-    real("mining.maintenance.interval_d", |s| s.mining.maintenance.as_ref().map(|p| p.interval_d), POSITIVE, "d"),
+    real("mining.maintenance.interval_d", |s| s.mining.maintenance.as_ref().map(|p| p.interval_d), Range::ge(MIN_INTERVAL_D), "d"),
     dist("mining.maintenance.duration_h", |s| s.mining.maintenance.as_ref().map(|p| &p.duration_h), "h"),
-    real("mining.crew_change.interval_d", |s| s.mining.crew_change.as_ref().map(|p| p.interval_d), POSITIVE, "d"),
+    real("mining.crew_change.interval_d", |s| s.mining.crew_change.as_ref().map(|p| p.interval_d), Range::ge(MIN_INTERVAL_D), "d"),
     dist("mining.crew_change.duration_h", |s| s.mining.crew_change.as_ref().map(|p| &p.duration_h), "h"),
 
     whole("fleet.shuttles", |s| Some(s.fleet.shuttles.into()), Range::ge_le(0.0, 1000.0)),
@@ -139,7 +152,7 @@ const RANGES: &[Rule] = &[
     real("port.home_refining_reo_t_per_y", |s| Some(s.port.home_refining_reo_t_per_y), Range::ge(0.0), "t REO/y"),
 
     dist("ore.rey_ppm", |s| Some(&s.ore.rey_ppm), "ppm"),
-    real("ore.block_t", |s| Some(s.ore.block_t), POSITIVE, "t"),
+    real("ore.block_t", |s| Some(s.ore.block_t), Range::ge(MIN_BLOCK_T), "t"),
     real("ore.block_autocorrelation", |s| Some(s.ore.block_autocorrelation), Range::ge_lt(0.0, 1.0), ""),
     real("ore.dilution_fraction", |s| Some(s.ore.dilution_fraction), Range::ge_lt(0.0, 1.0), ""),
     real("ore.dilution_rey_ppm", |s| Some(s.ore.dilution_rey_ppm), Range::ge(0.0), "ppm"),
@@ -220,12 +233,42 @@ fn check_relations(c: &mut Checker, s: &Scenario) {
             &format!("must be ≥ hs_limit_trip_m and hs_limit_lift_m ({highest_working} m)"),
         );
     }
+    check_patch_cycle(c, s);
     if let Some(hub) = &s.hub
         && hub.product_solids_fraction < s.ore.solids_mass_fraction
     {
         c.fail(
             "hub.product_solids_fraction",
             "must be ≥ ore.solids_mass_fraction (dewatering only removes water)",
+        );
+    }
+}
+
+/// A patch must take at least [`MIN_CYCLE_H`] to lift and relocate, on
+/// average: a tiny patch with an instant relocation would relocate for ever.
+fn check_patch_cycle(c: &mut Checker, s: &Scenario) {
+    let mining = &s.mining;
+    let rate = mining.lift_rate_t_per_h();
+    let Some(patch_t) = mining.patch_t else {
+        return;
+    };
+    let valid = POSITIVE.contains(patch_t)
+        && POSITIVE.contains(rate)
+        && mining.relocation_h.problems("h").is_empty();
+    if !valid {
+        return;
+    }
+    let lift_h = patch_t / rate;
+    let relocation_h = mining.relocation_h.mean();
+    if lift_h + relocation_h < MIN_CYCLE_H {
+        c.fail(
+            "mining.patch_t",
+            &format!(
+                "lifting a patch (patch_t / lift rate = {lift_h:.3e} h) and relocating \
+                 (mean relocation_h = {relocation_h:.3e} h) must take ≥ {MIN_CYCLE_H} h \
+                 together: make patch_t ≥ {:.0} t or relocation_h longer",
+                (MIN_CYCLE_H - relocation_h) * rate
+            ),
         );
     }
 }
@@ -241,10 +284,17 @@ fn check_failure_mode(c: &mut Checker, index: usize, mode: &FailureMode) {
     let tbf_path = child_key(&path, "tbf_h");
     let before = c.findings.len();
     c.dist(&tbf_path, &mode.tbf_h, "h");
-    if c.findings.len() == before && mode.tbf_h.mean() <= 0.0 {
-        c.fail(&tbf_path, "must have a mean > 0 h");
-    }
     c.dist(&child_key(&path, "repair_h"), &mode.repair_h, "h");
+    let (tbf_h, repair_h) = (mode.tbf_h.mean(), mode.repair_h.mean());
+    if c.findings.len() == before && tbf_h + repair_h < MIN_CYCLE_H {
+        c.fail(
+            &tbf_path,
+            &format!(
+                "the mean time between failures ({tbf_h:.3e} h) and the mean repair_h \
+                 ({repair_h:.3e} h) must add up to ≥ {MIN_CYCLE_H} h"
+            ),
+        );
+    }
 }
 
 fn check_phases(c: &mut Checker, phases: &[Phase]) {
