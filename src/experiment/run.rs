@@ -5,9 +5,10 @@
 use super::metrics::{self, METRICS, Metric, Period, Span};
 use rayon::prelude::*;
 
+use crate::model::trace::Trace;
 use crate::model::{
     HubShipState, QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState,
-    run_replication,
+    run_replication, run_replication_traced,
 };
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
@@ -118,6 +119,8 @@ pub struct RunOutput {
     pub events: u64,
     pub mass_check: MassCheck,
     pub precision: Precision,
+    /// The vessel timeline of the replication [`RunOptions::trace`] names.
+    pub trace: Option<Trace>,
 }
 
 /// The precision of the headline metric ([`HEADLINE_METRIC`]): 95% CI
@@ -210,6 +213,34 @@ pub struct RunOptions {
     /// the minimum) until the 95% CI half-width of the headline metric,
     /// recovered REO per year, is within this fraction of its mean.
     pub target_ci: Option<f64>,
+    /// The replication (from 1) whose vessel timeline is recorded, one of
+    /// the scenario's `replications`.
+    pub trace: Option<u32>,
+}
+
+/// A trace asked of a replication the run does not have.
+#[derive(Clone, Copy, Debug, thiserror::Error)]
+#[error(
+    "cannot trace replication {trace}: the run has replications 1 to {replications} \
+     (scenario.replications, or --reps)"
+)]
+pub struct TraceReplicationError {
+    pub trace: u32,
+    pub replications: u32,
+}
+
+impl RunOptions {
+    /// Refuses a trace of a replication `scenario` does not run.
+    pub fn check(&self, scenario: &Scenario) -> Result<(), TraceReplicationError> {
+        let replications = scenario.scenario.replications;
+        match self.trace {
+            Some(trace) if trace == 0 || trace > replications => Err(TraceReplicationError {
+                trace,
+                replications,
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Replications run between aggregation steps and precision checks. Fixed,
@@ -232,7 +263,9 @@ pub fn run(
     progress: &(dyn Fn() + Sync),
     shipments: &mut dyn ShipmentSink,
 ) -> Result<RunOutput, RunError> {
+    options.check(scenario)?;
     let meta = &scenario.scenario;
+    let traced = options.trace.map(|trace| u64::from(trace) - 1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
@@ -250,14 +283,21 @@ pub fn run(
             (done..end)
                 .into_par_iter()
                 .map(|replication| {
-                    let rep = run_replication(scenario, meta.seed, replication);
+                    let rep = if traced == Some(replication) {
+                        run_replication_traced(scenario, meta.seed, replication)
+                    } else {
+                        run_replication(scenario, meta.seed, replication)
+                    };
                     progress();
                     rep
                 })
                 .collect()
         });
         for (replication, rep) in (done..end).zip(batch) {
-            let rep = rep?;
+            let mut rep = rep?;
+            if let Some(trace) = rep.trace.take() {
+                aggregate.trace = Some(trace);
+            }
             if options.shipments.keeps(replication) {
                 shipments
                     .replication(replication + 1, &rep.shipments)
@@ -293,6 +333,8 @@ pub enum RunError {
     Threads(String),
     #[error("writing the shipment log")]
     Shipments(#[source] std::io::Error),
+    #[error(transparent)]
+    Trace(#[from] TraceReplicationError),
 }
 
 /// One metric's values, one per replication; an undefined value is NaN,
@@ -322,6 +364,7 @@ struct Aggregate {
     events: u64,
     replications: usize,
     mass_check: MassCheck,
+    trace: Option<Trace>,
 }
 
 impl Aggregate {
@@ -350,6 +393,7 @@ impl Aggregate {
             events: 0,
             replications: 0,
             mass_check: MassCheck::default(),
+            trace: None,
         }
     }
 
@@ -446,6 +490,7 @@ impl Aggregate {
             events: self.events,
             mass_check: self.mass_check,
             precision,
+            trace: self.trace,
         }
     }
 }

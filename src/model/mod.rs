@@ -4,7 +4,8 @@
 //!
 //! [`run_replication`] simulates one replication of a scenario and returns
 //! its [`Replication`] record: annual tonnages and oxide, time budgets per
-//! unit type, queue statistics, shipments and a mass balance.
+//! unit type, queue statistics, shipments and a mass balance;
+//! [`run_replication_traced`] adds its vessel timeline ([`trace`]).
 
 mod berths;
 mod fleet;
@@ -16,6 +17,7 @@ mod plant;
 mod port;
 mod records;
 pub mod streams;
+pub mod trace;
 mod unit;
 pub mod weather;
 
@@ -37,6 +39,7 @@ use lift::MiningSystem;
 use ore::Assay;
 use plant::Plant;
 use port::Port;
+use trace::{Cause, Recorder};
 use unit::Units;
 use weather::{Change, Limits, Step, Weather};
 
@@ -102,15 +105,36 @@ pub struct Operation {
     delivered_t: f64,
     /// Cumulative lifting hours of the whole fleet, for learning curves.
     operating_h: f64,
+    /// Records the vessel timeline, when asked for.
+    trace: Option<Recorder>,
 }
 
-/// Simulates replication `replication` of `scenario` with seed `seed`.
+/// Simulates replication `replication` (from 0) of `scenario` with seed `seed`.
 pub fn run_replication(
     scenario: &Scenario,
     seed: u64,
     replication: u64,
 ) -> Result<Replication, SimError> {
-    let mut operation = Operation::new(scenario, seed, replication);
+    simulate(scenario, seed, replication, false)
+}
+
+/// [`run_replication`], recording every unit's state changes in the
+/// record's `trace`; the results are the same.
+pub fn run_replication_traced(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u64,
+) -> Result<Replication, SimError> {
+    simulate(scenario, seed, replication, true)
+}
+
+fn simulate(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u64,
+    traced: bool,
+) -> Result<Replication, SimError> {
+    let mut operation = Operation::new(scenario, seed, replication, traced);
     let mut sim = Simulation::with_capacity(64);
     operation.start(&mut sim)?;
     let horizon = SimTime::from_hours(operation.horizon_h).map_err(EngineError::from)?;
@@ -119,7 +143,7 @@ pub fn run_replication(
 }
 
 impl Operation {
-    fn new(scenario: &Scenario, seed: u64, replication: u64) -> Self {
+    fn new(scenario: &Scenario, seed: u64, replication: u64, traced: bool) -> Self {
         let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
         let year_count = scenario.scenario.years.ceil().max(1.0) as usize;
         let mut ore_rng = stream(seed, replication, Purpose::Ore);
@@ -133,6 +157,7 @@ impl Operation {
         let hub_ships = (0..scenario.hub.as_ref().map_or(0, |h| h.ships as usize))
             .map(|_| HubShip::new(0.0))
             .collect();
+        let trace = traced.then(|| Recorder::new(replication));
         Operation {
             weather: Weather::new(
                 &scenario.weather,
@@ -140,12 +165,30 @@ impl Operation {
                 stream(seed, replication, Purpose::Weather),
             ),
             sea_change: None,
-            systems: Units::new(systems, SystemState::ALL.len(), year_count),
-            shuttles: Units::new(shuttles, ShuttleState::ALL.len(), year_count),
+            systems: Units::new(
+                systems,
+                "system",
+                SystemState::ALL.len(),
+                year_count,
+                trace.clone(),
+            ),
+            shuttles: Units::new(
+                shuttles,
+                "shuttle",
+                ShuttleState::ALL.len(),
+                year_count,
+                trace.clone(),
+            ),
             port: Port::new(&scenario.port),
             plant: Plant::new(),
             hub: scenario.hub.as_ref().map(Hub::new),
-            hub_ships: Units::new(hub_ships, HubShipState::ALL.len(), year_count),
+            hub_ships: Units::new(
+                hub_ships,
+                "hub ship",
+                HubShipState::ALL.len(),
+                year_count,
+                trace.clone(),
+            ),
             assay: Assay::new(&scenario.ore),
             failure_rng,
             ore_rng,
@@ -156,6 +199,7 @@ impl Operation {
             lifted_t: 0.0,
             delivered_t: 0.0,
             operating_h: 0.0,
+            trace,
             horizon_h,
             scenario: scenario.clone(),
         }
@@ -317,6 +361,9 @@ impl Operation {
     }
 
     fn finish(mut self, now_h: f64, events: u64) -> Replication {
+        if let Some(trace) = &self.trace {
+            trace.set_cause(Cause::Horizon);
+        }
         self.book_weather(self.horizon_h);
         self.settle_plant(self.horizon_h, false);
         for unit in 0..self.systems.len() {
@@ -367,6 +414,7 @@ impl Operation {
             shipments: self.shipments,
             mass_balance,
             events,
+            trace: self.trace.as_ref().map(Recorder::take),
         }
     }
 }
@@ -397,6 +445,9 @@ impl Model for Operation {
             return Ok(());
         }
         self.book_weather(now_h);
+        if let Some(trace) = &self.trace {
+            trace.set_cause(Cause::of(&event));
+        }
         match event {
             Event::SeaState { token, deferred } => self.sea_state_event(sim, token, deferred)?,
             Event::TyphoonWarning => {

@@ -2,6 +2,7 @@
 //! statistics, time budgets and the mass balance.
 
 use super::ore::Parcel;
+use super::trace::Trace;
 use crate::stats::budget::TimeBudget;
 
 /// One simulated year of one replication.
@@ -108,6 +109,8 @@ pub struct Replication {
     pub shipments: Vec<Shipment>,
     pub mass_balance: MassBalance,
     pub events: u64,
+    /// Every unit's state changes, from [`super::run_replication_traced`].
+    pub trace: Option<Trace>,
 }
 
 /// Adds `parcel` to the year records' delivered figures.

@@ -125,6 +125,16 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
         let _ = writeln!(md, "![{title}]({stem}.{chart_extension})\n");
         let _ = writeln!(md, "*{title}.* {method}\n");
     }
+    if let Some(trace) = &run.trace {
+        let title = format!("Vessel timeline of replication {}", trace.replication);
+        let _ = writeln!(md, "![{title}](timeline.{chart_extension})\n");
+        let _ = writeln!(
+            md,
+            "*{title}.* Each vessel's state over time, from `trace.csv` (every change of state with its \
+             cause); each pixel column shows the state that held most of its time, dashed lines mark \
+             phase starts.\n"
+        );
+    }
 
     let _ = writeln!(md, "## Time budget over the horizon\n");
     let _ = writeln!(md, "| unit type | state | share of hours |");

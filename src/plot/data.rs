@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::grade::{Bins, GradeRange};
 use crate::experiment::metrics::{Metric, named};
+use crate::model::trace::{HORIZON, NEW, RETIRED};
 
 /// The annual metrics the charts draw, from the metric table.
 const REO_PRODUCED: &Metric = named("reo_produced_t");
@@ -109,6 +110,36 @@ pub(crate) struct GradeData {
     pub replications: usize,
 }
 
+/// A unit's time in one state, h.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Span {
+    pub start_h: f64,
+    pub end_h: f64,
+    /// Index into [`TimelineData::states`].
+    pub state: usize,
+}
+
+/// One unit's row of the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct UnitTimeline {
+    /// As in the trace: `system 1`, `shuttle 3`.
+    pub name: String,
+    /// In time order, not overlapping.
+    pub spans: Vec<Span>,
+}
+
+/// Input of the `timeline` chart: one traced replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct TimelineData {
+    /// By kind (in the order kinds first appear), then by number.
+    pub units: Vec<UnitTimeline>,
+    /// Every state entered, in the order first entered.
+    pub states: Vec<String>,
+    /// The last time in the trace (the horizon), h.
+    pub end_h: f64,
+    pub phases: Vec<Phase>,
+}
+
 /// Everything the charts of one run draw.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RunData {
@@ -117,6 +148,8 @@ pub(crate) struct RunData {
     pub time_budget: TimeBudgetData,
     pub weather: Vec<MonthQuantiles>,
     pub grades: GradeData,
+    /// `None` without a `trace.csv`.
+    pub timeline: Option<TimelineData>,
 }
 
 /// A statistic of `annual.csv` or `weather_monthly.csv`: an empty cell (no
@@ -163,14 +196,21 @@ struct WeatherRow {
 }
 
 #[derive(Deserialize)]
+struct TraceRow {
+    time_h: f64,
+    unit: String,
+    to_state: String,
+}
+
+#[derive(Deserialize)]
 struct PhaseRow {
     start_year: f64,
     name: String,
 }
 
 impl RunData {
-    /// Reads every CSV file the charts need from `dir`. `phases.csv` is
-    /// optional; every other file must exist.
+    /// Reads every CSV file the charts need from `dir`. `phases.csv` and
+    /// `trace.csv` are optional; every other file must exist.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
         let annual_path = dir.join("annual.csv");
         let annual: Vec<AnnualRow> = read_csv(&annual_path)?;
@@ -200,18 +240,25 @@ impl RunData {
             })
             .collect();
         weather.sort_by_key(|month| month.month);
+        let phases: Vec<Phase> = phases
+            .into_iter()
+            .map(|row| Phase {
+                start_year: row.start_year,
+                name: row.name,
+            })
+            .collect();
+        let trace_path = dir.join("trace.csv");
+        let timeline = if trace_path.exists() {
+            Some(read_timeline(&trace_path, &phases)?)
+        } else {
+            None
+        };
 
         Ok(RunData {
             throughput: ThroughputData {
                 reo_t: annual_series(&annual, REO_PRODUCED),
                 dry_mud_t: annual_series(&annual, DRY_MUD_DELIVERED),
-                phases: phases
-                    .into_iter()
-                    .map(|row| Phase {
-                        start_year: row.start_year,
-                        name: row.name,
-                    })
-                    .collect(),
+                phases,
             },
             cumulative: CumulativeData {
                 reo_t: annual_series(&annual, REO_CUMULATIVE),
@@ -219,8 +266,82 @@ impl RunData {
             time_budget: time_budget(&budget, "mining_system"),
             weather,
             grades,
+            timeline,
         })
     }
+}
+
+/// Reads `trace.csv` into each unit's spans, a row at a time: a unit's
+/// span in a state runs from the row that enters it to the unit's next row.
+fn read_timeline(path: &Path, phases: &[Phase]) -> Result<TimelineData, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut data = TimelineData::default();
+    // Per unit: its kind's rank, its number, and the state it is in, since when.
+    let mut kinds: Vec<String> = Vec::new();
+    let mut order: Vec<(usize, u64)> = Vec::new();
+    let mut open: Vec<Option<(usize, f64)>> = Vec::new();
+    for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+        let row: TraceRow = row.map_err(context)?;
+        if !row.time_h.is_finite() {
+            return Err(RunFileError::new(
+                path,
+                format!("time_h {} of `{}` is not a time", row.time_h, row.unit),
+            ));
+        }
+        let unit = match data.units.iter().position(|u| u.name == row.unit) {
+            Some(unit) => unit,
+            None => {
+                let (kind, number) = match row.unit.rsplit_once(' ') {
+                    Some((kind, number)) => (kind, number.parse().unwrap_or(u64::MAX)),
+                    None => (row.unit.as_str(), u64::MAX),
+                };
+                let rank = match kinds.iter().position(|k| k == kind) {
+                    Some(rank) => rank,
+                    None => {
+                        kinds.push(kind.to_string());
+                        kinds.len() - 1
+                    }
+                };
+                order.push((rank, number));
+                open.push(None);
+                data.units.push(UnitTimeline {
+                    name: row.unit.clone(),
+                    spans: Vec::new(),
+                });
+                data.units.len() - 1
+            }
+        };
+        if let Some((state, start_h)) = open[unit].take()
+            && row.time_h > start_h
+        {
+            data.units[unit].spans.push(Span {
+                start_h,
+                end_h: row.time_h,
+                state,
+            });
+        }
+        data.end_h = data.end_h.max(row.time_h);
+        let to = row.to_state.as_str();
+        if to != RETIRED && to != HORIZON && to != NEW {
+            let state = match data.states.iter().position(|s| s == to) {
+                Some(state) => state,
+                None => {
+                    data.states.push(to.to_string());
+                    data.states.len() - 1
+                }
+            };
+            open[unit] = Some((state, row.time_h));
+        }
+    }
+    let mut ranked: Vec<(usize, u64, UnitTimeline)> = order
+        .into_iter()
+        .zip(std::mem::take(&mut data.units))
+        .map(|((rank, number), unit)| (rank, number, unit))
+        .collect();
+    ranked.sort_by_key(|&(rank, number, _)| (rank, number));
+    data.units = ranked.into_iter().map(|(_, _, unit)| unit).collect();
+    data.phases = phases.to_vec();
+    Ok(data)
 }
 
 /// A run's file that cannot be drawn from: missing, unreadable, empty or
@@ -351,5 +472,49 @@ fn time_budget(rows: &[TimeBudgetRow], unit_type: &str) -> TimeBudgetData {
         years,
         states,
         share,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Span, read_timeline};
+
+    #[test]
+    fn a_trace_becomes_spans_per_unit_ordered_by_kind_and_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trace.csv");
+        std::fs::write(
+            &path,
+            "time_h,unit,from_state,to_state,cause\n\
+             0,system 1,new,idle,start\n\
+             0,shuttle 9,new,idle,start\n\
+             0,shuttle 10,new,transit,start\n\
+             0,system 1,idle,transit,start\n\
+             10,system 1,transit,lifting,timed\n\
+             50,system 2,new,transit,phase\n\
+             60,system 1,lifting,idle,phase\n\
+             60,system 1,idle,retired,phase\n\
+             100,system 2,transit,horizon,horizon\n\
+             100,shuttle 9,idle,horizon,horizon\n\
+             100,shuttle 10,transit,horizon,horizon\n",
+        )
+        .unwrap();
+        let data = read_timeline(&path, &[]).unwrap();
+        let names: Vec<&str> = data.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["system 1", "system 2", "shuttle 9", "shuttle 10"]);
+        assert_eq!(data.states, ["idle", "transit", "lifting"]);
+        assert_eq!(data.end_h, 100.0);
+        let span = |start_h, end_h, state| Span {
+            start_h,
+            end_h,
+            state,
+        };
+        // The idle instant at 0 h and the retirement leave no span.
+        assert_eq!(
+            data.units[0].spans,
+            [span(0.0, 10.0, 1), span(10.0, 60.0, 2)]
+        );
+        assert_eq!(data.units[1].spans, [span(50.0, 100.0, 1)]);
+        assert_eq!(data.units[2].spans, [span(0.0, 100.0, 0)]);
     }
 }

@@ -342,3 +342,61 @@ fn a_one_year_run_with_crowded_phases_and_unknown_states_draws_every_chart() {
     let weather = fs::read_to_string(dir.path().join("weather_months.svg")).unwrap();
     assert!(weather.contains("No weather downtime in this run"));
 }
+
+/// A trace of two systems (the second added by a phase at year 3.5, the
+/// first retired at year 4) and ten shuttles over five years.
+fn write_trace(dir: &Path) {
+    let mut trace = String::from("time_h,unit,from_state,to_state,cause\n");
+    trace.push_str("0,system 1,new,idle,start\n0,system 1,idle,transit,start\n");
+    for shuttle in 1..=10 {
+        writeln!(trace, "0,shuttle {shuttle},new,idle,start").unwrap();
+        writeln!(trace, "0,shuttle {shuttle},idle,transit,timed").unwrap();
+    }
+    let mut t = 10.0;
+    while t < 43_800.0 {
+        for (from, to) in [
+            ("transit", "lifting"),
+            ("lifting", "weather"),
+            ("weather", "transit"),
+        ] {
+            writeln!(trace, "{t},system 1,{from},{to},timed").unwrap();
+            writeln!(trace, "{t},shuttle 3,{from},{to},sea_state").unwrap();
+            t += 7.0;
+        }
+    }
+    writeln!(trace, "21900,system 2,new,idle,phase").unwrap();
+    writeln!(trace, "21900,system 2,idle,lifting,phase").unwrap();
+    writeln!(trace, "43800,system 2,lifting,horizon,horizon").unwrap();
+    for shuttle in 1..=10 {
+        writeln!(trace, "43800,shuttle {shuttle},transit,horizon,horizon").unwrap();
+    }
+    writeln!(trace, "43800,system 1,transit,horizon,horizon").unwrap();
+    fs::write(dir.join("trace.csv"), trace).unwrap();
+}
+
+#[test]
+fn a_trace_csv_adds_the_timeline_with_every_vessel_and_phase() {
+    for size in [(1200, 800), (600, 400)] {
+        let dir = tempfile::tempdir().unwrap();
+        write_run(dir.path());
+        write_phases(dir.path());
+        write_trace(dir.path());
+        let written = draw_all(dir.path(), Format::Both, size.0, size.1).unwrap();
+        let mut expected = expected_files(dir.path(), &["png", "svg"]);
+        expected.extend(["png", "svg"].map(|ext| dir.path().join(format!("timeline.{ext}"))));
+        assert_eq!(written, expected);
+        let png = fs::read(dir.path().join("timeline.png")).unwrap();
+        assert_eq!(png_size(&png), size);
+        let svg = fs::read_to_string(dir.path().join("timeline.svg")).unwrap();
+        assert_eq!(svg_size(&svg), size);
+        for name in [
+            "system 1",
+            "system 2",
+            "shuttle 10",
+            "Lifting",
+            "Demonstration",
+        ] {
+            assert!(svg.contains(name), "{name} missing at {size:?}");
+        }
+    }
+}

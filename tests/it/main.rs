@@ -8,3 +8,4 @@ mod output_edges;
 mod queueing;
 mod scenario_edges;
 mod snapshots;
+mod trace;
