@@ -6,6 +6,7 @@ use super::metrics::{self, METRICS, Metric, Period, Span};
 use rayon::prelude::*;
 
 use crate::model::trace::Trace;
+use crate::model::weather::WorkLimit;
 use crate::model::{
     HubShipState, QueueRecord, Replication, Shipment, ShuttleState, SimError, SystemState,
     run_replication, run_replication_traced,
@@ -112,15 +113,23 @@ pub struct RunOutput {
     pub kpis: Vec<(&'static Metric, Summary)>,
     pub time_budget: Vec<BudgetRow>,
     pub queues: Vec<QueueReport>,
-    /// Weather downtime share per calendar month (0 = January): hours with
-    /// Hs at or above the lifting limit or under a typhoon alert, one sample
-    /// per replication and year.
-    pub weather_months: Vec<Summary>,
+    /// Weather downtime share per operation, in [`WorkLimit::ALL`] order.
+    pub weather_months: Vec<WeatherMonths>,
     pub events: u64,
     pub mass_check: MassCheck,
     pub precision: Precision,
     /// The vessel timeline of the replication [`RunOptions::trace`] names.
     pub trace: Option<Trace>,
+}
+
+/// One operation's weather downtime share per calendar month: hours with
+/// Hs at or above its limit or under a typhoon alert, one sample per
+/// replication and year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeatherMonths {
+    pub work: WorkLimit,
+    /// By calendar month, 0 = January.
+    pub months: Vec<Summary>,
 }
 
 /// The precision of the headline metric ([`HEADLINE_METRIC`]): 95% CI
@@ -360,7 +369,8 @@ struct Aggregate {
     site_queue: QueueSamples,
     berth_queue: QueueSamples,
     hub_queue: QueueSamples,
-    weather_months: Vec<Vec<f64>>,
+    /// weather_months[work][month]: one sample per replication and year.
+    weather_months: Vec<Vec<Vec<f64>>>,
     events: u64,
     replications: usize,
     mass_check: MassCheck,
@@ -389,7 +399,7 @@ impl Aggregate {
             site_queue: QueueSamples::default(),
             berth_queue: QueueSamples::default(),
             hub_queue: QueueSamples::default(),
-            weather_months: vec![Vec::new(); 12],
+            weather_months: vec![vec![Vec::new(); 12]; WorkLimit::ALL.len()],
             events: 0,
             replications: 0,
             mass_check: MassCheck::default(),
@@ -414,9 +424,11 @@ impl Aggregate {
         self.shuttle_hours.merge(&rep.shuttle_budget);
         self.hub_ship_hours.merge(&rep.hub_ship_budget);
         for year in &rep.years {
-            for (month, samples) in self.weather_months.iter_mut().enumerate() {
-                if year.weather_h[month] > 0.0 {
-                    samples.push(1.0 - year.workable_h[month] / year.weather_h[month]);
+            for (work, workable_h) in self.weather_months.iter_mut().zip(&year.workable_h) {
+                for (month, samples) in work.iter_mut().enumerate() {
+                    if year.weather_h[month] > 0.0 {
+                        samples.push(1.0 - workable_h[month] / year.weather_h[month]);
+                    }
                 }
             }
         }
@@ -486,7 +498,14 @@ impl Aggregate {
             kpis,
             time_budget,
             queues,
-            weather_months: self.weather_months.iter().map(|m| Summary::of(m)).collect(),
+            weather_months: WorkLimit::ALL
+                .iter()
+                .zip(&self.weather_months)
+                .map(|(&work, months)| WeatherMonths {
+                    work,
+                    months: months.iter().map(|m| Summary::of(m)).collect(),
+                })
+                .collect(),
             events: self.events,
             mass_check: self.mass_check,
             precision,

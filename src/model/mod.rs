@@ -41,7 +41,7 @@ use plant::Plant;
 use port::Port;
 use trace::{Cause, Recorder};
 use unit::Units;
-use weather::{Change, Limits, Step, Weather};
+use weather::{Change, Limits, Step, Weather, WorkLimit};
 
 /// The operation's events.
 #[derive(Clone, Copy, Debug)]
@@ -250,19 +250,22 @@ impl Operation {
     }
 
     /// Books the weather steps starting before `until_h` to the monthly
-    /// statistics (hours, and hours workable for lifting).
+    /// statistics (hours, and hours workable for each [`WorkLimit`]).
     fn book_weather(&mut self, until_h: f64) {
+        let limits = self.limits();
         let years = &mut self.years;
         let last_year = years.len() - 1;
         self.weather.book_until(
             until_h,
             self.horizon_h,
-            self.scenario.mining.hs_limit_lift_m,
+            &limits,
             |t_h, month, hours, workable| {
-                let year = ((t_h / HOURS_PER_YEAR) as usize).min(last_year);
-                years[year].weather_h[month] += hours;
-                if workable {
-                    years[year].workable_h[month] += hours;
+                let year = &mut years[((t_h / HOURS_PER_YEAR) as usize).min(last_year)];
+                year.weather_h[month] += hours;
+                for (work, workable_h) in WorkLimit::ALL.iter().zip(&mut year.workable_h) {
+                    if workable & work.bit() != 0 {
+                        workable_h[month] += hours;
+                    }
                 }
             },
         );

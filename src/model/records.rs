@@ -3,6 +3,7 @@
 
 use super::ore::Parcel;
 use super::trace::Trace;
+use super::weather::WorkLimit;
 use crate::stats::budget::TimeBudget;
 
 /// One simulated year of one replication.
@@ -30,10 +31,11 @@ pub struct YearRecord {
     pub typhoons: u64,
     pub failures: u64,
     pub shipments: u64,
-    /// Hours per calendar month (0 = January), and of those the hours with
-    /// Hs below the lifting limit and no typhoon alert.
+    /// Hours per calendar month (0 = January), and of those, for each
+    /// operation of [`WorkLimit::ALL`] in its order, the hours with Hs below
+    /// its limit and no typhoon alert.
     pub weather_h: [f64; 12],
-    pub workable_h: [f64; 12],
+    pub workable_h: [[f64; 12]; WorkLimit::ALL.len()],
 }
 
 /// One delivery unloaded at port.

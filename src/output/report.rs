@@ -113,7 +113,7 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
         (
             "weather_months",
             "Weather downtime by calendar month",
-            "Hours with Hs at or above the lifting limit or under a typhoon alert; bar: P10–P90 over replication-years, mark: median.",
+            "For each operation (tripping, lifting, ship-to-ship transfer), the hours with Hs at or above its limit or under a typhoon alert; bar: P10–P90 over replication-years, mark: median.",
         ),
         (
             "grade_histogram",

@@ -100,6 +100,15 @@ pub(crate) struct MonthQuantiles {
     pub q: Quantiles,
 }
 
+/// One operation's weather downtime by calendar month.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct WorkMonths {
+    /// The column prefix in `weather_monthly.csv` (`trip`, `lift`, …).
+    pub work: String,
+    /// By month, ascending.
+    pub months: Vec<MonthQuantiles>,
+}
+
 /// Input of the `grade_histogram` chart.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct GradeData {
@@ -146,13 +155,14 @@ pub(crate) struct RunData {
     pub throughput: ThroughputData,
     pub cumulative: CumulativeData,
     pub time_budget: TimeBudgetData,
-    pub weather: Vec<MonthQuantiles>,
+    /// In the order of the file's columns.
+    pub weather: Vec<WorkMonths>,
     pub grades: GradeData,
     /// `None` without a `trace.csv`.
     pub timeline: Option<TimelineData>,
 }
 
-/// A statistic of `annual.csv` or `weather_monthly.csv`: an empty cell (no
+/// A statistic of `annual.csv`: an empty cell (no
 /// value) reads as `NaN`, as does the `NaN` older runs wrote.
 fn statistic<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
     Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
@@ -185,17 +195,6 @@ struct ShipmentRow {
 }
 
 #[derive(Deserialize)]
-struct WeatherRow {
-    month: u32,
-    #[serde(deserialize_with = "statistic")]
-    p10: f64,
-    #[serde(deserialize_with = "statistic")]
-    p50: f64,
-    #[serde(deserialize_with = "statistic")]
-    p90: f64,
-}
-
-#[derive(Deserialize)]
 struct TraceRow {
     time_h: f64,
     unit: String,
@@ -217,7 +216,7 @@ impl RunData {
         check_annual(&annual_path, &annual)?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
         let grades = read_grades(&dir.join("shipments.csv"))?;
-        let weather: Vec<WeatherRow> = read_csv(&dir.join("weather_monthly.csv"))?;
+        let weather = read_weather(&dir.join("weather_monthly.csv"))?;
         let phases_path = dir.join("phases.csv");
         let mut phases: Vec<PhaseRow> = if phases_path.exists() {
             read_csv(&phases_path)?
@@ -227,19 +226,6 @@ impl RunData {
         phases.retain(|phase| phase.start_year.is_finite());
         phases.sort_by(|a, b| a.start_year.total_cmp(&b.start_year));
 
-        let mut weather: Vec<MonthQuantiles> = weather
-            .into_iter()
-            .filter(|row| (1..=12).contains(&row.month))
-            .map(|row| MonthQuantiles {
-                month: row.month,
-                q: Quantiles {
-                    p10: row.p10,
-                    p50: row.p50,
-                    p90: row.p90,
-                },
-            })
-            .collect();
-        weather.sort_by_key(|month| month.month);
         let phases: Vec<Phase> = phases
             .into_iter()
             .map(|row| Phase {
@@ -269,6 +255,70 @@ impl RunData {
             timeline,
         })
     }
+}
+
+/// Reads `weather_monthly.csv`: a `month` column and, per operation, a
+/// group of statistics columns named `<operation>_p10` and so on. An empty
+/// cell, or `NaN`, reads as `NaN`.
+fn read_weather(path: &Path) -> Result<Vec<WorkMonths>, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut reader = csv::Reader::from_path(path).map_err(context)?;
+    let headers = reader.headers().map_err(context)?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let month_column = column("month")
+        .ok_or_else(|| RunFileError::new(path, "has no `month` column: not a run's file"))?;
+    let mut works: Vec<(WorkMonths, [usize; 3])> = Vec::new();
+    for header in headers.iter() {
+        let Some(work) = header.strip_suffix("_p50") else {
+            continue;
+        };
+        let statistic = |name: &str| column(&format!("{work}_{name}"));
+        if let (Some(p10), Some(p50), Some(p90)) =
+            (statistic("p10"), statistic("p50"), statistic("p90"))
+        {
+            let months = WorkMonths {
+                work: work.to_string(),
+                months: Vec::new(),
+            };
+            works.push((months, [p10, p50, p90]));
+        }
+    }
+    if works.is_empty() {
+        return Err(RunFileError::new(
+            path,
+            "has no `<operation>_p10`, `_p50`, `_p90` columns: not a run's file",
+        ));
+    }
+    for record in reader.records() {
+        let record = record.map_err(context)?;
+        let cell = |index: usize| {
+            record
+                .get(index)
+                .and_then(|text| text.trim().parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let month = cell(month_column);
+        if !(1.0..=12.0).contains(&month) || month.fract() != 0.0 {
+            continue;
+        }
+        for (work, [p10, p50, p90]) in &mut works {
+            work.months.push(MonthQuantiles {
+                month: month as u32,
+                q: Quantiles {
+                    p10: cell(*p10),
+                    p50: cell(*p50),
+                    p90: cell(*p90),
+                },
+            });
+        }
+    }
+    Ok(works
+        .into_iter()
+        .map(|(mut work, _)| {
+            work.months.sort_by_key(|month| month.month);
+            work
+        })
+        .collect())
 }
 
 /// Reads `trace.csv` into each unit's spans, a row at a time: a unit's

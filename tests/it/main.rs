@@ -9,3 +9,4 @@ mod queueing;
 mod scenario_edges;
 mod snapshots;
 mod trace;
+mod weather_months;
