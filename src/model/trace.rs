@@ -1,7 +1,8 @@
 //! The vessel timeline of one replication: every change of a unit's booked
 //! state, with the time, the unit, the states left and entered, and the
 //! kind of event that caused it. Recorded only when asked for: without a
-//! [`Recorder`] a state change costs one branch and no allocation.
+//! [`Recorder`] an event and a state change cost one branch each, and
+//! nothing is allocated.
 //!
 //! The recorder is shared by the unit lists of one replication, so rows
 //! come out in the order the changes happen. The model sets the cause of
