@@ -107,6 +107,11 @@ pub struct RunArgs {
     /// year is within this share of its mean, e.g. `2%` or `0.02`.
     #[arg(long, value_name = "PERCENT", value_parser = parse_share)]
     pub target_ci: Option<f64>,
+    /// Record replication REP's vessel timeline (from 1, at most the number
+    /// of replications): trace.csv, and the timeline chart.
+    #[arg(long, value_name = "REP", allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
+    pub trace: Option<u32>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use deepmud::experiment::run::RunOptions;
+use deepmud::experiment::run::{RunOptions, TraceReplicationError};
 use deepmud::output::folder::FolderError;
 use deepmud::plot::RunFileError;
 use deepmud::scenario::ScenarioError;
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
                 threads: args.threads,
                 shipments: args.shipments.into(),
                 target_ci: args.target_ci,
+                trace: args.trace,
             },
             charts: charts(&args.charts),
         }),
@@ -50,11 +51,15 @@ fn main() -> ExitCode {
 }
 
 /// Whether `error` is the user's input: a scenario, an output folder that
-/// cannot be used, or a run's files `plot` cannot draw from (exit code 2).
+/// cannot be used, a trace of a replication the run does not have, or a
+/// run's files `plot` cannot draw from (exit code 2).
 fn is_bad_input(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|c| c.is::<ScenarioError>() || c.is::<FolderError>() || c.is::<RunFileError>())
+    error.chain().any(|c| {
+        c.is::<ScenarioError>()
+            || c.is::<FolderError>()
+            || c.is::<TraceReplicationError>()
+            || c.is::<RunFileError>()
+    })
 }
 
 /// Whether `error` comes from writing to a reader that has gone away.

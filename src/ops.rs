@@ -10,7 +10,7 @@ use anyhow::Context;
 use crate::experiment::run::{RunOptions, RunOutput, run};
 use crate::output::folder::Staged;
 use crate::output::shipments::{self, ShipmentsCsv};
-use crate::output::{self, Inputs, Timing};
+use crate::output::{self, Inputs, Timing, trace};
 use crate::plot::{self, Format};
 use crate::scenario::Scenario;
 
@@ -51,12 +51,14 @@ pub fn default_folder(scenario: &Scenario) -> PathBuf {
 /// Runs the replications of `scenario`, writes the result files, draws the
 /// charts and writes the report into `options.out`, replacing that folder
 /// as a whole or not at all ([`Staged`]); calls `progress` after each
-/// replication. An unusable `out` is refused before anything runs.
+/// replication. An unusable `out`, or a trace of a replication the run does
+/// not have, is refused before anything runs.
 pub fn run_to_folder(
     scenario: &Scenario,
     options: &FolderOptions,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<FolderRun> {
+    options.run.check(scenario)?;
     let mut owned = output::file_names();
     owned.extend(plot::file_names());
     let staged = Staged::create(&options.out, &owned)?;
@@ -77,6 +79,9 @@ pub fn run_to_folder(
     };
     let mut written = vec![shipments_path];
     written.extend(output::write_results(out, &inputs)?);
+    if let Some(recorded) = &result.trace {
+        written.push(trace::write(out, recorded)?);
+    }
     written.extend(plot::draw_all(
         out,
         charts.format,

@@ -5,9 +5,11 @@
 use super::metrics::{self, METRICS, Metric, Period, Span};
 use rayon::prelude::*;
 
+use crate::model::trace::Trace;
+use crate::model::weather::WorkLimit;
 use crate::model::{
     HubShipState, MASS_TOLERANCE, QueueRecord, Replication, Shipment, ShuttleState, SimError,
-    SystemState, run_replication,
+    SystemState, run_replication, run_replication_traced,
 };
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
@@ -135,13 +137,23 @@ pub struct RunOutput {
     pub kpis: Vec<(&'static Metric, Summary)>,
     pub time_budget: Vec<BudgetRow>,
     pub queues: Vec<QueueReport>,
-    /// Weather downtime share per calendar month (0 = January): hours with
-    /// Hs at or above the lifting limit or under a typhoon alert, one sample
-    /// per replication and year.
-    pub weather_months: Vec<Summary>,
+    /// Weather downtime share per operation, in [`WorkLimit::ALL`] order.
+    pub weather_months: Vec<WeatherMonths>,
     pub events: u64,
     pub mass_check: MassCheck,
     pub precision: Precision,
+    /// The vessel timeline of the replication [`RunOptions::trace`] names.
+    pub trace: Option<Trace>,
+}
+
+/// One operation's weather downtime share per calendar month: hours with
+/// Hs at or above its limit or under a typhoon alert, one sample per
+/// replication and year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeatherMonths {
+    pub work: WorkLimit,
+    /// By calendar month, 0 = January.
+    pub months: Vec<Summary>,
 }
 
 /// The precision of the headline metric ([`HEADLINE_METRIC`]): 95% CI
@@ -273,6 +285,34 @@ pub struct RunOptions {
     /// the minimum) until the 95% CI half-width of the headline metric,
     /// recovered REO per year, is within this fraction of its mean.
     pub target_ci: Option<f64>,
+    /// The replication (from 1) whose vessel timeline is recorded, one of
+    /// the scenario's `replications`.
+    pub trace: Option<u32>,
+}
+
+/// A trace asked of a replication the run does not have.
+#[derive(Clone, Copy, Debug, thiserror::Error)]
+#[error(
+    "cannot trace replication {trace}: the run has replications 1 to {replications} \
+     (scenario.replications, or --reps)"
+)]
+pub struct TraceReplicationError {
+    pub trace: u32,
+    pub replications: u32,
+}
+
+impl RunOptions {
+    /// Refuses a trace of a replication `scenario` does not run.
+    pub fn check(&self, scenario: &Scenario) -> Result<(), TraceReplicationError> {
+        let replications = scenario.scenario.replications;
+        match self.trace {
+            Some(trace) if trace == 0 || trace > replications => Err(TraceReplicationError {
+                trace,
+                replications,
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Replications run between aggregation steps and precision checks. Fixed,
@@ -295,7 +335,9 @@ pub fn run(
     progress: &(dyn Fn() + Sync),
     shipments: &mut dyn ShipmentSink,
 ) -> Result<RunOutput, RunError> {
+    options.check(scenario)?;
     let meta = &scenario.scenario;
+    let traced = options.trace.map(|trace| u64::from(trace) - 1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
@@ -309,17 +351,24 @@ pub fn run(
             (done..end)
                 .into_par_iter()
                 .map(|replication| {
-                    let rep = run_replication(scenario, meta.seed, replication);
+                    let rep = if traced == Some(replication) {
+                        run_replication_traced(scenario, meta.seed, replication)
+                    } else {
+                        run_replication(scenario, meta.seed, replication)
+                    };
                     progress();
                     rep
                 })
                 .collect()
         });
         for (replication, rep) in (done..end).zip(batch) {
-            let rep = rep.map_err(|source| RunError::Simulation {
+            let mut rep = rep.map_err(|source| RunError::Simulation {
                 replication: replication + 1,
                 source,
             })?;
+            if let Some(trace) = rep.trace.take() {
+                aggregate.trace = Some(trace);
+            }
             if options.shipments.keeps(replication) {
                 shipments
                     .replication(replication + 1, &rep.shipments)
@@ -374,6 +423,8 @@ pub enum RunError {
     Threads(String),
     #[error("writing the shipment log")]
     Shipments(#[source] std::io::Error),
+    #[error(transparent)]
+    Trace(#[from] TraceReplicationError),
 }
 
 /// One metric's values, one per replication; an undefined value is NaN,
@@ -399,10 +450,12 @@ struct Aggregate {
     site_queue: QueueSamples,
     berth_queue: QueueSamples,
     hub_queue: QueueSamples,
-    weather_months: Vec<Vec<f64>>,
+    /// weather_months[work][month]: one sample per replication and year.
+    weather_months: Vec<Vec<Vec<f64>>>,
     events: u64,
     replications: usize,
     mass_check: MassCheck,
+    trace: Option<Trace>,
 }
 
 impl Aggregate {
@@ -427,10 +480,11 @@ impl Aggregate {
             site_queue: QueueSamples::default(),
             berth_queue: QueueSamples::default(),
             hub_queue: QueueSamples::default(),
-            weather_months: vec![Vec::new(); 12],
+            weather_months: vec![vec![Vec::new(); 12]; WorkLimit::ALL.len()],
             events: 0,
             replications: 0,
             mass_check: MassCheck::default(),
+            trace: None,
         }
     }
 
@@ -451,9 +505,11 @@ impl Aggregate {
         self.shuttle_hours.merge(&rep.shuttle_budget);
         self.hub_ship_hours.merge(&rep.hub_ship_budget);
         for year in &rep.years {
-            for (month, samples) in self.weather_months.iter_mut().enumerate() {
-                if year.weather_h[month] > 0.0 {
-                    samples.push(1.0 - year.workable_h[month] / year.weather_h[month]);
+            for (work, workable_h) in self.weather_months.iter_mut().zip(&year.workable_h) {
+                for (month, samples) in work.iter_mut().enumerate() {
+                    if year.weather_h[month] > 0.0 {
+                        samples.push(1.0 - workable_h[month] / year.weather_h[month]);
+                    }
                 }
             }
         }
@@ -533,10 +589,18 @@ impl Aggregate {
             kpis,
             time_budget,
             queues,
-            weather_months: self.weather_months.iter().map(|m| Summary::of(m)).collect(),
+            weather_months: WorkLimit::ALL
+                .iter()
+                .zip(&self.weather_months)
+                .map(|(&work, months)| WeatherMonths {
+                    work,
+                    months: months.iter().map(|m| Summary::of(m)).collect(),
+                })
+                .collect(),
             events: self.events,
             mass_check: self.mass_check,
             precision,
+            trace: self.trace,
         }
     }
 }

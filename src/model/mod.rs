@@ -4,7 +4,8 @@
 //!
 //! [`run_replication`] simulates one replication of a scenario and returns
 //! its [`Replication`] record: annual tonnages and oxide, time budgets per
-//! unit type, queue statistics, shipments and a mass balance.
+//! unit type, queue statistics, shipments and a mass balance;
+//! [`run_replication_traced`] adds its vessel timeline ([`trace`]).
 
 mod berths;
 mod fleet;
@@ -16,6 +17,7 @@ mod plant;
 mod port;
 mod records;
 pub mod streams;
+pub mod trace;
 mod unit;
 pub mod weather;
 
@@ -39,8 +41,9 @@ use lift::MiningSystem;
 use ore::Assay;
 use plant::Plant;
 use port::Port;
+use trace::{Cause, Recorder};
 use unit::{Unit, Units};
-use weather::{Change, Limits, Step, Weather};
+use weather::{Change, Limits, Step, Weather, WorkLimit};
 
 /// The operation's events.
 #[derive(Clone, Copy, Debug)]
@@ -123,15 +126,36 @@ pub struct Operation {
     /// The latest safe start of the retrieval of a deployed string for the
     /// typhoon of the alert on, h.
     typhoon_retrieval_h: f64,
+    /// Records the vessel timeline, when asked for.
+    trace: Option<Recorder>,
 }
 
-/// Simulates replication `replication` of `scenario` with seed `seed`.
+/// Simulates replication `replication` (from 0) of `scenario` with seed `seed`.
 pub fn run_replication(
     scenario: &Scenario,
     seed: u64,
     replication: u64,
 ) -> Result<Replication, SimError> {
-    let mut operation = Operation::new(scenario, seed, replication);
+    simulate(scenario, seed, replication, false)
+}
+
+/// [`run_replication`], recording every unit's state changes in the
+/// record's `trace`; the results are the same.
+pub fn run_replication_traced(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u64,
+) -> Result<Replication, SimError> {
+    simulate(scenario, seed, replication, true)
+}
+
+fn simulate(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u64,
+    traced: bool,
+) -> Result<Replication, SimError> {
+    let mut operation = Operation::new(scenario, seed, replication, traced);
     let mut sim = Simulation::with_capacity(64);
     operation.start(&mut sim)?;
     let horizon = SimTime::from_hours(operation.horizon_h).map_err(EngineError::from)?;
@@ -140,7 +164,7 @@ pub fn run_replication(
 }
 
 impl Operation {
-    fn new(scenario: &Scenario, seed: u64, replication: u64) -> Self {
+    fn new(scenario: &Scenario, seed: u64, replication: u64, traced: bool) -> Self {
         let horizon_h = scenario.scenario.years * HOURS_PER_YEAR;
         let year_count = scenario.scenario.years.ceil().max(1.0) as usize;
         let systems = (0..scenario.mining.systems as usize)
@@ -154,6 +178,7 @@ impl Operation {
         let hub_ships = (0..scenario.hub.as_ref().map_or(0, |h| h.ships as usize))
             .map(|_| HubShip::new(0.0))
             .collect();
+        let trace = traced.then(|| Recorder::new(replication));
         Operation {
             weather: Weather::new(
                 &scenario.weather,
@@ -161,12 +186,30 @@ impl Operation {
                 stream(seed, replication, Purpose::Weather, Owner::Site),
             ),
             sea_change: None,
-            systems: Units::new(systems, SystemState::ALL.len(), year_count),
-            shuttles: Units::new(shuttles, ShuttleState::ALL.len(), year_count),
+            systems: Units::new(
+                systems,
+                "system",
+                SystemState::ALL.len(),
+                year_count,
+                trace.clone(),
+            ),
+            shuttles: Units::new(
+                shuttles,
+                "shuttle",
+                ShuttleState::ALL.len(),
+                year_count,
+                trace.clone(),
+            ),
             port: Port::new(&scenario.port),
             plant: Plant::new(),
             hub: scenario.hub.as_ref().map(Hub::new),
-            hub_ships: Units::new(hub_ships, HubShipState::ALL.len(), year_count),
+            hub_ships: Units::new(
+                hub_ships,
+                "hub ship",
+                HubShipState::ALL.len(),
+                year_count,
+                trace.clone(),
+            ),
             assay: Assay::new(&scenario.ore),
             seed,
             replication,
@@ -178,6 +221,7 @@ impl Operation {
             delivered_t: 0.0,
             operating_h: 0.0,
             typhoon_retrieval_h: f64::INFINITY,
+            trace,
             horizon_h,
             scenario: scenario.clone(),
         }
@@ -228,19 +272,22 @@ impl Operation {
     }
 
     /// Books the weather steps starting before `until_h` to the monthly
-    /// statistics (hours, and hours workable for lifting).
+    /// statistics (hours, and hours workable for each [`WorkLimit`]).
     fn book_weather(&mut self, until_h: f64) {
+        let limits = self.limits();
         let years = &mut self.years;
         let last_year = years.len() - 1;
         self.weather.book_until(
             until_h,
             self.horizon_h,
-            self.scenario.mining.hs_limit_lift_m,
+            &limits,
             |t_h, month, hours, workable| {
-                let year = ((t_h / HOURS_PER_YEAR) as usize).min(last_year);
-                years[year].weather_h[month] += hours;
-                if workable {
-                    years[year].workable_h[month] += hours;
+                let year = &mut years[((t_h / HOURS_PER_YEAR) as usize).min(last_year)];
+                year.weather_h[month] += hours;
+                for (work, workable_h) in WorkLimit::ALL.iter().zip(&mut year.workable_h) {
+                    if workable & work.bit() != 0 {
+                        workable_h[month] += hours;
+                    }
                 }
             },
         );
@@ -339,6 +386,9 @@ impl Operation {
     }
 
     fn finish(mut self, now_h: f64, events: u64) -> Replication {
+        if let Some(trace) = &self.trace {
+            trace.set_cause(Cause::Horizon);
+        }
         self.book_weather(self.horizon_h);
         self.settle_plant(self.horizon_h, false);
         for unit in 0..self.systems.len() {
@@ -389,6 +439,7 @@ impl Operation {
             shipments: self.shipments,
             mass_balance,
             events,
+            trace: self.trace.as_ref().map(Recorder::take),
         }
     }
 }
@@ -459,6 +510,9 @@ impl Model for Operation {
             return Ok(());
         }
         self.book_weather(now_h);
+        if let Some(trace) = &self.trace {
+            trace.set_cause(Cause::of(&event));
+        }
         match event {
             Event::SeaState { token, deferred } => self.sea_state_event(sim, token, deferred)?,
             Event::TyphoonWarning => {
@@ -515,7 +569,7 @@ mod tests {
             let overrides = [format!("mining.systems={systems}")];
             let scenario = load_str(crate::scenario::DEFAULT_SCENARIO, "default", &overrides)
                 .unwrap_or_else(|e| panic!("{e}"));
-            Operation::new(&scenario, 7, 3)
+            Operation::new(&scenario, 7, 3, false)
         };
         let two = with(2);
         let three = with(3);

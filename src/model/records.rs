@@ -2,6 +2,8 @@
 //! statistics, time budgets and the mass balance.
 
 use super::ore::Parcel;
+use super::trace::Trace;
+use super::weather::WorkLimit;
 use crate::stats::budget::TimeBudget;
 
 /// One simulated year of one replication.
@@ -32,10 +34,11 @@ pub struct YearRecord {
     /// Typhoon retrievals that could not have the string up before the
     /// typhoon arrived.
     pub typhoon_unfinished_retrievals: u64,
-    /// Hours per calendar month (0 = January), and of those the hours with
-    /// Hs below the lifting limit and no typhoon alert.
+    /// Hours per calendar month (0 = January), and of those, for each
+    /// operation of [`WorkLimit::ALL`] in its order, the hours with Hs below
+    /// its limit and no typhoon alert.
     pub weather_h: [f64; 12],
-    pub workable_h: [f64; 12],
+    pub workable_h: [[f64; 12]; WorkLimit::ALL.len()],
 }
 
 /// One delivery unloaded at port.
@@ -122,6 +125,8 @@ pub struct Replication {
     pub shipments: Vec<Shipment>,
     pub mass_balance: MassBalance,
     pub events: u64,
+    /// Every unit's state changes, from [`super::run_replication_traced`].
+    pub trace: Option<Trace>,
 }
 
 /// Adds `parcel` to the year records' delivered figures.

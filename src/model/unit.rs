@@ -1,10 +1,12 @@
 //! What every unit (mining system, shuttle, hub ship) has, kept in one
 //! place: the state its time is booked to, the generation that cancels its
 //! pending timed event, and whether it is leaving or out of service; and the
-//! list of units of one kind with their shared time budget.
+//! list of units of one kind with their shared time budget and, when a
+//! trace is asked for, the recorder of their state changes.
 
 use std::ops::{Deref, DerefMut};
 
+use super::trace::{self, Recorder};
 use super::{Event, SimError};
 use crate::engine::{Generation, Simulation, Token};
 use crate::stats::budget::{StateClock, TimeBudget};
@@ -40,6 +42,8 @@ pub(super) trait Unit {
     fn core_mut(&mut self) -> &mut Core<Self::State>;
     /// The event ending unit `unit`'s timed activity, live while `token` is.
     fn timed_event(unit: usize, token: Token) -> Event;
+    /// The name of `state` in output files.
+    fn state_name(state: Self::State) -> &'static str;
 }
 
 /// Implements [`Unit`] for `$unit`, whose `core` field holds its
@@ -57,6 +61,9 @@ macro_rules! impl_unit {
             fn timed_event(unit: usize, token: $crate::engine::Token) -> $crate::model::Event {
                 $event(unit, token)
             }
+            fn state_name(state: $state) -> &'static str {
+                state.name()
+            }
         }
     };
 }
@@ -66,29 +73,61 @@ pub(super) use impl_unit;
 pub(super) struct Units<U> {
     list: Vec<U>,
     pub budget: TimeBudget,
+    /// The kind's name in the trace (`system`, `shuttle`, `hub ship`).
+    kind: &'static str,
+    trace: Option<Recorder>,
 }
 
 impl<U: Unit> Units<U> {
-    /// `list`, booking to a budget of `states` states over `years` years.
-    pub fn new(list: Vec<U>, states: usize, years: usize) -> Self {
-        Units {
+    /// `list`, units of `kind`, booking to a budget of `states` states over
+    /// `years` years, and recording their state changes to `trace` if given.
+    pub fn new(
+        list: Vec<U>,
+        kind: &'static str,
+        states: usize,
+        years: usize,
+        trace: Option<Recorder>,
+    ) -> Self {
+        let units = Units {
             list,
             budget: TimeBudget::new(states, years),
+            kind,
+            trace,
+        };
+        for unit in 0..units.list.len() {
+            units.record_new(unit);
         }
+        units
     }
 
     /// Adds a unit; returns its index.
     pub fn push(&mut self, unit: U) -> usize {
         self.list.push(unit);
-        self.list.len() - 1
+        let index = self.list.len() - 1;
+        self.record_new(index);
+        index
+    }
+
+    /// Records that unit `unit` enters service in its first state.
+    fn record_new(&self, unit: usize) {
+        if let Some(trace) = &self.trace {
+            let clock = &self.list[unit].core().clock;
+            let state = U::state_name(clock.state());
+            trace.record(clock.since_h(), self.kind, unit, trace::NEW, state);
+        }
     }
 
     /// Books unit `unit`'s time so far to its current state and enters `state`.
     pub fn set_state(&mut self, unit: usize, state: U::State, now_h: f64) {
-        self.list[unit]
-            .core_mut()
-            .clock
-            .enter(&mut self.budget, state, now_h);
+        let clock = &mut self.list[unit].core_mut().clock;
+        if let Some(trace) = &self.trace {
+            let from = clock.state();
+            if from != state {
+                let (from, to) = (U::state_name(from), U::state_name(state));
+                trace.record(now_h, self.kind, unit, from, to);
+            }
+        }
+        clock.enter(&mut self.budget, state, now_h);
     }
 
     /// Cancels unit `unit`'s pending timed event.
@@ -124,15 +163,23 @@ impl<U: Unit> Units<U> {
             let core = self.list[unit].core_mut();
             core.clock.close(&mut self.budget, now_h);
             core.retired = true;
+            if let Some(trace) = &self.trace {
+                let idle = U::state_name(idle);
+                trace.record(now_h, self.kind, unit, idle, trace::RETIRED);
+            }
         }
     }
 
     /// Books every unit still in service up to the horizon `now_h`.
     pub fn close(&mut self, now_h: f64) {
-        for unit in &self.list {
+        for (index, unit) in self.list.iter().enumerate() {
             let core = unit.core();
             if !core.retired {
                 core.clock.close(&mut self.budget, now_h);
+                if let Some(trace) = &self.trace {
+                    let state = U::state_name(core.clock.state());
+                    trace.record(now_h, self.kind, index, state, trace::HORIZON);
+                }
             }
         }
     }

@@ -92,6 +92,41 @@ impl Limits {
     pub const ALL: u8 = 15;
 }
 
+/// The operations whose weather downtime is reported by calendar month,
+/// each by the limit it obeys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkLimit {
+    /// Tripping pipe in or out: `mining.hs_limit_trip_m`.
+    Trip,
+    /// Lifting: `mining.hs_limit_lift_m`.
+    Lift,
+    /// Ship-to-ship transfer: `fleet.hs_limit_transfer_m`.
+    Transfer,
+}
+
+impl WorkLimit {
+    /// Every one, in reporting order.
+    pub const ALL: [WorkLimit; 3] = [WorkLimit::Trip, WorkLimit::Lift, WorkLimit::Transfer];
+
+    /// Its name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkLimit::Trip => "trip",
+            WorkLimit::Lift => "lift",
+            WorkLimit::Transfer => "transfer",
+        }
+    }
+
+    /// Its limit's bit in [`Limits`].
+    pub fn bit(self) -> u8 {
+        match self {
+            WorkLimit::Trip => Limits::TRIP,
+            WorkLimit::Lift => Limits::LIFT,
+            WorkLimit::Transfer => Limits::TRANSFER,
+        }
+    }
+}
+
 /// The calendar month (0 = January) at `t_h` for a run starting in month
 /// `start_month0`.
 fn month_at(start_month0: usize, t_h: f64) -> usize {
@@ -182,10 +217,8 @@ pub enum Change {
 /// The state of the sea and the typhoon alert at the site.
 pub struct Weather {
     draws: Draws,
-    /// The limits last searched against, with their logarithms.
+    /// The limits last searched or booked against, with their logarithms.
     ln_limits: (Limits, [f64; 4]),
-    /// The lifting limit steps were last booked against, with its logarithm.
-    ln_lift_limit: (f64, f64),
     /// Drawn steps from the first not yet booked to the end of the last search.
     ahead: VecDeque<Step>,
     /// The last step booked (the latest step before the last booking time).
@@ -243,7 +276,6 @@ impl Weather {
         let mut weather = Weather {
             draws,
             ln_limits: (Limits([f64::NAN; 4]), [f64::NAN; 4]),
-            ln_lift_limit: (f64::NAN, f64::NAN),
             ahead: VecDeque::from([first]),
             last_booked: first,
             typhoons: VecDeque::new(),
@@ -324,10 +356,7 @@ impl Weather {
     /// and before `horizon_h`) at which Hs crosses one of `limits`, relative
     /// to the step the units see now.
     pub fn next_change(&mut self, from: Step, limits: &Limits, horizon_h: f64) -> Option<Change> {
-        if self.ln_limits.0 != *limits {
-            self.ln_limits = (*limits, limits.0.map(f64::ln));
-        }
-        let ln_limits = self.ln_limits.1;
+        let ln_limits = self.ln_of(limits);
         let seen = self.below_mask(self.current, limits, &ln_limits);
         let last_index = from.index + SEARCH_STEPS as u64;
         let mut index = from.index + 1;
@@ -355,6 +384,14 @@ impl Weather {
         Some(Change::SearchOn(last))
     }
 
+    /// The logarithms of `limits`, computed when they change.
+    fn ln_of(&mut self, limits: &Limits) -> [f64; 4] {
+        if self.ln_limits.0 != *limits {
+            self.ln_limits = (*limits, limits.0.map(f64::ln));
+        }
+        self.ln_limits.1
+    }
+
     /// The step the units see now.
     pub fn current(&self) -> Step {
         self.current
@@ -374,25 +411,22 @@ impl Weather {
     }
 
     /// Books every step starting before `until_h` (and the horizon) not yet
-    /// booked: `book(t_h, month, hours, workable)`, where a step is workable
-    /// when no typhoon alert is on and Hs is below `lift_limit_m`.
+    /// booked: `book(t_h, month, hours, workable)`, where `workable` has
+    /// the bits of the `limits` Hs is below ([`Limits`]), none during a
+    /// typhoon alert.
     pub fn book_until(
         &mut self,
         until_h: f64,
         horizon_h: f64,
-        lift_limit_m: f64,
-        mut book: impl FnMut(f64, usize, f64, bool),
+        limits: &Limits,
+        mut book: impl FnMut(f64, usize, f64, u8),
     ) {
         let end_h = until_h.min(horizon_h);
         // Most events fall within a step already booked: nothing to do.
         if self.ahead.front().is_some_and(|step| step.t_h >= end_h) {
             return;
         }
-        // `!=` rather than a bit comparison: NaN never matches, as before.
-        if self.ln_lift_limit.0 != lift_limit_m {
-            self.ln_lift_limit = (lift_limit_m, lift_limit_m.ln());
-        }
-        let ln_limit = self.ln_lift_limit.1;
+        let ln_limits = self.ln_of(limits);
         loop {
             let step = match self.ahead.front() {
                 Some(&step) => step,
@@ -403,7 +437,11 @@ impl Weather {
             }
             self.ahead.pop_front();
             let hours = self.draws.step_h.min(horizon_h - step.t_h);
-            let workable = !self.alert && below(step.log_hs, lift_limit_m, ln_limit);
+            let workable = if self.alert {
+                0
+            } else {
+                self.below_mask(step, limits, &ln_limits)
+            };
             book(step.t_h, step.month0, hours, workable);
             self.last_booked = step;
         }

@@ -13,6 +13,7 @@ pub mod shipments;
 mod summary;
 pub mod table;
 mod time_budget;
+pub mod trace;
 mod weather_monthly;
 
 use std::fs;
@@ -108,7 +109,7 @@ pub fn peak_resident_kib() -> Option<u64> {
 }
 
 /// The names of every file a run writes, but charts: the exporters',
-/// `shipments.csv` and `timing.json`.
+/// `shipments.csv`, `timing.json` and, when asked for, `trace.csv`.
 pub fn file_names() -> Vec<String> {
     let mut names: Vec<String> = exporters()
         .iter()
@@ -116,6 +117,7 @@ pub fn file_names() -> Vec<String> {
         .collect();
     names.push(shipments::FILE_NAME.to_string());
     names.push(TIMING_FILE.to_string());
+    names.push(trace::FILE_NAME.to_string());
     names
 }
 

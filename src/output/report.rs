@@ -113,7 +113,7 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
         (
             "weather_months",
             "Weather downtime by calendar month",
-            "Hours with Hs at or above the lifting limit or under a typhoon alert; bar: P10–P90 over replication-years, mark: median.",
+            "For each operation (tripping, lifting, ship-to-ship transfer), the hours with Hs at or above its limit or under a typhoon alert; bar: P10–P90 over replication-years, mark: median.",
         ),
         (
             "grade_histogram",
@@ -124,6 +124,16 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
     for (stem, title, method) in charts {
         let _ = writeln!(md, "![{title}]({stem}.{chart_extension})\n");
         let _ = writeln!(md, "*{title}.* {method}\n");
+    }
+    if let Some(trace) = &run.trace {
+        let title = format!("Vessel timeline of replication {}", trace.replication);
+        let _ = writeln!(md, "![{title}](timeline.{chart_extension})\n");
+        let _ = writeln!(
+            md,
+            "*{title}.* Each vessel's state over time, from `trace.csv` (every change of state with its \
+             cause); each pixel column shows the state that held most of its time, dashed lines mark \
+             phase starts.\n"
+        );
     }
 
     let _ = writeln!(md, "## Time budget over the horizon\n");

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::grade::{Bins, GradeRange};
 use crate::experiment::metrics::{Metric, named};
+use crate::model::trace::{HORIZON, NEW, RETIRED};
 
 /// The annual metrics the charts draw, from the metric table.
 const REO_PRODUCED: &Metric = named("reo_produced_t");
@@ -99,6 +100,15 @@ pub(crate) struct MonthQuantiles {
     pub q: Quantiles,
 }
 
+/// One operation's weather downtime by calendar month.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct WorkMonths {
+    /// The column prefix in `weather_monthly.csv` (`trip`, `lift`, …).
+    pub work: String,
+    /// By month, ascending.
+    pub months: Vec<MonthQuantiles>,
+}
+
 /// Input of the `grade_histogram` chart.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct GradeData {
@@ -109,17 +119,50 @@ pub(crate) struct GradeData {
     pub replications: usize,
 }
 
+/// A unit's time in one state, h.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Span {
+    pub start_h: f64,
+    pub end_h: f64,
+    /// Index into [`TimelineData::states`].
+    pub state: usize,
+}
+
+/// One unit's row of the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct UnitTimeline {
+    /// As in the trace: `system 1`, `shuttle 3`.
+    pub name: String,
+    /// In time order, not overlapping.
+    pub spans: Vec<Span>,
+}
+
+/// Input of the `timeline` chart: one traced replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct TimelineData {
+    /// By kind (in the order kinds first appear), then by number.
+    pub units: Vec<UnitTimeline>,
+    /// Every state entered, in the order first entered.
+    pub states: Vec<String>,
+    /// The last time in the trace (the horizon), h.
+    pub end_h: f64,
+    pub phases: Vec<Phase>,
+}
+
 /// Everything the charts of one run draw.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RunData {
     pub throughput: ThroughputData,
     pub cumulative: CumulativeData,
     pub time_budget: TimeBudgetData,
-    pub weather: Vec<MonthQuantiles>,
+    /// In the order of the file's columns.
+    pub weather: Vec<WorkMonths>,
     pub grades: GradeData,
+    /// `None` without a `trace.csv`.
+    pub timeline: Option<TimelineData>,
 }
 
-/// A statistic of `annual.csv` or `weather_monthly.csv`: an empty cell (no
+/// A statistic of `annual.csv`: an empty cell (no
 /// value) reads as `NaN`, as does the `NaN` older runs wrote.
 fn statistic<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
     Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
@@ -152,14 +195,10 @@ struct ShipmentRow {
 }
 
 #[derive(Deserialize)]
-struct WeatherRow {
-    month: u32,
-    #[serde(deserialize_with = "statistic")]
-    p10: f64,
-    #[serde(deserialize_with = "statistic")]
-    p50: f64,
-    #[serde(deserialize_with = "statistic")]
-    p90: f64,
+struct TraceRow {
+    time_h: f64,
+    unit: String,
+    to_state: String,
 }
 
 #[derive(Deserialize)]
@@ -169,15 +208,15 @@ struct PhaseRow {
 }
 
 impl RunData {
-    /// Reads every CSV file the charts need from `dir`. `phases.csv` is
-    /// optional; every other file must exist.
+    /// Reads every CSV file the charts need from `dir`. `phases.csv` and
+    /// `trace.csv` are optional; every other file must exist.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
         let annual_path = dir.join("annual.csv");
         let annual: Vec<AnnualRow> = read_csv(&annual_path)?;
         check_annual(&annual_path, &annual)?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
         let grades = read_grades(&dir.join("shipments.csv"))?;
-        let weather: Vec<WeatherRow> = read_csv(&dir.join("weather_monthly.csv"))?;
+        let weather = read_weather(&dir.join("weather_monthly.csv"))?;
         let phases_path = dir.join("phases.csv");
         let mut phases: Vec<PhaseRow> = if phases_path.exists() {
             read_csv(&phases_path)?
@@ -187,31 +226,25 @@ impl RunData {
         phases.retain(|phase| phase.start_year.is_finite());
         phases.sort_by(|a, b| a.start_year.total_cmp(&b.start_year));
 
-        let mut weather: Vec<MonthQuantiles> = weather
+        let phases: Vec<Phase> = phases
             .into_iter()
-            .filter(|row| (1..=12).contains(&row.month))
-            .map(|row| MonthQuantiles {
-                month: row.month,
-                q: Quantiles {
-                    p10: row.p10,
-                    p50: row.p50,
-                    p90: row.p90,
-                },
+            .map(|row| Phase {
+                start_year: row.start_year,
+                name: row.name,
             })
             .collect();
-        weather.sort_by_key(|month| month.month);
+        let trace_path = dir.join("trace.csv");
+        let timeline = if trace_path.exists() {
+            Some(read_timeline(&trace_path, &phases)?)
+        } else {
+            None
+        };
 
         Ok(RunData {
             throughput: ThroughputData {
                 reo_t: annual_series(&annual, REO_PRODUCED),
                 dry_mud_t: annual_series(&annual, DRY_MUD_DELIVERED),
-                phases: phases
-                    .into_iter()
-                    .map(|row| Phase {
-                        start_year: row.start_year,
-                        name: row.name,
-                    })
-                    .collect(),
+                phases,
             },
             cumulative: CumulativeData {
                 reo_t: annual_series(&annual, REO_CUMULATIVE),
@@ -219,8 +252,146 @@ impl RunData {
             time_budget: time_budget(&budget, "mining_system"),
             weather,
             grades,
+            timeline,
         })
     }
+}
+
+/// Reads `weather_monthly.csv`: a `month` column and, per operation, a
+/// group of statistics columns named `<operation>_p10` and so on. An empty
+/// cell, or `NaN`, reads as `NaN`.
+fn read_weather(path: &Path) -> Result<Vec<WorkMonths>, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut reader = csv::Reader::from_path(path).map_err(context)?;
+    let headers = reader.headers().map_err(context)?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let month_column = column("month")
+        .ok_or_else(|| RunFileError::new(path, "has no `month` column: not a run's file"))?;
+    let mut works: Vec<(WorkMonths, [usize; 3])> = Vec::new();
+    for header in headers.iter() {
+        let Some(work) = header.strip_suffix("_p50") else {
+            continue;
+        };
+        let statistic = |name: &str| column(&format!("{work}_{name}"));
+        if let (Some(p10), Some(p50), Some(p90)) =
+            (statistic("p10"), statistic("p50"), statistic("p90"))
+        {
+            let months = WorkMonths {
+                work: work.to_string(),
+                months: Vec::new(),
+            };
+            works.push((months, [p10, p50, p90]));
+        }
+    }
+    if works.is_empty() {
+        return Err(RunFileError::new(
+            path,
+            "has no `<operation>_p10`, `_p50`, `_p90` columns: not a run's file",
+        ));
+    }
+    for record in reader.records() {
+        let record = record.map_err(context)?;
+        let cell = |index: usize| {
+            record
+                .get(index)
+                .and_then(|text| text.trim().parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let month = cell(month_column);
+        if !(1.0..=12.0).contains(&month) || month.fract() != 0.0 {
+            continue;
+        }
+        for (work, [p10, p50, p90]) in &mut works {
+            work.months.push(MonthQuantiles {
+                month: month as u32,
+                q: Quantiles {
+                    p10: cell(*p10),
+                    p50: cell(*p50),
+                    p90: cell(*p90),
+                },
+            });
+        }
+    }
+    Ok(works
+        .into_iter()
+        .map(|(mut work, _)| {
+            work.months.sort_by_key(|month| month.month);
+            work
+        })
+        .collect())
+}
+
+/// Reads `trace.csv` into each unit's spans, a row at a time: a unit's
+/// span in a state runs from the row that enters it to the unit's next row.
+fn read_timeline(path: &Path, phases: &[Phase]) -> Result<TimelineData, RunFileError> {
+    let context = |error: csv::Error| RunFileError::new(path, error);
+    let mut data = TimelineData::default();
+    // Per unit: its kind's rank, its number, and the state it is in, since when.
+    let mut kinds: Vec<String> = Vec::new();
+    let mut order: Vec<(usize, u64)> = Vec::new();
+    let mut open: Vec<Option<(usize, f64)>> = Vec::new();
+    for row in csv::Reader::from_path(path).map_err(context)?.deserialize() {
+        let row: TraceRow = row.map_err(context)?;
+        if !row.time_h.is_finite() {
+            return Err(RunFileError::new(
+                path,
+                format!("time_h {} of `{}` is not a time", row.time_h, row.unit),
+            ));
+        }
+        let unit = match data.units.iter().position(|u| u.name == row.unit) {
+            Some(unit) => unit,
+            None => {
+                let (kind, number) = match row.unit.rsplit_once(' ') {
+                    Some((kind, number)) => (kind, number.parse().unwrap_or(u64::MAX)),
+                    None => (row.unit.as_str(), u64::MAX),
+                };
+                let rank = match kinds.iter().position(|k| k == kind) {
+                    Some(rank) => rank,
+                    None => {
+                        kinds.push(kind.to_string());
+                        kinds.len() - 1
+                    }
+                };
+                order.push((rank, number));
+                open.push(None);
+                data.units.push(UnitTimeline {
+                    name: row.unit.clone(),
+                    spans: Vec::new(),
+                });
+                data.units.len() - 1
+            }
+        };
+        if let Some((state, start_h)) = open[unit].take()
+            && row.time_h > start_h
+        {
+            data.units[unit].spans.push(Span {
+                start_h,
+                end_h: row.time_h,
+                state,
+            });
+        }
+        data.end_h = data.end_h.max(row.time_h);
+        let to = row.to_state.as_str();
+        if to != RETIRED && to != HORIZON && to != NEW {
+            let state = match data.states.iter().position(|s| s == to) {
+                Some(state) => state,
+                None => {
+                    data.states.push(to.to_string());
+                    data.states.len() - 1
+                }
+            };
+            open[unit] = Some((state, row.time_h));
+        }
+    }
+    let mut ranked: Vec<(usize, u64, UnitTimeline)> = order
+        .into_iter()
+        .zip(std::mem::take(&mut data.units))
+        .map(|((rank, number), unit)| (rank, number, unit))
+        .collect();
+    ranked.sort_by_key(|&(rank, number, _)| (rank, number));
+    data.units = ranked.into_iter().map(|(_, _, unit)| unit).collect();
+    data.phases = phases.to_vec();
+    Ok(data)
 }
 
 /// A run's file that cannot be drawn from: missing, unreadable, empty or
@@ -358,5 +529,49 @@ fn time_budget(rows: &[TimeBudgetRow], unit_type: &str) -> TimeBudgetData {
         years,
         states,
         share,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Span, read_timeline};
+
+    #[test]
+    fn a_trace_becomes_spans_per_unit_ordered_by_kind_and_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trace.csv");
+        std::fs::write(
+            &path,
+            "time_h,unit,from_state,to_state,cause\n\
+             0,system 1,new,idle,start\n\
+             0,shuttle 9,new,idle,start\n\
+             0,shuttle 10,new,transit,start\n\
+             0,system 1,idle,transit,start\n\
+             10,system 1,transit,lifting,timed\n\
+             50,system 2,new,transit,phase\n\
+             60,system 1,lifting,idle,phase\n\
+             60,system 1,idle,retired,phase\n\
+             100,system 2,transit,horizon,horizon\n\
+             100,shuttle 9,idle,horizon,horizon\n\
+             100,shuttle 10,transit,horizon,horizon\n",
+        )
+        .unwrap();
+        let data = read_timeline(&path, &[]).unwrap();
+        let names: Vec<&str> = data.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["system 1", "system 2", "shuttle 9", "shuttle 10"]);
+        assert_eq!(data.states, ["idle", "transit", "lifting"]);
+        assert_eq!(data.end_h, 100.0);
+        let span = |start_h, end_h, state| Span {
+            start_h,
+            end_h,
+            state,
+        };
+        // The idle instant at 0 h and the retirement leave no span.
+        assert_eq!(
+            data.units[0].spans,
+            [span(0.0, 10.0, 1), span(10.0, 60.0, 2)]
+        );
+        assert_eq!(data.units[1].spans, [span(50.0, 100.0, 1)]);
+        assert_eq!(data.units[2].spans, [span(0.0, 100.0, 0)]);
     }
 }

@@ -17,6 +17,7 @@ mod legend;
 mod theme;
 mod throughput;
 mod time_budget;
+mod timeline;
 mod weather;
 
 #[cfg(test)]
@@ -69,7 +70,8 @@ pub const MIN_HEIGHT_PX: u32 = 150;
 /// buffer, 300 MB at 10,000 × 10,000.
 pub const MAX_SIDE_PX: u32 = 10_000;
 
-/// Draws every chart from the CSV files in `dir` into `dir`; returns the files written.
+/// Draws every chart from the CSV files in `dir` into `dir`, the timeline
+/// only when `dir` holds a `trace.csv`; returns the files written.
 pub fn draw_all(
     dir: &Path,
     format: Format,
@@ -86,6 +88,9 @@ pub fn draw_all(
     let run = RunData::read(dir)?;
     let mut written = Vec::new();
     for chart in Chart::ALL {
+        if chart == Chart::Timeline && run.timeline.is_none() {
+            continue;
+        }
         for extension in format.extensions() {
             let path = dir.join(format!("{}.{extension}", chart.stem()));
             match *extension {
@@ -120,15 +125,17 @@ enum Chart {
     TimeBudget,
     WeatherMonths,
     GradeHistogram,
+    Timeline,
 }
 
 impl Chart {
-    const ALL: [Chart; 5] = [
+    const ALL: [Chart; 6] = [
         Chart::Throughput,
         Chart::CumulativeReo,
         Chart::TimeBudget,
         Chart::WeatherMonths,
         Chart::GradeHistogram,
+        Chart::Timeline,
     ];
 
     fn stem(self) -> &'static str {
@@ -138,6 +145,7 @@ impl Chart {
             Chart::TimeBudget => "time_budget",
             Chart::WeatherMonths => "weather_months",
             Chart::GradeHistogram => "grade_histogram",
+            Chart::Timeline => "timeline",
         }
     }
 
@@ -153,6 +161,10 @@ impl Chart {
             Chart::TimeBudget => time_budget::draw_time_budget(root, &run.time_budget),
             Chart::WeatherMonths => weather::draw_weather_months(root, &run.weather),
             Chart::GradeHistogram => grade::draw_grade_histogram(root, &run.grades),
+            Chart::Timeline => match &run.timeline {
+                Some(timeline) => timeline::draw_timeline(root, timeline),
+                None => Ok(()),
+            },
         }?;
         root.present().drawn()
     }

@@ -17,6 +17,26 @@ const STEMS: [&str; 5] = [
 
 const ANNUAL_HEADER: &str = "year,metric,unit,n,mean,ci95_half_width,p10,p50,p90\n";
 
+/// `weather_monthly.csv` with the trip, lift and transfer columns, each
+/// month's statistics (n, mean, CI, P10, P50, P90) of each from `cells`.
+fn weather_csv(cells: impl Fn(u32, usize) -> String) -> String {
+    let mut text = String::from("month");
+    for work in ["trip", "lift", "transfer"] {
+        for statistic in ["n", "mean", "ci95_half_width", "p10", "p50", "p90"] {
+            write!(text, ",{work}_{statistic}").unwrap();
+        }
+    }
+    text.push('\n');
+    for month in 1..=12 {
+        write!(text, "{month}").unwrap();
+        for work in 0..3 {
+            write!(text, ",{}", cells(month, work)).unwrap();
+        }
+        text.push('\n');
+    }
+    text
+}
+
 /// A ten-year run ramping up, with a `NaN` in the middle of one metric.
 fn write_run(dir: &Path) {
     let mut annual = String::from(ANNUAL_HEADER);
@@ -86,17 +106,14 @@ fn write_run(dir: &Path) {
     }
     fs::write(dir.join("shipments.csv"), shipments).unwrap();
 
-    let mut weather = String::from("month,n,mean,ci95_half_width,p10,p50,p90\n");
-    for month in 1..=12 {
-        let centre = if (6..=9).contains(&month) { 0.3 } else { 0.1 };
-        writeln!(
-            weather,
-            "{month},200,{centre},0.01,{},{centre},{}",
+    let weather = weather_csv(|month, work| {
+        let centre = if (6..=9).contains(&month) { 0.3 } else { 0.1 } * (1.0 + work as f64);
+        format!(
+            "200,{centre},0.01,{},{centre},{}",
             centre * 0.5,
             centre * 1.6
         )
-        .unwrap();
-    }
+    });
     fs::write(dir.join("weather_monthly.csv"), weather).unwrap();
 }
 
@@ -132,10 +149,7 @@ fn write_empty_run(dir: &Path) {
         "replication,time_h,vessel,wet_t,dry_t,grade_rey_ppm,reo_t\n",
     )
     .unwrap();
-    let mut weather = String::from("month,n,mean,ci95_half_width,p10,p50,p90\n");
-    for month in 1..=12 {
-        writeln!(weather, "{month},0,NaN,NaN,NaN,NaN,NaN").unwrap();
-    }
+    let weather = weather_csv(|_, _| "0,,,,,".to_string());
     fs::write(dir.join("weather_monthly.csv"), weather).unwrap();
 }
 
@@ -308,13 +322,7 @@ fn write_odd_run(dir: &Path) {
 ",
     )
     .unwrap();
-    let mut weather = String::from(
-        "month,n,mean,ci95_half_width,p10,p50,p90
-",
-    );
-    for month in 1..=12 {
-        writeln!(weather, "{month},3,0,0,0,0,0").unwrap();
-    }
+    let weather = weather_csv(|_, _| "3,0,0,0,0,0".to_string());
     fs::write(dir.join("weather_monthly.csv"), weather).unwrap();
     let mut phases = String::from(
         "start_year,name
@@ -341,4 +349,88 @@ fn a_one_year_run_with_crowded_phases_and_unknown_states_draws_every_chart() {
     }
     let weather = fs::read_to_string(dir.path().join("weather_months.svg")).unwrap();
     assert!(weather.contains("No weather downtime in this run"));
+}
+
+#[test]
+fn the_weather_chart_has_a_series_per_operation_with_a_legend() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = fs::read_to_string(dir.path().join("weather_months.svg")).unwrap();
+    for label in ["Tripping", "Lifting", "Ship-to-ship transfer"] {
+        assert!(svg.contains(label), "{label} missing from the legend");
+    }
+}
+
+#[test]
+fn a_weather_file_without_operation_columns_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    fs::write(
+        dir.path().join("weather_monthly.csv"),
+        "month,n,mean\n1,3,0.1\n",
+    )
+    .unwrap();
+    let error = draw_all(dir.path(), Format::Svg, 1200, 800).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("weather_monthly.csv"), "{message}");
+    assert!(message.contains("_p50"), "{message}");
+}
+
+/// A trace of two systems (the second added by a phase at year 3.5, the
+/// first retired at year 4) and ten shuttles over five years.
+fn write_trace(dir: &Path) {
+    let mut trace = String::from("time_h,unit,from_state,to_state,cause\n");
+    trace.push_str("0,system 1,new,idle,start\n0,system 1,idle,transit,start\n");
+    for shuttle in 1..=10 {
+        writeln!(trace, "0,shuttle {shuttle},new,idle,start").unwrap();
+        writeln!(trace, "0,shuttle {shuttle},idle,transit,timed").unwrap();
+    }
+    let mut t = 10.0;
+    while t < 43_800.0 {
+        for (from, to) in [
+            ("transit", "lifting"),
+            ("lifting", "weather"),
+            ("weather", "transit"),
+        ] {
+            writeln!(trace, "{t},system 1,{from},{to},timed").unwrap();
+            writeln!(trace, "{t},shuttle 3,{from},{to},sea_state").unwrap();
+            t += 7.0;
+        }
+    }
+    writeln!(trace, "21900,system 2,new,idle,phase").unwrap();
+    writeln!(trace, "21900,system 2,idle,lifting,phase").unwrap();
+    writeln!(trace, "43800,system 2,lifting,horizon,horizon").unwrap();
+    for shuttle in 1..=10 {
+        writeln!(trace, "43800,shuttle {shuttle},transit,horizon,horizon").unwrap();
+    }
+    writeln!(trace, "43800,system 1,transit,horizon,horizon").unwrap();
+    fs::write(dir.join("trace.csv"), trace).unwrap();
+}
+
+#[test]
+fn a_trace_csv_adds_the_timeline_with_every_vessel_and_phase() {
+    for size in [(1200, 800), (600, 400)] {
+        let dir = tempfile::tempdir().unwrap();
+        write_run(dir.path());
+        write_phases(dir.path());
+        write_trace(dir.path());
+        let written = draw_all(dir.path(), Format::Both, size.0, size.1).unwrap();
+        let mut expected = expected_files(dir.path(), &["png", "svg"]);
+        expected.extend(["png", "svg"].map(|ext| dir.path().join(format!("timeline.{ext}"))));
+        assert_eq!(written, expected);
+        let png = fs::read(dir.path().join("timeline.png")).unwrap();
+        assert_eq!(png_size(&png), size);
+        let svg = fs::read_to_string(dir.path().join("timeline.svg")).unwrap();
+        assert_eq!(svg_size(&svg), size);
+        for name in [
+            "system 1",
+            "system 2",
+            "shuttle 10",
+            "Lifting",
+            "Demonstration",
+        ] {
+            assert!(svg.contains(name), "{name} missing at {size:?}");
+        }
+    }
 }

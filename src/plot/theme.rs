@@ -47,6 +47,67 @@ pub(crate) mod palette {
         let mix = |c: u8| (f64::from(c) + (255.0 - f64::from(c)) * amount).round() as u8;
         RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
     }
+
+    /// `colour` mixed with black; `amount` 0 keeps it, 1 gives black.
+    pub fn shade(colour: RGBColor, amount: f64) -> RGBColor {
+        let mix = |c: u8| (f64::from(c) * (1.0 - amount)).round() as u8;
+        RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
+    }
+}
+
+/// Every known state of a unit, in the order legends list them, with its
+/// fixed colour, so a state keeps its colour from chart to chart and run
+/// to run: related states share a hue (tripping in and out, weather and
+/// typhoon), logistics are greys, lifting is green and cargo moving
+/// between ships a dark green, waiting for the other party yellow.
+fn known_states() -> [(&'static str, RGBColor); 18] {
+    use palette::*;
+    [
+        ("idle", tint(BLACK, 0.88)),
+        ("transit", tint(BLACK, 0.5)),
+        ("port_queue", tint(BLACK, 0.7)),
+        ("unloading", tint(REDDISH_PURPLE, 0.5)),
+        ("tripping_in", ORANGE),
+        ("tripping_out", tint(ORANGE, 0.55)),
+        ("lifting", BLUISH_GREEN),
+        ("blocked", YELLOW),
+        ("weather", SKY_BLUE),
+        ("typhoon", BLUE),
+        ("failure", VERMILLION),
+        ("maintenance", REDDISH_PURPLE),
+        ("crew_change", tint(BLUISH_GREEN, 0.55)),
+        ("relocation", tint(BLACK, 0.25)),
+        ("site_queue", shade(ORANGE, 0.45)),
+        ("waiting_cargo", tint(YELLOW, 0.55)),
+        ("transferring", shade(BLUISH_GREEN, 0.45)),
+        ("loading", shade(SKY_BLUE, 0.45)),
+    ]
+}
+
+/// The fixed colour of a known state ([`known_states`]).
+pub(crate) fn state_colour(state: &str) -> Option<RGBColor> {
+    known_states()
+        .into_iter()
+        .find(|(name, _)| *name == state)
+        .map(|(_, colour)| colour)
+}
+
+/// Where a known state comes in a legend; unknown states come after.
+pub(crate) fn state_rank(state: &str) -> usize {
+    known_states()
+        .iter()
+        .position(|(name, _)| *name == state)
+        .unwrap_or(usize::MAX)
+}
+
+/// Colours for states the charts do not know: the palette, then its tints.
+pub(crate) fn unknown_state_colour(index: usize) -> RGBColor {
+    let base = palette::ALL[index % palette::ALL.len()];
+    if (index / palette::ALL.len()) % 2 == 0 {
+        base
+    } else {
+        palette::tint(base, 0.5)
+    }
 }
 
 /// Sizes for one image. Everything is proportional to the image, with

@@ -225,7 +225,7 @@ fn fitting_title<DB: DrawingBackend>(
 /// ends just left of it when it would run past the plot), in the first of
 /// `max_rows` rows where it clears the labels already there. Returns (left
 /// pixel, row), or `None` for a label with no room: its line is still drawn.
-fn place_labels(
+pub(super) fn place_labels(
     lines: &[i32],
     widths: &[i32],
     columns: &Range<i32>,

@@ -12,7 +12,7 @@ use super::axis::{
 use super::band::Margins;
 use super::data::TimeBudgetData;
 use super::legend::{Entry, Swatch, column_legend_size, draw_column_legend};
-use super::theme::{Theme, draw_message, humanise, palette, titled};
+use super::theme::{Theme, draw_message, humanise, state_colour, titled, unknown_state_colour};
 
 pub(crate) fn draw_time_budget<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -121,38 +121,4 @@ pub(crate) fn draw_time_budget<DB: DrawingBackend>(
 
 fn finite_or_zero(value: f64) -> f64 {
     if value.is_finite() { value } else { 0.0 }
-}
-
-/// A fixed colour per known mining-system state, so a state keeps its
-/// colour from run to run: related states share a hue (tripping in and out,
-/// weather and typhoon), logistics are greys, and lifting is green.
-fn state_colour(state: &str) -> Option<RGBColor> {
-    use palette::*;
-    Some(match state {
-        "idle" => tint(BLACK, 0.88),
-        "transit" => tint(BLACK, 0.5),
-        "port_queue" => tint(BLACK, 0.7),
-        "unloading" => tint(REDDISH_PURPLE, 0.5),
-        "tripping_in" => ORANGE,
-        "tripping_out" => tint(ORANGE, 0.55),
-        "lifting" => BLUISH_GREEN,
-        "blocked" => YELLOW,
-        "weather" => SKY_BLUE,
-        "typhoon" => BLUE,
-        "failure" => VERMILLION,
-        "maintenance" => REDDISH_PURPLE,
-        "crew_change" => tint(BLUISH_GREEN, 0.55),
-        "relocation" => tint(BLACK, 0.25),
-        _ => return None,
-    })
-}
-
-/// Colours for states this chart does not know: the palette, then its tints.
-fn unknown_state_colour(index: usize) -> RGBColor {
-    let base = palette::ALL[index % palette::ALL.len()];
-    if (index / palette::ALL.len()) % 2 == 0 {
-        base
-    } else {
-        palette::tint(base, 0.5)
-    }
 }

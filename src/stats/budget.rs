@@ -92,6 +92,11 @@ impl<S: Copy + PartialEq + Into<usize>> StateClock<S> {
         self.state
     }
 
+    /// When the current state was entered, h.
+    pub fn since_h(&self) -> f64 {
+        self.since_h
+    }
+
     /// Books the time since the last change to the current state, then
     /// enters `state` (nothing happens if it is the current one).
     pub fn enter(&mut self, budget: &mut TimeBudget, state: S, now_h: f64) {

@@ -10,3 +10,5 @@ mod output_edges;
 mod queueing;
 mod scenario_edges;
 mod snapshots;
+mod trace;
+mod weather_months;

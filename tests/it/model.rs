@@ -2,7 +2,7 @@
 
 use deepmud::engine::HOURS_PER_YEAR;
 use deepmud::model::streams::{Owner, Purpose, stream};
-use deepmud::model::weather::Weather;
+use deepmud::model::weather::{Limits, Weather, WorkLimit};
 use deepmud::model::{MASS_TOLERANCE, Replication, ShuttleState, SystemState, run_replication};
 use deepmud::scenario::{Scenario, load_str};
 use deepmud::stats::normal::normal_cdf;
@@ -205,12 +205,13 @@ fn operable_fraction_matches_the_lognormal_marginal() {
     let scenario = scenario(WEATHER, &[]);
     let spec = &scenario.weather;
     let mut weather = Weather::new(spec, 1, stream(5, 0, Purpose::Weather, Owner::Site));
-    let limit_m = 2.5;
+    let limit_m: f64 = 2.5;
+    let limits = Limits([9.0, limit_m, 9.0, 9.0]);
     let horizon_h = 400.0 * HOURS_PER_YEAR;
     let (mut below_h, mut total_h) = (0.0, 0.0);
-    weather.book_until(horizon_h, horizon_h, limit_m, |_, _, hours, workable| {
+    weather.book_until(horizon_h, horizon_h, &limits, |_, _, hours, workable| {
         total_h += hours;
-        if workable {
+        if workable & Limits::LIFT != 0 {
             below_h += hours;
         }
     });
@@ -263,7 +264,8 @@ fn series_weather_matches_the_ar1_recursion_stepped_directly() {
     }
     for (year, (record, expected)) in rep.years.iter().zip(&downtime_h).enumerate() {
         for (month, &expected_h) in expected.iter().enumerate() {
-            let simulated_h = record.weather_h[month] - record.workable_h[month];
+            let lift = WorkLimit::Lift as usize;
+            let simulated_h = record.weather_h[month] - record.workable_h[lift][month];
             assert_eq!(simulated_h, expected_h, "year {year}, month {month}");
         }
     }
