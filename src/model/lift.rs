@@ -772,9 +772,7 @@ impl Operation {
     /// The string is up for a return to port: leave the site.
     fn leave_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
         self.systems[unit].on_site = false;
-        self.release_alongside_with_cargo(sim, unit)?;
-        // An empty shuttle alongside now waits for the system's return.
-        self.serve_alongside(sim, unit)?;
+        self.system_leaves_site(sim, unit)?;
         self.sail(sim, unit, false)
     }
 
