@@ -1,0 +1,215 @@
+//! Shuttles, hub ships and queues against hand-computed timelines:
+//! weather-bound transfer, part-load sailing rules, dispatch when a system
+//! leaves, empty shuttles at port, censored queue waits and the run's
+//! stockpile warnings.
+
+use deepmud::engine::HOURS_PER_YEAR;
+use deepmud::experiment::run::{RunOptions, ShipmentLog, ShipmentRow, run};
+use deepmud::model::{Replication, ShuttleState, Vessel, run_replication};
+use deepmud::scenario::{Scenario, load_str};
+
+use crate::model::DETERMINISTIC;
+
+fn scenario(text: &str, overrides: &[&str]) -> Scenario {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    load_str(text, "test scenario", &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn replication(text: &str, overrides: &[&str]) -> Replication {
+    run_replication(&scenario(text, overrides), 1, 0).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The deterministic operation with one shuttle of 5,000 t (sailing 100 nm
+/// at 10 kn, 10 h) and monthly sea states without scatter: Hs is each
+/// month's median exactly, on 1-h steps, so months begin on a step.
+fn scripted_sea(february_hs_m: f64) -> String {
+    let months =
+        format!("[1.0, {february_hs_m}, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]");
+    DETERMINISTIC.replace(
+        "hs_median_m = 1.0\n",
+        &format!("hs_median_m = {months}\nstep_h = 1.0\n"),
+    )
+}
+
+const ONE_SHUTTLE: [&str; 8] = [
+    "scenario.start_month=1",
+    "mining.hs_limit_trip_m=3.0",
+    "mining.hs_limit_lift_m=3.0",
+    "mining.hs_limit_survival_m=5.0",
+    "fleet.shuttles=1",
+    "fleet.capacity_t=5000",
+    "fleet.speed_kn=10",
+    "fleet.hs_limit_transfer_m=1.5",
+];
+
+#[test]
+fn transfer_pauses_above_its_hs_limit_and_resumes() {
+    let text = scripted_sea(2.0);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.push("fleet.transfer_rate_t_per_h=5");
+    let rep = replication(&text, &overrides);
+    // The system lifts from 10 + 50 = 60 h at 100 t/h; the buffer holds the
+    // shuttle's 5,000 t at 110 h. At 5 t/h the batch needs 1,000 h: it moves
+    // 620 h to the end of January (730 h, 3,100 t), pauses through
+    // February (Hs 2.0 m ≥ 1.5 m, 730–1,460 h) and moves the last 1,900 t in
+    // 380 h: done at 1,840 h; sail 10 h, unload 5,000 / 1,000 = 5 h.
+    let first = rep.shipments[0];
+    assert_eq!(first.vessel, Vessel::Shuttle(0));
+    assert!((first.time_h - 1_855.0).abs() < 1e-6, "{}", first.time_h);
+    assert!((first.wet_t - 5_000.0).abs() < 1e-6);
+    let weather_h = rep.shuttle_budget.total(ShuttleState::Weather as usize);
+    assert!((weather_h - 730.0).abs() < 1e-6, "weather {weather_h} h");
+    // Without the rough month the same batch ends at 1,110 h.
+    let calm = replication(&scripted_sea(1.0), &overrides);
+    assert!((calm.shipments[0].time_h - 1_125.0).abs() < 1e-6);
+}
+
+#[test]
+fn a_shuttle_sails_part_loaded_once_its_maximum_wait_is_over() {
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend(["fleet.transfer_rate_t_per_h=1000", "fleet.max_wait_h=80"]);
+    let rep = replication(&scripted_sea(1.0), &overrides);
+    // Alongside at 10 h, its wait is over at 90 h: the buffer then holds
+    // (90 − 60) h × 100 t/h = 3,000 t, transferred in 3 h; sail 10 h,
+    // unload 3 h: 3,000 t delivered at 106 h.
+    let first = rep.shipments[0];
+    assert!((first.time_h - 106.0).abs() < 1e-6, "{}", first.time_h);
+    assert!((first.wet_t - 3_000.0).abs() < 1e-6);
+    // Back alongside at 116 h, it finds its full 5,000 t at 140 h (the
+    // buffer emptied at 90 h), before its next wait is over at 196 h.
+    let second = rep.shipments[1];
+    assert!((second.wet_t - 5_000.0).abs() < 1e-6);
+    assert!((second.time_h - (140.0 + 5.0 + 10.0 + 5.0)).abs() < 1e-6);
+}
+
+#[test]
+fn an_empty_shuttle_takes_no_berth_and_is_not_a_ship_served() {
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "fleet.transfer_rate_t_per_h=1000",
+        "mining.campaign_d=5",
+        "mining.max_trips=1",
+    ]);
+    let rep = replication(&scripted_sea(1.0), &overrides);
+    // The shuttle takes 5,000 t at 110–115 h and unloads it at 125–130 h;
+    // the campaign ends at 10 + 120 = 130 h, the string is up at 170 h, and
+    // the system unloads the 2,000 t lifted 110–130 h at 180–182 h and
+    // stops. The shuttle, back alongside at 140 h and empty, returns to
+    // port with nothing: two ships served at the berth, not three.
+    assert_eq!(rep.shipments.len(), 2);
+    assert!((rep.shipments[1].wet_t - 2_000.0).abs() < 1e-6);
+    assert_eq!(rep.berth_queue.waits_h.len(), 2);
+    assert_eq!(
+        rep.shuttle_budget.total(ShuttleState::Unloading as usize),
+        5.0
+    );
+}
+
+#[test]
+fn an_empty_shuttle_moves_to_another_system_when_its_own_sails_for_port() {
+    let text = format!(
+        "{}\n[mining.maintenance]\ninterval_d = 10\nduration_h = 24\nat_port = true\n",
+        scripted_sea(1.0)
+    );
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "scenario.years=0.04",
+        "mining.systems=2",
+        "mining.buffer_capacity_t=100000",
+        "fleet.shuttles=2",
+        "fleet.capacity_t=60000",
+    ]);
+    let rep = replication(&text, &overrides);
+    // Both systems arrive at 10 h; shuttle 0 joins system 0 at 10 h,
+    // shuttle 1 (leaving 10 h later) system 1, whose buffer is as far from
+    // a load and has no shuttle. System 0's maintenance (at port) falls due
+    // at 240 h, system 1's at 360 h: system 0 trips out 40 h and leaves at
+    // 280 h with 18,000 t aboard, less than a load, so shuttle 0 is empty
+    // and joins system 1's queue, where the horizon (350.4 h) finds it.
+    let horizon_h = 0.04 * HOURS_PER_YEAR;
+    let queue = &rep.site_queue;
+    assert_eq!(queue.censored, 1);
+    assert_eq!(queue.waits_h, vec![0.0, 0.0, horizon_h - 280.0]);
+}
+
+#[test]
+fn queue_waits_count_ships_still_waiting_at_the_horizon_and_keep_littles_law() {
+    let overrides = [
+        "mining.lift_rate_t_per_h=5",
+        "mining.buffer_capacity_t=100000",
+        "fleet.shuttles=3",
+        "fleet.capacity_t=60000",
+        "fleet.speed_kn=10",
+    ];
+    let rep = replication(DETERMINISTIC, &overrides);
+    // The shuttles leave 20/3 h apart and arrive at 10, 16.67 and 23.33 h;
+    // 60,000 t at 5 t/h takes longer than the year, so the first waits
+    // alongside and the other two queue until the horizon.
+    let horizon_h = HOURS_PER_YEAR;
+    let queue = &rep.site_queue;
+    assert_eq!(queue.censored, 2);
+    let expected = [
+        0.0,
+        horizon_h - (10.0 + 20.0 / 3.0),
+        horizon_h - (10.0 + 40.0 / 3.0),
+    ];
+    for (wait, want) in queue.waits_h.iter().zip(expected) {
+        assert!((wait - want).abs() < 1e-9, "{:?}", queue.waits_h);
+    }
+    // Little's law over [0, H]: L = λ W with λ = 3 / H arrivals per hour.
+    let lambda = 3.0 / horizon_h;
+    let w = queue.waits_h.iter().sum::<f64>() / 3.0;
+    assert!((queue.mean_length - lambda * w).abs() < 1e-12);
+    assert!((queue.mean_length - 2.0).abs() < 0.01);
+}
+
+/// The deterministic cycle unloading at a hub whose ship holds more than
+/// the system's one load, so it never fills.
+fn stranding_hub(extra: &str) -> String {
+    format!(
+        "{DETERMINISTIC}\n[hub]\nsite_distance_nm = 100\nport_distance_nm = 50\n\
+         unload_rate_t_per_h = 1000\nproduct_solids_fraction = 0.8\nships = 1\n\
+         ship_capacity_t = 6000\nship_speed_kn = 10\nload_rate_t_per_h = 1000\n{extra}"
+    )
+}
+
+#[test]
+fn a_hub_ship_sails_part_loaded_once_its_maximum_wait_is_over() {
+    let overrides = ["mining.max_trips=1"];
+    let stranded = replication(&stranding_hub(""), &overrides);
+    assert!(stranded.shipments.is_empty());
+    assert!((stranded.mass_balance.in_hub_t - 5_000.0).abs() < 1e-6);
+    // The system's one load, 4,000 dry t as 5,000 wet t of product, is at
+    // the hub at 220 h. The ship's wait (from 0 h) is over at 300 h: load
+    // 5 h, sail 50 nm / 10 kn = 5 h, unload 5 h: delivered at 315 h.
+    let rep = replication(&stranding_hub("max_wait_h = 300\n"), &overrides);
+    assert_eq!(rep.shipments.len(), 1);
+    let shipment = rep.shipments[0];
+    assert!(
+        (shipment.time_h - 315.0).abs() < 1e-6,
+        "{}",
+        shipment.time_h
+    );
+    assert!((shipment.dry_t - 4_000.0).abs() < 1e-6);
+    assert!(rep.mass_balance.in_hub_t.abs() < 1e-6);
+}
+
+#[test]
+fn product_stranded_at_the_hub_is_a_run_warning() {
+    let options = RunOptions {
+        threads: 1,
+        shipments: ShipmentLog::None,
+        target_ci: None,
+    };
+    let mut sink: Vec<ShipmentRow> = Vec::new();
+    let stranded = scenario(&stranding_hub(""), &["mining.max_trips=1"]);
+    let output = run(&stranded, &options, &|| {}, &mut sink).unwrap();
+    assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
+    assert!(output.warnings[0].starts_with("product accumulates at the hub: 5000 wet t (100%"));
+    let shipped = scenario(
+        &stranding_hub("max_wait_h = 300\n"),
+        &["mining.max_trips=1"],
+    );
+    let output = run(&shipped, &options, &|| {}, &mut sink).unwrap();
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+}
