@@ -792,6 +792,27 @@ impl Operation {
         }
     }
 
+    /// Mining system `system` stops on site with its string up (a repair,
+    /// or sheltering from a typhoon or survival seas): a shuttle alongside
+    /// with cargo aboard and no batch under way sails with it.
+    pub(super) fn release_part_load(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let Some(unit) = self.systems[system].mooring.alongside() else {
+            return Ok(());
+        };
+        let idle = matches!(
+            self.shuttles[unit].activity,
+            Activity::Alongside { transfer: None, .. }
+        );
+        if idle && self.shuttles[unit].cargo.wet_t > 0.0 {
+            self.depart_site(sim, unit, system)?;
+        }
+        Ok(())
+    }
+
     /// Mining system `system` leaves the site for port (campaign end,
     /// retirement, port work): the shuttle alongside leaves with what it
     /// has aboard (a batch under way counts as transferred); an empty one,

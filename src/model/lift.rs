@@ -492,10 +492,12 @@ impl Operation {
             AfterRetrieval::SailToPort => self.leave_site(sim, unit),
             AfterRetrieval::Shelter => {
                 self.systems[unit].activity = Activity::Surfaced;
+                self.release_part_load(sim, unit)?;
                 self.system_resume(sim, unit)
             }
             AfterRetrieval::Repair { hours } => {
                 self.systems[unit].activity = Activity::SurfaceRepair;
+                self.release_part_load(sim, unit)?;
                 self.systems.set_state(unit, SystemState::Failure, now_h);
                 self.systems.schedule(sim, unit, hours)
             }

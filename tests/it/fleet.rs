@@ -5,6 +5,8 @@
 
 use deepmud::engine::HOURS_PER_YEAR;
 use deepmud::experiment::run::{RunOptions, ShipmentLog, ShipmentRow, run};
+use deepmud::model::streams::{Purpose, stream};
+use deepmud::model::weather::Weather;
 use deepmud::model::{Replication, ShuttleState, Vessel, run_replication};
 use deepmud::scenario::{Scenario, load_str};
 
@@ -212,4 +214,72 @@ fn product_stranded_at_the_hub_is_a_run_warning() {
     );
     let output = run(&shipped, &options, &|| {}, &mut sink).unwrap();
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+}
+
+#[test]
+fn shuttles_hold_off_a_typhoon_at_the_site_and_book_it_as_typhoon() {
+    let calm = DETERMINISTIC.replace(
+        "typhoon_rate_per_month = 0.0\n",
+        "typhoon_rate_per_month = [2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n\
+         typhoon_warning_h = 48\ntyphoon_duration_h = 1000\n",
+    );
+    let base = scenario(&calm, &["scenario.start_month=1"]);
+    // A seed whose one typhoon of the year is warned in January after 50 h:
+    // its alert runs from the warning t_w to t_w + 48 + 1,000 h.
+    let (seed, warning_h, alert_end_h) = (1..200)
+        .find_map(|seed| {
+            let mut weather = Weather::new(&base.weather, 1, stream(seed, 0, Purpose::Weather));
+            let warning_h = weather
+                .first_warning_h()
+                .filter(|&w| (50.0..700.0).contains(&w))?;
+            let (end_h, next) = weather.warn(warning_h);
+            next.is_none_or(|n| n >= HOURS_PER_YEAR)
+                .then_some((seed, warning_h, end_h))
+        })
+        .expect("a seed with one January typhoon");
+    assert!((alert_end_h - warning_h - 1_048.0).abs() < 1e-9);
+    // The site lies 10 h of sailing after the warning: shuttle 0, leaving
+    // at 0 h, arrives during the alert and holds off until its end; shuttle
+    // 1 leaves half a round trip later, at the same time, and waits in port
+    // until it can arrive as the alert ends.
+    let sail_h = warning_h + 10.0;
+    let distance = format!("site.port_distance_nm={}", 10.0 * sail_h);
+    let overrides = [
+        "scenario.start_month=1",
+        "fleet.shuttles=2",
+        "fleet.speed_kn=10",
+        &distance,
+    ];
+    let rep = run_replication(&scenario(&calm, &overrides), seed, 0).unwrap();
+    let typhoon_h = rep.shuttle_budget.total(ShuttleState::Typhoon as usize);
+    let expected_h = (alert_end_h - sail_h) + (alert_end_h - 2.0 * sail_h);
+    assert!(
+        (typhoon_h - expected_h).abs() < 1e-6,
+        "{typhoon_h} h, expected {expected_h} h"
+    );
+}
+
+#[test]
+fn a_shuttle_joins_the_system_that_will_have_its_load_soonest() {
+    let text = format!(
+        "{}\n[mining.maintenance]\ninterval_d = 10\nduration_h = 100\nat_port = false\n",
+        scripted_sea(1.0)
+    );
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "mining.systems=2",
+        "mining.vessel_speed_kn=40",
+        "mining.buffer_capacity_t=100000",
+        "fleet.capacity_t=30000",
+        "fleet.speed_kn=0.25",
+        "fleet.transfer_rate_t_per_h=1000",
+    ]);
+    let rep = replication(&text, &overrides);
+    // Both systems lift from 2.5 + 50 = 52.5 h at 100 t/h; on-site
+    // maintenance stops system 0 at 240–340 h and system 1 at 360–460 h.
+    // The shuttle arrives at 100 nm / 0.25 kn = 400 h, when system 0 holds
+    // 24,750 t and system 1 30,750 t: it joins system 1 (a load now, not in
+    // 52.5 h), transfers 30,000 t in 30 h, sails 400 h and unloads 30 h.
+    let first = rep.shipments[0];
+    assert!((first.time_h - 860.0).abs() < 1e-6, "{}", first.time_h);
 }
