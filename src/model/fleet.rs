@@ -524,6 +524,27 @@ impl Operation {
         }
     }
 
+    /// Mining system `system` has left service (its last trip is done, or
+    /// it retires): its shuttles go elsewhere, and the hub's ships load
+    /// what there is if no more mud is coming.
+    pub(super) fn system_left_service(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        self.redistribute_shuttles(sim, system)?;
+        self.load_hub_ship(sim)
+    }
+
+    /// Whether no more mud will reach the hub or port: no mining system in
+    /// service, and none of them or the shuttles carrying any.
+    pub(super) fn supply_ended(&self) -> bool {
+        self.systems
+            .iter()
+            .all(|s| !s.in_service() && s.buffer.wet_t <= 0.0)
+            && self.shuttles.iter().all(|s| s.cargo.wet_t <= 0.0)
+    }
+
     /// Sends the shuttles waiting at a mining system that has left service
     /// elsewhere: one alongside with cargo to port, the others to another
     /// system (or back to port if none is in service).

@@ -164,9 +164,12 @@ impl Operation {
     }
 
     /// The loader takes the first waiting ship once the stockpile holds a
-    /// full load, or holds anything and the ship's maximum wait is over.
-    fn load_hub_ship(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+    /// full load, or holds anything and either the ship's maximum wait is
+    /// over or no more mud is coming (every mining system is out of service
+    /// with nothing aboard, and so is every shuttle).
+    pub(super) fn load_hub_ship(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        let supply_ended = self.supply_ended();
         let (Some(hub), Some(spec)) = (self.hub.as_mut(), self.scenario.hub.as_ref()) else {
             return Ok(());
         };
@@ -174,7 +177,7 @@ impl Operation {
             return Ok(());
         };
         let full = hub.stockpile.wet_t >= spec.ship_capacity_t - TOL_T;
-        let part = self.hub_ships[unit].wait_over && hub.stockpile.wet_t > TOL_T;
+        let part = (self.hub_ships[unit].wait_over || supply_ended) && hub.stockpile.wet_t > TOL_T;
         if hub.loader_busy || !(full || part) {
             return Ok(());
         }

@@ -814,7 +814,7 @@ impl Operation {
         if last_trip || system.core.retiring {
             let retire = system.core.retiring;
             self.system_idle(unit, now_h, retire);
-            return self.redistribute_shuttles(sim, unit);
+            return self.system_left_service(sim, unit);
         }
         self.sail(sim, unit, true)
     }
@@ -842,7 +842,7 @@ impl Operation {
             return Ok(());
         }
         system.pending.go_to_port = true;
-        self.redistribute_shuttles(sim, unit)?;
+        self.system_left_service(sim, unit)?;
         let system = &self.systems[unit];
         if !system.on_site {
             return Ok(());
