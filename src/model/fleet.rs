@@ -1,6 +1,8 @@
-//! Shuttles: sail to site, queue at a mining vessel, load by ship-to-ship
-//! transfer under an Hs limit, sail to port, queue for a berth, unload, and
-//! sail back.
+//! Shuttles: sail to site (keeping clear of typhoons), join the mining
+//! vessel that will have a load soonest, queue there, load by ship-to-ship
+//! transfer that moves only under an Hs limit, sail to port full (or with a
+//! part load under the sailing rules), queue for a berth, unload, and sail
+//! back.
 
 use std::collections::VecDeque;
 
@@ -25,7 +27,8 @@ pub enum ShuttleState {
     Transferring,
     /// Alongside, waves above the transfer limit.
     Weather,
-    /// Alongside during a typhoon alert.
+    /// Alongside during a typhoon alert, or keeping clear of one at the
+    /// site (waiting in port, holding off at sea).
     Typhoon,
     /// Waiting for a berth.
     PortQueue,

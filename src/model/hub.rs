@@ -15,7 +15,8 @@ use crate::scenario;
 /// Where a hub ship's time goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HubShipState {
-    /// At the hub, waiting for a full load or the loader.
+    /// At the hub, waiting for a load (full, or part under the sailing
+    /// rules) or the loader.
     WaitingCargo,
     /// Loading at the hub.
     Loading,
@@ -84,7 +85,8 @@ impl Hub {
 /// What a hub ship is physically doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Activity {
-    /// At the hub, waiting for a full load and the loader.
+    /// At the hub, waiting for a load and the loader; its timed event is
+    /// the end of its maximum wait.
     Waiting,
     Loading,
     Sailing {
