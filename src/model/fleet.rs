@@ -444,27 +444,41 @@ impl Operation {
     }
 
     /// Tonnes the shuttles at `system` (alongside and queued) still have
-    /// room for.
-    fn committed_t(&self, system: usize) -> f64 {
+    /// room for, and the tonnes they still have to transfer (that room and
+    /// what a batch under way has left to move).
+    fn committed_t(&self, system: usize, now_h: f64) -> (f64, f64) {
         let mooring = &self.systems[system].mooring;
         mooring
             .alongside()
             .into_iter()
             .chain(mooring.queued())
-            .map(|unit| self.shuttle_room_t(unit).max(0.0))
-            .sum()
+            .fold((0.0, 0.0), |(room_t, transfer_t), unit| {
+                let room = self.shuttle_room_t(unit).max(0.0);
+                let moving = match self.shuttles[unit].activity {
+                    Activity::Alongside {
+                        transfer: Some(transfer),
+                        ..
+                    } => transfer.left_at(now_h),
+                    _ => 0.0,
+                };
+                (room_t + room, transfer_t + room + moving)
+            })
     }
 
     /// The mining system shuttle `unit` should serve: among those in
-    /// service, one on site first, then the one whose buffer will hold a
-    /// load for it soonest (its buffer, less what the shuttles already
-    /// there will take, against the lift rate), then the fewest shuttles.
-    fn dispatch_target(&self, unit: usize) -> Option<usize> {
+    /// service, one on site first, then the one that will have a load for
+    /// it soonest, then the fewest shuttles. The time to a load is the
+    /// longer of the lifting its buffer still needs (after what the
+    /// shuttles already there will take) and the transfers of the shuttles
+    /// ahead of it, both in calm weather.
+    fn dispatch_target(&self, unit: usize, now_h: f64) -> Option<usize> {
         let room_t = self.shuttle_room_t(unit).max(0.0);
-        let rate = self.scenario.mining.lift_rate_t_per_h();
+        let lift_rate = self.scenario.mining.lift_rate_t_per_h();
+        let transfer_rate = self.scenario.fleet.transfer_rate_t_per_h;
         let hours_to_load = |system: usize| {
-            let short_t = self.committed_t(system) + room_t - self.systems[system].buffer.wet_t;
-            short_t.max(0.0) / rate
+            let (committed_t, to_transfer_t) = self.committed_t(system, now_h);
+            let short_t = committed_t + room_t - self.systems[system].buffer.wet_t;
+            (short_t.max(0.0) / lift_rate).max(to_transfer_t / transfer_rate)
         };
         (0..self.systems.len())
             .filter(|&i| self.systems[i].in_service())
@@ -499,7 +513,7 @@ impl Operation {
         for system in 0..self.systems.len() {
             self.settle_lift(system, now_h);
         }
-        let Some(system) = self.dispatch_target(unit) else {
+        let Some(system) = self.dispatch_target(unit, now_h) else {
             // No mining system in service: back to port, to wait there.
             return self.shuttle_sail(sim, unit, false);
         };
