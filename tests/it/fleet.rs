@@ -306,3 +306,39 @@ fn a_shuttle_joins_the_system_that_will_have_its_load_soonest() {
     let first = rep.shipments[0];
     assert!((first.time_h - 860.0).abs() < 1e-6, "{}", first.time_h);
 }
+
+#[test]
+fn maximum_waits_must_be_positive_hours() {
+    let overrides = [
+        "fleet.max_wait_h=0".to_string(),
+        "hub={site_distance_nm = 100, port_distance_nm = 1000, max_wait_h = -1}".to_string(),
+    ];
+    let error = load_str(DETERMINISTIC, "test scenario", &overrides)
+        .expect_err("waits of 0 and -1 h are rejected")
+        .to_string();
+    assert!(
+        error.contains("fleet.max_wait_h = 0: must be > 0 h"),
+        "{error}"
+    );
+    assert!(
+        error.contains("hub.max_wait_h = -1: must be > 0 h"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_port_stockpile_outgrowing_the_plant_is_a_run_warning() {
+    let options = RunOptions {
+        threads: 1,
+        shipments: ShipmentLog::None,
+        target_ci: None,
+    };
+    let mut sink: Vec<ShipmentRow> = Vec::new();
+    // 39 deliveries of 4,000 dry t against a plant taking 10 dry t a day.
+    let small_plant = scenario(DETERMINISTIC, &["port.plant_capacity_dry_t_per_d=10"]);
+    let output = run(&small_plant, &options, &|| {}, &mut sink).unwrap();
+    assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
+    assert!(output.warnings[0].starts_with("the port stockpile grows without bound"));
+    let output = run(&scenario(DETERMINISTIC, &[]), &options, &|| {}, &mut sink).unwrap();
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+}
