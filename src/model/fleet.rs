@@ -554,11 +554,12 @@ impl Operation {
     }
 
     /// Whether no more mud will reach the hub or port: no mining system in
-    /// service, and none of them or the shuttles carrying any.
+    /// service or still lifting, and none of them or the shuttles carrying
+    /// any.
     pub(super) fn supply_ended(&self) -> bool {
         self.systems
             .iter()
-            .all(|s| !s.in_service() && s.buffer.wet_t <= 0.0)
+            .all(|s| !s.in_service() && s.lifting_since_h.is_none() && s.buffer.wet_t <= 0.0)
             && self.shuttles.iter().all(|s| s.cargo.wet_t <= 0.0)
     }
 
