@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use super::ore::Parcel;
 use super::unit::{Core, impl_unit};
-use super::{Event, Operation, SimError, TOL_T, Vessel};
+use super::{Event, Operation, SimError, SystemState, TOL_T, Vessel};
 use crate::engine::Simulation;
 use crate::stats::budget::QueueStats;
 
@@ -99,13 +99,13 @@ pub(super) enum Activity {
     AtPort,
 }
 
-/// A ship-to-ship transfer batch. Its mud left the buffer for the
-/// shuttle's hold when the batch began; the transfer progresses at its
-/// rate only while Hs is below the transfer limit and no typhoon alert is
-/// on, and the shuttle stays alongside until it is done.
+/// A ship-to-ship transfer batch. It moves mud from the buffer to the
+/// shuttle's hold at its rate, pro rata to its progress, only while Hs is
+/// below the transfer limit and no typhoon alert is on; the shuttle stays
+/// alongside until it is done.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Transfer {
-    /// Tonnes still to move, as of the last pause or start.
+    /// Tonnes still to move, as of `moving_since_h` (or the last pause).
     left_t: f64,
     /// Rate fixed when the batch began, wet t/h.
     rate_t_per_h: f64,
@@ -114,16 +114,6 @@ pub(super) struct Transfer {
     /// The shuttle sails with what it has once this batch is done (its
     /// maximum wait alongside is over).
     last: bool,
-}
-
-impl Transfer {
-    /// Tonnes still to move at `now_h`.
-    fn left_at(&self, now_h: f64) -> f64 {
-        match self.moving_since_h {
-            Some(since_h) => (self.left_t - (now_h - since_h) * self.rate_t_per_h).max(0.0),
-            None => self.left_t,
-        }
-    }
 }
 
 /// The shuttles at one mining vessel: the one alongside and those waiting
@@ -390,6 +380,7 @@ impl Operation {
         system: usize,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        self.settle_lift(system, now_h);
         let last = matches!(
             self.shuttles[unit].activity,
             Activity::Alongside {
@@ -444,25 +435,15 @@ impl Operation {
     }
 
     /// Tonnes the shuttles at `system` (alongside and queued) still have
-    /// room for, and the tonnes they still have to transfer (that room and
-    /// what a batch under way has left to move).
-    fn committed_t(&self, system: usize, now_h: f64) -> (f64, f64) {
+    /// room for; a batch under way counts what it has still to move.
+    fn committed_t(&self, system: usize) -> f64 {
         let mooring = &self.systems[system].mooring;
         mooring
             .alongside()
             .into_iter()
             .chain(mooring.queued())
-            .fold((0.0, 0.0), |(room_t, transfer_t), unit| {
-                let room = self.shuttle_room_t(unit).max(0.0);
-                let moving = match self.shuttles[unit].activity {
-                    Activity::Alongside {
-                        transfer: Some(transfer),
-                        ..
-                    } => transfer.left_at(now_h),
-                    _ => 0.0,
-                };
-                (room_t + room, transfer_t + room + moving)
-            })
+            .map(|unit| self.shuttle_room_t(unit).max(0.0))
+            .sum()
     }
 
     /// The mining system shuttle `unit` should serve: among those in
@@ -471,14 +452,14 @@ impl Operation {
     /// longer of the lifting its buffer still needs (after what the
     /// shuttles already there will take) and the transfers of the shuttles
     /// ahead of it, both in calm weather.
-    fn dispatch_target(&self, unit: usize, now_h: f64) -> Option<usize> {
+    fn dispatch_target(&self, unit: usize) -> Option<usize> {
         let room_t = self.shuttle_room_t(unit).max(0.0);
         let lift_rate = self.scenario.mining.lift_rate_t_per_h();
         let transfer_rate = self.scenario.fleet.transfer_rate_t_per_h;
         let hours_to_load = |system: usize| {
-            let (committed_t, to_transfer_t) = self.committed_t(system, now_h);
+            let committed_t = self.committed_t(system);
             let short_t = committed_t + room_t - self.systems[system].buffer.wet_t;
-            (short_t.max(0.0) / lift_rate).max(to_transfer_t / transfer_rate)
+            (short_t.max(0.0) / lift_rate).max(committed_t / transfer_rate)
         };
         (0..self.systems.len())
             .filter(|&i| self.systems[i].in_service())
@@ -513,7 +494,7 @@ impl Operation {
         for system in 0..self.systems.len() {
             self.settle_lift(system, now_h);
         }
-        let Some(system) = self.dispatch_target(unit, now_h) else {
+        let Some(system) = self.dispatch_target(unit) else {
             // No mining system in service: back to port, to wait there.
             return self.shuttle_sail(sim, unit, false);
         };
@@ -647,6 +628,7 @@ impl Operation {
         let Some(unit) = self.systems[system].mooring.alongside() else {
             return Ok(());
         };
+        self.settle_lift(system, sim.now().hours());
         match self.shuttles[unit].activity {
             Activity::Alongside {
                 transfer: Some(transfer),
@@ -707,8 +689,7 @@ impl Operation {
     }
 
     /// A transfer batch of what the buffer holds, up to the shuttle's room,
-    /// begins: the mud leaves the buffer for the hold now, and the shuttle
-    /// stays alongside while it transfers.
+    /// begins; the shuttle stays alongside while it transfers.
     fn start_batch(
         &mut self,
         sim: &mut Simulation<Event>,
@@ -716,17 +697,48 @@ impl Operation {
         system: usize,
         last: bool,
     ) -> Result<(), SimError> {
-        let room_t = self.shuttle_room_t(unit);
-        let batch = self.systems[system].buffer.take(room_t);
-        self.shuttles[unit].cargo.absorb(batch);
+        let batch_t = self
+            .shuttle_room_t(unit)
+            .min(self.systems[system].buffer.wet_t);
         let transfer = Transfer {
-            left_t: batch.wet_t,
+            left_t: batch_t,
             rate_t_per_h: self.scenario.fleet.transfer_rate_t_per_h,
             moving_since_h: None,
             last,
         };
         self.shuttles.cancel(unit);
         self.run_transfer(sim, unit, system, transfer)
+    }
+
+    /// Moves the mud the batch to the shuttle alongside `system` has
+    /// transferred since it was last settled from the buffer to the hold.
+    /// Called before the buffer is read or lifted into, so the buffer never
+    /// holds less than the batch has left to move.
+    pub(super) fn settle_transfer(&mut self, system: usize, now_h: f64) {
+        let Some(unit) = self.systems[system].mooring.alongside() else {
+            return;
+        };
+        let Activity::Alongside {
+            transfer: Some(mut transfer),
+            ..
+        } = self.shuttles[unit].activity
+        else {
+            return;
+        };
+        let Some(since_h) = transfer.moving_since_h else {
+            return;
+        };
+        let moved_t = ((now_h - since_h) * transfer.rate_t_per_h).min(transfer.left_t);
+        if moved_t > 0.0 {
+            let parcel = self.systems[system].buffer.take(moved_t);
+            self.shuttles[unit].cargo.absorb(parcel);
+            transfer.left_t -= moved_t;
+        }
+        transfer.moving_since_h = Some(now_h);
+        self.shuttles[unit].activity = Activity::Alongside {
+            system,
+            transfer: Some(transfer),
+        };
     }
 
     /// The batch to shuttle `unit` alongside `system` moves while the sea
@@ -751,8 +763,9 @@ impl Operation {
                 self.shuttles
                     .schedule(sim, unit, transfer.left_t / transfer.rate_t_per_h)?;
             }
-            (false, Some(_)) => {
-                transfer.left_t = transfer.left_at(now_h);
+            (false, Some(since_h)) => {
+                let moved_t = ((now_h - since_h) * transfer.rate_t_per_h).min(transfer.left_t);
+                transfer.left_t -= moved_t;
                 transfer.moving_since_h = None;
                 self.shuttles.cancel(unit);
             }
@@ -770,6 +783,42 @@ impl Operation {
             system,
             transfer: Some(transfer),
         };
+        self.wake_when_transfer_frees_room(sim, system)
+    }
+
+    /// A system blocked by its full buffer while a batch moves out of it
+    /// faster than it lifts is woken once the batch has freed an hour of
+    /// lifting, to lift into that room; with a slower transfer it waits for
+    /// the batch to end (or the next change).
+    pub(super) fn wake_when_transfer_frees_room(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        if self.systems[system].core.clock.state() != SystemState::Blocked {
+            return Ok(());
+        }
+        let Some(unit) = self.systems[system].mooring.alongside() else {
+            return Ok(());
+        };
+        let Activity::Alongside {
+            transfer:
+                Some(Transfer {
+                    left_t,
+                    rate_t_per_h,
+                    moving_since_h: Some(_),
+                    ..
+                }),
+            ..
+        } = self.shuttles[unit].activity
+        else {
+            return Ok(());
+        };
+        let lift_rate = self.scenario.mining.lift_rate_t_per_h();
+        let wake_h = lift_rate / rate_t_per_h;
+        if rate_t_per_h > lift_rate && wake_h < left_t / rate_t_per_h {
+            self.systems.schedule(sim, system, wake_h)?;
+        }
         Ok(())
     }
 
@@ -854,15 +903,16 @@ impl Operation {
 
     /// Mining system `system` leaves the site for port (campaign end,
     /// retirement, port work): the shuttle alongside leaves with what it
-    /// has aboard (a batch under way counts as transferred); an empty one,
-    /// and those queued, go to another system on site if there is one, or
-    /// wait for this one's return.
+    /// has aboard (a batch under way stops, the rest staying in the
+    /// buffer); an empty one, and those queued, go to another system on
+    /// site if there is one, or wait for this one's return.
     pub(super) fn system_leaves_site(
         &mut self,
         sim: &mut Simulation<Event>,
         system: usize,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        self.settle_transfer(system, now_h);
         let other_on_site = (0..self.systems.len())
             .any(|i| i != system && self.systems[i].on_site && self.systems[i].in_service());
         if other_on_site {

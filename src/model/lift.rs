@@ -615,8 +615,10 @@ impl Operation {
         self.systems[unit].lifting_since_h = None;
     }
 
-    /// Books the mud lifted up to `now_h`; lifting, if on, carries on.
+    /// Books the mud lifted up to `now_h`, after the mud a transfer under
+    /// way has taken from the buffer; lifting, if on, carries on.
     pub(super) fn settle_lift(&mut self, unit: usize, now_h: f64) {
+        self.settle_transfer(unit, now_h);
         let Some(since_h) = self.systems[unit].lifting_since_h else {
             return;
         };
@@ -698,7 +700,7 @@ impl Operation {
             }
             self.systems.cancel(unit);
             self.systems.set_state(unit, SystemState::Blocked, now_h);
-            return Ok(());
+            return self.wake_when_transfer_frees_room(sim, unit);
         }
         if hs >= mining.hs_limit_lift_m {
             self.systems.cancel(unit);

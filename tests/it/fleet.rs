@@ -7,7 +7,7 @@ use deepmud::engine::HOURS_PER_YEAR;
 use deepmud::experiment::run::{RunOptions, ShipmentLog, ShipmentRow, run};
 use deepmud::model::streams::{Purpose, stream};
 use deepmud::model::weather::Weather;
-use deepmud::model::{Replication, ShuttleState, Vessel, run_replication};
+use deepmud::model::{Replication, ShuttleState, SystemState, Vessel, run_replication};
 use deepmud::scenario::{Scenario, load_str};
 
 use crate::model::DETERMINISTIC;
@@ -341,4 +341,58 @@ fn a_port_stockpile_outgrowing_the_plant_is_a_run_warning() {
     assert!(output.warnings[0].starts_with("the port stockpile grows without bound"));
     let output = run(&scenario(DETERMINISTIC, &[]), &options, &|| {}, &mut sink).unwrap();
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+}
+
+#[test]
+fn a_transfer_takes_mud_from_the_buffer_as_it_moves_and_a_pause_blocks_the_lift() {
+    let text = scripted_sea(2.0);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    let years = format!("scenario.years={}", 1_800.0 / HOURS_PER_YEAR);
+    overrides.extend(["fleet.transfer_rate_t_per_h=5", &years]);
+    let rep = replication(&text, &overrides);
+    // As in the pause test, the batch moves at 5 t/h from 110 h, pauses
+    // 730–1,460 h, and has moved 3,100 + 5 × 340 = 4,800 t at the 1,800-h
+    // horizon. The buffer (10,000 t) gains 100 − 5 t/h from 110 h and is
+    // full at t_f = (10,000 + 6,000 − 550) / 95 = 162.63 h; a transfer
+    // slower than the lift does not wake it. The pause at 730 h does: the
+    // system lifts back the 3,100 − 5 (t_f − 110) t freed since t_f, at
+    // 100 t/h with the transfer paused, and stays blocked from then to the
+    // horizon (the slow transfer, resumed at 1,460 h, not waking it).
+    // Lifted = full buffer + moved by 730 h = 13,100 t.
+    let full_h = 15_450.0 / 95.0;
+    let refilled_t = 3_100.0 - 5.0 * (full_h - 110.0);
+    let b = rep.mass_balance;
+    assert!((b.lifted_t - 13_100.0).abs() < 1e-3, "{b:?}");
+    assert!((b.in_ships_t - 4_800.0).abs() < 1e-6, "{b:?}");
+    assert!(
+        (b.in_buffers_t - (10_000.0 - 1_700.0)).abs() < 1e-3,
+        "{b:?}"
+    );
+    let blocked_h = rep.system_budget.total(SystemState::Blocked as usize);
+    let expected_h = (730.0 - full_h) + (1_800.0 - 730.0 - refilled_t / 100.0);
+    assert!(
+        (blocked_h - expected_h).abs() < 1e-3,
+        "{blocked_h} h, expected {expected_h} h"
+    );
+}
+
+#[test]
+fn a_transfer_faster_than_the_lift_lets_a_blocked_system_lift_again() {
+    let years = format!("scenario.years={}", 175.0 / HOURS_PER_YEAR);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "fleet.transfer_rate_t_per_h=1000",
+        "fleet.capacity_t=10000",
+        &years,
+    ]);
+    let rep = replication(&scripted_sea(1.0), &overrides);
+    // The buffer (10,000 t) is full at 160 h and the shuttle takes all of
+    // it in 10 h at 1,000 t/h. Blocked at 160 h, the system is woken when
+    // the batch has freed an hour of lifting (100 t, 0.1 h) and lifts into
+    // the room the transfer frees, faster than it fills it, to the horizon
+    // at 175 h.
+    let blocked_h = rep.system_budget.total(SystemState::Blocked as usize);
+    assert!((blocked_h - 0.1).abs() < 1e-6, "{blocked_h}");
+    let lifted_h = rep.system_budget.total(SystemState::Lifting as usize);
+    assert!((lifted_h - (175.0 - 60.0 - 0.1)).abs() < 1e-6, "{lifted_h}");
 }
