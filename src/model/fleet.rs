@@ -934,6 +934,8 @@ impl Operation {
                 system,
                 transfer: None,
             };
+            self.shuttles.cancel(unit);
+            self.restart_wait_clock(sim, unit, now_h)?;
         }
         if self.shuttles[unit].cargo.wet_t > 0.0 {
             return self.depart_site(sim, unit, system);
