@@ -44,8 +44,10 @@ pub struct QueueReport {
     /// Time-averaged number of ships waiting, one value per replication.
     pub mean_length: Summary,
     /// Ships served (those served on arrival count with a zero wait), over
-    /// all replications.
+    /// all replications, and those still waiting at the horizon, whose
+    /// waits so far count among the waits (censored).
     pub ships: u64,
+    pub censored: u64,
     /// Each replication's mean wait and 90th-percentile wait, h (over the
     /// replications that served a ship).
     pub mean_wait_h: Summary,
@@ -60,6 +62,7 @@ struct QueueSamples {
     mean_waits: Vec<f64>,
     p90_waits: Vec<f64>,
     ships: u64,
+    censored: u64,
 }
 
 impl QueueSamples {
@@ -71,7 +74,8 @@ impl QueueSamples {
             let mean: MeanVar = waits.iter().copied().collect();
             self.mean_waits.push(mean.mean());
             self.p90_waits.push(percentile_sorted(&waits, 0.9));
-            self.ships += waits.len() as u64;
+            self.ships += (waits.len() - record.censored) as u64;
+            self.censored += record.censored as u64;
         }
     }
 
@@ -80,6 +84,7 @@ impl QueueSamples {
             name,
             mean_length: Summary::of(&self.lengths),
             ships: self.ships,
+            censored: self.censored,
             mean_wait_h: Summary::of(&self.mean_waits),
             p90_wait_h: Summary::of(&self.p90_waits),
         }
@@ -144,6 +149,9 @@ pub struct RunOutput {
     pub precision: Precision,
     /// The vessel timeline of the replication [`RunOptions::trace`] names.
     pub trace: Option<Trace>,
+    /// What the run's figures hide, for the reader: product stranded at
+    /// the hub, a stockpile that outgrows the plant.
+    pub warnings: Vec<String>,
 }
 
 /// One operation's weather downtime share per calendar month: hours with
@@ -456,6 +464,62 @@ struct Aggregate {
     replications: usize,
     mass_check: MassCheck,
     trace: Option<Trace>,
+    stockpiles: Stockpiles,
+}
+
+/// Sums over replications of what stays in the stockpiles, for the run's
+/// warnings.
+#[derive(Clone, Copy, Debug, Default)]
+struct Stockpiles {
+    hub_received_t: f64,
+    hub_left_t: f64,
+    delivered_dry_t: f64,
+    port_left_dry_t: f64,
+    last_year_growth_dry_t: f64,
+}
+
+/// A stockpile left with more than this share of what reached it over the
+/// run is worth a warning.
+const STOCKPILE_WARNING_SHARE: f64 = 0.1;
+
+impl Stockpiles {
+    fn add(&mut self, rep: &Replication) {
+        self.hub_received_t += rep.hub_received_t;
+        self.hub_left_t += rep.mass_balance.in_hub_t;
+        let delivered: f64 = rep.years.iter().map(|y| y.delivered_dry_t).sum();
+        let processed: f64 = rep.years.iter().map(|y| y.processed_dry_t).sum();
+        self.delivered_dry_t += delivered;
+        self.port_left_dry_t += delivered - processed;
+        if let Some(last) = rep.years.last() {
+            self.last_year_growth_dry_t += last.delivered_dry_t - last.processed_dry_t;
+        }
+    }
+
+    /// Warnings: product left at the hub at the horizon, and a port
+    /// stockpile that holds much of what was delivered and still grew in
+    /// the last year.
+    fn warnings(&self, reps: f64) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let share = |left: f64, total: f64| if total > 0.0 { left / total } else { 0.0 };
+        let hub_share = share(self.hub_left_t, self.hub_received_t);
+        if hub_share > STOCKPILE_WARNING_SHARE {
+            warnings.push(format!(
+                "product accumulates at the hub: {:.0} wet t ({:.0}% of what it received) is still there at the horizon (mean over replications); see hub.ships, hub.ship_capacity_t and hub.max_wait_h",
+                self.hub_left_t / reps,
+                100.0 * hub_share
+            ));
+        }
+        let port_share = share(self.port_left_dry_t, self.delivered_dry_t);
+        if port_share > STOCKPILE_WARNING_SHARE && self.last_year_growth_dry_t > 0.0 {
+            warnings.push(format!(
+                "the port stockpile grows without bound: {:.0} dry t ({:.0}% of deliveries) is unprocessed at the horizon and it grew by {:.0} dry t in the last year (means over replications); see port.plant_capacity_dry_t_per_d",
+                self.port_left_dry_t / reps,
+                100.0 * port_share,
+                self.last_year_growth_dry_t / reps
+            ));
+        }
+        warnings
+    }
 }
 
 impl Aggregate {
@@ -485,6 +549,7 @@ impl Aggregate {
             replications: 0,
             mass_check: MassCheck::default(),
             trace: None,
+            stockpiles: Stockpiles::default(),
         }
     }
 
@@ -518,6 +583,7 @@ impl Aggregate {
         if self.scenario.hub.is_some() {
             self.hub_queue.add(&rep.hub_queue);
         }
+        self.stockpiles.add(&rep);
         self.events += rep.events;
         self.replications += 1;
         let imbalance = rep.mass_balance.imbalance_t().abs();
@@ -601,6 +667,7 @@ impl Aggregate {
             mass_check: self.mass_check,
             precision,
             trace: self.trace,
+            warnings: self.stockpiles.warnings(reps),
         }
     }
 }

@@ -55,6 +55,13 @@ impl Terminal {
         self.next_in_line(now_h)
     }
 
+    /// Counts the waits so far of the vessels still waiting at the horizon.
+    pub fn censor_waiting(&mut self, horizon_h: f64) {
+        for &(_, joined_h) in &self.waiting {
+            self.queue.censor(horizon_h, joined_h);
+        }
+    }
+
     /// The first vessel waiting takes a free berth, if there are both.
     pub fn next_in_line(&mut self, now_h: f64) -> Option<Vessel> {
         if !self.can_start_unloading() {

@@ -1,12 +1,14 @@
-//! Shuttles: sail to site, queue at a mining vessel, load by ship-to-ship
-//! transfer under an Hs limit, sail to port, queue for a berth, unload, and
-//! sail back.
+//! Shuttles: sail to site (keeping clear of typhoons), join the mining
+//! vessel that will have a load soonest, queue there, load by ship-to-ship
+//! transfer that moves only under an Hs limit, sail to port full (or with a
+//! part load under the sailing rules), queue for a berth, unload, and sail
+//! back.
 
 use std::collections::VecDeque;
 
 use super::ore::Parcel;
 use super::unit::{Core, impl_unit};
-use super::{Event, Operation, SimError, TOL_T, Vessel};
+use super::{Event, Operation, SimError, SystemState, TOL_T, Vessel};
 use crate::engine::Simulation;
 use crate::stats::budget::QueueStats;
 
@@ -25,7 +27,8 @@ pub enum ShuttleState {
     Transferring,
     /// Alongside, waves above the transfer limit.
     Weather,
-    /// Alongside during a typhoon alert.
+    /// Alongside during a typhoon alert, or keeping clear of one at the
+    /// site (waiting in port, holding off at sea).
     Typhoon,
     /// Waiting for a berth.
     PortQueue,
@@ -77,17 +80,40 @@ pub(super) enum Activity {
     Sailing {
         to_site: bool,
     },
+    /// Keeping clear of a typhoon at the site: in port before sailing out,
+    /// or at sea short of the site.
+    HoldingOff {
+        in_port: bool,
+    },
     /// At the site, waiting for mining system `system`.
     Queued {
         system: usize,
     },
-    /// Alongside mining system `system`; `transferring` while a batch moves.
+    /// Alongside mining system `system`, waiting for cargo, or with a
+    /// transfer batch under way.
     Alongside {
         system: usize,
-        transferring: bool,
+        transfer: Option<Transfer>,
     },
     /// In port: waiting for a berth or unloading.
     AtPort,
+}
+
+/// A ship-to-ship transfer batch. It moves mud from the buffer to the
+/// shuttle's hold at its rate, pro rata to its progress, only while Hs is
+/// below the transfer limit and no typhoon alert is on; the shuttle stays
+/// alongside until it is done.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Transfer {
+    /// Tonnes still to move, as of `moving_since_h` (or the last pause).
+    left_t: f64,
+    /// Rate fixed when the batch began, wet t/h.
+    rate_t_per_h: f64,
+    /// When it last started moving; `None` while paused.
+    moving_since_h: Option<f64>,
+    /// The shuttle sails with what it has once this batch is done (its
+    /// maximum wait alongside is over).
+    last: bool,
 }
 
 /// The shuttles at one mining vessel: the one alongside and those waiting
@@ -143,6 +169,18 @@ impl Mooring {
         }
     }
 
+    /// The shuttles waiting, in order.
+    fn queued(&self) -> impl Iterator<Item = usize> + '_ {
+        self.waiting.iter().map(|&(unit, _)| unit)
+    }
+
+    /// Counts the waits so far of the shuttles still waiting at the horizon.
+    pub fn censor_waiting(&self, horizon_h: f64, stats: &mut QueueStats) {
+        for &(_, joined_h) in &self.waiting {
+            stats.censor(horizon_h, joined_h);
+        }
+    }
+
     /// Every shuttle waiting leaves the queue, in order.
     fn empty_queue(&mut self, now_h: f64, stats: &mut QueueStats) -> Vec<usize> {
         self.waiting
@@ -162,6 +200,11 @@ pub(super) struct Shuttle {
     pub cargo: Parcel,
     /// Idle in port because no mining system was in service.
     stranded: bool,
+    /// When it came alongside its mining system, h.
+    alongside_since_h: f64,
+    /// Its maximum wait alongside (`fleet.max_wait_h`) is over: it takes
+    /// what the buffer holds and sails.
+    wait_over: bool,
 }
 
 impl Shuttle {
@@ -172,6 +215,8 @@ impl Shuttle {
             core: Core::new(ShuttleState::Idle, now_h),
             cargo: Parcel::default(),
             stranded: false,
+            alongside_since_h: now_h,
+            wait_over: false,
         }
     }
 }
@@ -230,6 +275,40 @@ impl Operation {
         self.shuttles.schedule(sim, unit, self.sailing_h())
     }
 
+    /// Sails from port to the site, unless it would arrive during the
+    /// typhoon alert on now: then it waits in port (booked as typhoon) until
+    /// it can arrive as the alert ends.
+    fn shuttle_sail_out(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let hold_h = self
+            .weather
+            .alert_until_h()
+            .map_or(0.0, |until_h| until_h - self.sailing_h() - now_h);
+        if hold_h > 0.0 {
+            return self.hold_off(sim, unit, true, hold_h);
+        }
+        self.shuttle_sail(sim, unit, true)
+    }
+
+    /// Keeps clear of a typhoon for `hours`, in port or at sea, booked as
+    /// typhoon.
+    fn hold_off(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        in_port: bool,
+        hours: f64,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.shuttles[unit].activity = Activity::HoldingOff { in_port };
+        self.shuttles.set_state(unit, ShuttleState::Typhoon, now_h);
+        self.shuttles.schedule(sim, unit, hours)
+    }
+
     /// A shuttle's timed activity ended.
     pub(super) fn shuttle_event(
         &mut self,
@@ -239,70 +318,197 @@ impl Operation {
         match self.shuttles[unit].activity {
             Activity::Idle => {
                 self.shuttles[unit].stranded = false;
-                self.shuttle_sail(sim, unit, true)
+                self.shuttle_sail_out(sim, unit)
             }
-            Activity::Sailing { to_site: true } => self.arrive_site(sim, unit),
+            Activity::HoldingOff { in_port: true } => self.shuttle_sail_out(sim, unit),
+            Activity::HoldingOff { in_port: false } | Activity::Sailing { to_site: true } => {
+                self.arrive_site(sim, unit)
+            }
             Activity::Sailing { to_site: false } => {
                 self.shuttles[unit].activity = Activity::AtPort;
-                self.dock_arrive(sim, Vessel::Shuttle(unit))
+                if self.shuttles[unit].cargo.wet_t > 0.0 {
+                    self.dock_arrive(sim, Vessel::Shuttle(unit))
+                } else {
+                    // Nothing to unload: no berth, no ship served.
+                    self.shuttle_in_port(sim, unit)
+                }
             }
             Activity::Alongside {
                 system,
-                transferring: true,
+                transfer: Some(_),
+            } => self.batch_done(sim, unit, system),
+            Activity::Alongside {
+                system,
+                transfer: None,
             } => {
-                self.shuttles[unit].activity = Activity::Alongside {
-                    system,
-                    transferring: false,
-                };
-                let full = self.shuttle_room_t(unit) <= TOL_T;
-                let cargo = self.shuttles[unit].cargo.wet_t > 0.0;
-                let in_service = self.systems[system].in_service();
-                let leave = self.shuttles[unit].core.retiring || !self.systems[system].on_site;
-                if full || ((leave || !in_service) && cargo) {
-                    self.depart_site(sim, unit, system)?;
-                } else if !in_service {
-                    self.redistribute_shuttles(sim, system)?;
-                } else {
-                    self.serve_alongside(sim, system)?;
-                }
+                self.shuttles[unit].wait_over = true;
+                self.serve_alongside(sim, system)?;
                 self.system_resume(sim, system)
             }
             Activity::AtPort => {
-                let now_h = sim.now().hours();
                 let cargo = std::mem::take(&mut self.shuttles[unit].cargo);
                 self.unloaded(sim, Vessel::Shuttle(unit), cargo)?;
-                let retiring = self.shuttles[unit].core.retiring;
-                if retiring || !self.systems.iter().any(|s| s.in_service()) {
-                    self.shuttle_idle(unit, now_h, retiring);
-                    return Ok(());
-                }
-                self.shuttle_sail(sim, unit, true)
+                self.shuttle_in_port(sim, unit)
             }
-            Activity::Queued { .. } | Activity::Alongside { .. } => Ok(()),
+            Activity::Queued { .. } => Ok(()),
         }
+    }
+
+    /// In port with an empty hold: sail out again, or stay if retiring or
+    /// no mining system is in service.
+    fn shuttle_in_port(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let retiring = self.shuttles[unit].core.retiring;
+        if retiring || !self.systems.iter().any(|s| s.in_service()) {
+            self.shuttle_idle(unit, now_h, retiring);
+            return Ok(());
+        }
+        self.shuttle_sail_out(sim, unit)
+    }
+
+    /// The transfer batch to shuttle `unit` alongside `system` is done:
+    /// sail if full (or its wait is over, or the system is leaving), else
+    /// wait for more.
+    fn batch_done(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.settle_lift(system, now_h);
+        let last = matches!(
+            self.shuttles[unit].activity,
+            Activity::Alongside {
+                transfer: Some(Transfer { last: true, .. }),
+                ..
+            }
+        );
+        self.shuttles[unit].activity = Activity::Alongside {
+            system,
+            transfer: None,
+        };
+        let full = self.shuttle_room_t(unit) <= TOL_T;
+        let cargo = self.shuttles[unit].cargo.wet_t > 0.0;
+        let in_service = self.systems[system].in_service();
+        let leave = last || self.shuttles[unit].core.retiring || !self.systems[system].on_site;
+        if full || ((leave || !in_service) && cargo) {
+            self.depart_site(sim, unit, system)?;
+        } else if !in_service {
+            self.redistribute_shuttles(sim, system)?;
+        } else {
+            self.restart_wait_clock(sim, unit, now_h)?;
+            self.serve_alongside(sim, system)?;
+        }
+        self.system_resume(sim, system)
+    }
+
+    /// Schedules the end of a shuttle's maximum wait alongside, counted
+    /// from when it came alongside (`fleet.max_wait_h`; none by default).
+    fn restart_wait_clock(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        now_h: f64,
+    ) -> Result<(), SimError> {
+        let Some(max_wait_h) = self.scenario.fleet.max_wait_h else {
+            return Ok(());
+        };
+        let shuttle = &mut self.shuttles[unit];
+        if shuttle.wait_over {
+            return Ok(());
+        }
+        let left_h = shuttle.alongside_since_h + max_wait_h - now_h;
+        if left_h <= 0.0 {
+            shuttle.wait_over = true;
+            return Ok(());
+        }
+        self.shuttles.schedule(sim, unit, left_h)
     }
 
     fn shuttle_room_t(&self, unit: usize) -> f64 {
         self.scenario.fleet.capacity_t - self.shuttles[unit].cargo.wet_t
     }
 
-    /// A shuttle reaches the site and joins the mining system with the
-    /// fewest shuttles (alongside or queued), preferring systems on site.
+    /// Tonnes the shuttles at `system` (alongside and queued) still have
+    /// room for; a batch under way counts what it has still to move.
+    fn committed_t(&self, system: usize) -> f64 {
+        let mooring = &self.systems[system].mooring;
+        mooring
+            .alongside()
+            .into_iter()
+            .chain(mooring.queued())
+            .map(|unit| self.shuttle_room_t(unit).max(0.0))
+            .sum()
+    }
+
+    /// The mining system shuttle `unit` should serve: among those in
+    /// service, one on site first, then the one that will have a load for
+    /// it soonest, then the fewest shuttles. The time to a load is the
+    /// longer of the lifting its buffer still needs (after what the
+    /// shuttles already there will take) and the transfers of the shuttles
+    /// ahead of it, both in calm weather.
+    fn dispatch_target(&self, unit: usize) -> Option<usize> {
+        let room_t = self.shuttle_room_t(unit).max(0.0);
+        let lift_rate = self.scenario.mining.lift_rate_t_per_h();
+        let transfer_rate = self.scenario.fleet.transfer_rate_t_per_h;
+        let hours_to_load = |system: usize| {
+            let committed_t = self.committed_t(system);
+            let short_t = committed_t + room_t - self.systems[system].buffer.wet_t;
+            (short_t.max(0.0) / lift_rate).max(committed_t / transfer_rate)
+        };
+        (0..self.systems.len())
+            .filter(|&i| self.systems[i].in_service())
+            .min_by(|&a, &b| {
+                let key = |i: usize| {
+                    let system = &self.systems[i];
+                    (
+                        !system.on_site,
+                        hours_to_load(i),
+                        system.mooring.occupancy(),
+                    )
+                };
+                let (off_a, h_a, n_a) = key(a);
+                let (off_b, h_b, n_b) = key(b);
+                off_a
+                    .cmp(&off_b)
+                    .then(h_a.total_cmp(&h_b))
+                    .then(n_a.cmp(&n_b))
+            })
+    }
+
+    /// A shuttle reaches the site: it holds off while a typhoon alert is
+    /// on, else joins the mining system [`Self::dispatch_target`] picks.
     fn arrive_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         if self.shuttles[unit].core.retiring {
             return self.shuttle_sail(sim, unit, false);
         }
-        let target = (0..self.systems.len())
-            .filter(|&i| self.systems[i].in_service())
-            .min_by_key(|&i| {
-                let system = &self.systems[i];
-                (!system.on_site, system.mooring.occupancy())
-            });
-        let Some(system) = target else {
+        if let Some(until_h) = self.weather.alert_until_h() {
+            return self.hold_off(sim, unit, false, until_h - now_h);
+        }
+        for system in 0..self.systems.len() {
+            self.settle_lift(system, now_h);
+        }
+        let Some(system) = self.dispatch_target(unit) else {
             // No mining system in service: back to port, to wait there.
             return self.shuttle_sail(sim, unit, false);
         };
+        self.join_system(sim, unit, system)
+    }
+
+    /// Shuttle `unit`, at the site, joins `system`: alongside, or queued.
+    fn join_system(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
         if self.systems[system]
             .mooring
             .arrive(unit, now_h, &mut self.site_queue)
@@ -314,6 +520,28 @@ impl Operation {
                 .set_state(unit, ShuttleState::SiteQueue, now_h);
             Ok(())
         }
+    }
+
+    /// Mining system `system` has left service (its last trip is done, or
+    /// it retires): its shuttles go elsewhere, and the hub's ships load
+    /// what there is if no more mud is coming.
+    pub(super) fn system_left_service(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        self.redistribute_shuttles(sim, system)?;
+        self.load_hub_ship(sim)
+    }
+
+    /// Whether no more mud will reach the hub or port: no mining system in
+    /// service or still lifting, and none of them or the shuttles carrying
+    /// any.
+    pub(super) fn supply_ended(&self) -> bool {
+        self.systems
+            .iter()
+            .all(|s| !s.in_service() && s.lifting_since_h.is_none() && s.buffer.wet_t <= 0.0)
+            && self.shuttles.iter().all(|s| s.cargo.wet_t <= 0.0)
     }
 
     /// Sends the shuttles waiting at a mining system that has left service
@@ -337,7 +565,7 @@ impl Operation {
         if self.shuttles[unit].activity
             != (Activity::Alongside {
                 system,
-                transferring: false,
+                transfer: None,
             })
         {
             return Ok(());
@@ -356,10 +584,16 @@ impl Operation {
         unit: usize,
         system: usize,
     ) -> Result<(), SimError> {
-        self.shuttles[unit].activity = Activity::Alongside {
+        let now_h = sim.now().hours();
+        let shuttle = &mut self.shuttles[unit];
+        shuttle.activity = Activity::Alongside {
             system,
-            transferring: false,
+            transfer: None,
         };
+        shuttle.alongside_since_h = now_h;
+        shuttle.wait_over = false;
+        self.shuttles.cancel(unit);
+        self.restart_wait_clock(sim, unit, now_h)?;
         self.serve_alongside(sim, system)?;
         self.system_resume(sim, system)
     }
@@ -369,10 +603,7 @@ impl Operation {
     pub(super) fn waiting_threshold_t(&self, system: usize) -> Option<f64> {
         let unit = self.systems[system].mooring.alongside()?;
         match self.shuttles[unit].activity {
-            Activity::Alongside {
-                transferring: false,
-                ..
-            } => Some(
+            Activity::Alongside { transfer: None, .. } => Some(
                 self.shuttle_room_t(unit)
                     .min(self.scenario.mining.buffer_capacity_t),
             ),
@@ -380,30 +611,55 @@ impl Operation {
         }
     }
 
-    /// Starts a transfer batch to the shuttle alongside `system` if the
-    /// weather allows and the buffer holds enough; otherwise books why it waits.
+    /// Whether a shuttle alongside `system` waits to load or is loading,
+    /// so that its plans depend on the transfer limit.
+    pub(super) fn watches_transfer_limit(&self, system: usize) -> bool {
+        self.systems[system].on_site && self.systems[system].mooring.alongside().is_some()
+    }
+
+    /// The shuttle alongside `system`, if any, carries on: its transfer
+    /// batch moves or pauses with the weather, or it starts one if the
+    /// buffer holds its load (or anything, once its wait is over).
     pub(super) fn serve_alongside(
         &mut self,
         sim: &mut Simulation<Event>,
         system: usize,
     ) -> Result<(), SimError> {
-        let now_h = sim.now().hours();
-        let Some(threshold_t) = self.waiting_threshold_t(system) else {
-            return Ok(());
-        };
         let Some(unit) = self.systems[system].mooring.alongside() else {
             return Ok(());
         };
+        self.settle_lift(system, sim.now().hours());
+        match self.shuttles[unit].activity {
+            Activity::Alongside {
+                transfer: Some(transfer),
+                ..
+            } => self.run_transfer(sim, unit, system, transfer),
+            Activity::Alongside { transfer: None, .. } => self.await_cargo(sim, unit, system),
+            _ => Ok(()),
+        }
+    }
+
+    /// Shuttle `unit`, alongside `system` with no batch under way: starts
+    /// one if the buffer holds enough, else books why it waits.
+    fn await_cargo(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
         if !self.systems[system].on_site {
             self.shuttles
                 .set_state(unit, ShuttleState::WaitingCargo, now_h);
             return Ok(());
         }
-        if self.shuttle_room_t(unit) <= TOL_T {
+        let room_t = self.shuttle_room_t(unit);
+        if room_t <= TOL_T {
             // Full already: a phase made the holds smaller than its load.
             return self.depart_site(sim, unit, system);
         }
         self.settle_lift(system, now_h);
+        // A batch begins only when it can move at once.
         if self.weather.stormbound() {
             self.shuttles.set_state(unit, ShuttleState::Typhoon, now_h);
             return Ok(());
@@ -413,22 +669,157 @@ impl Operation {
             return Ok(());
         }
         let level_t = self.systems[system].buffer.wet_t;
-        if level_t < threshold_t - TOL_T || level_t <= 0.0 {
-            self.shuttles
-                .set_state(unit, ShuttleState::WaitingCargo, now_h);
-            return Ok(());
+        let threshold_t = room_t.min(self.scenario.mining.buffer_capacity_t);
+        let wait_over = self.shuttles[unit].wait_over;
+        let enough = level_t >= threshold_t - TOL_T && level_t > 0.0;
+        if !enough && wait_over {
+            if level_t > TOL_T {
+                return self.start_batch(sim, unit, system, true);
+            }
+            if self.shuttles[unit].cargo.wet_t > 0.0 {
+                return self.depart_site(sim, unit, system);
+            }
         }
-        let room_t = self.shuttle_room_t(unit);
-        let batch = self.systems[system].buffer.take(room_t);
-        self.shuttles[unit].cargo.absorb(batch);
+        if enough {
+            return self.start_batch(sim, unit, system, wait_over);
+        }
+        self.shuttles
+            .set_state(unit, ShuttleState::WaitingCargo, now_h);
+        Ok(())
+    }
+
+    /// A transfer batch of what the buffer holds, up to the shuttle's room,
+    /// begins; the shuttle stays alongside while it transfers.
+    fn start_batch(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+        last: bool,
+    ) -> Result<(), SimError> {
+        let batch_t = self
+            .shuttle_room_t(unit)
+            .min(self.systems[system].buffer.wet_t);
+        let transfer = Transfer {
+            left_t: batch_t,
+            rate_t_per_h: self.scenario.fleet.transfer_rate_t_per_h,
+            moving_since_h: None,
+            last,
+        };
+        self.shuttles.cancel(unit);
+        self.run_transfer(sim, unit, system, transfer)
+    }
+
+    /// Moves the mud the batch to the shuttle alongside `system` has
+    /// transferred since it was last settled from the buffer to the hold.
+    /// Called before the buffer is read or lifted into, so the buffer never
+    /// holds less than the batch has left to move.
+    pub(super) fn settle_transfer(&mut self, system: usize, now_h: f64) {
+        let Some(unit) = self.systems[system].mooring.alongside() else {
+            return;
+        };
+        let Activity::Alongside {
+            transfer: Some(mut transfer),
+            ..
+        } = self.shuttles[unit].activity
+        else {
+            return;
+        };
+        let Some(since_h) = transfer.moving_since_h else {
+            return;
+        };
+        let moved_t = ((now_h - since_h) * transfer.rate_t_per_h).min(transfer.left_t);
+        if moved_t > 0.0 {
+            let parcel = self.systems[system].buffer.take(moved_t);
+            self.shuttles[unit].cargo.absorb(parcel);
+            transfer.left_t -= moved_t;
+        }
+        transfer.moving_since_h = Some(now_h);
         self.shuttles[unit].activity = Activity::Alongside {
             system,
-            transferring: true,
+            transfer: Some(transfer),
         };
-        self.shuttles
-            .set_state(unit, ShuttleState::Transferring, now_h);
-        let duration_h = batch.wet_t / self.scenario.fleet.transfer_rate_t_per_h;
-        self.shuttles.schedule(sim, unit, duration_h)
+    }
+
+    /// The batch to shuttle `unit` alongside `system` moves while the sea
+    /// is below the transfer limit and no typhoon alert is on, and pauses
+    /// otherwise (its progress kept).
+    fn run_transfer(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        system: usize,
+        mut transfer: Transfer,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let storm = self.weather.stormbound();
+        let calm = self.weather.hs_m() < self.scenario.fleet.hs_limit_transfer_m;
+        let allowed = self.systems[system].on_site && !storm && calm;
+        match (allowed, transfer.moving_since_h) {
+            (true, None) => {
+                transfer.moving_since_h = Some(now_h);
+                self.shuttles
+                    .set_state(unit, ShuttleState::Transferring, now_h);
+                self.shuttles
+                    .schedule(sim, unit, transfer.left_t / transfer.rate_t_per_h)?;
+            }
+            (false, Some(since_h)) => {
+                let moved_t = ((now_h - since_h) * transfer.rate_t_per_h).min(transfer.left_t);
+                transfer.left_t -= moved_t;
+                transfer.moving_since_h = None;
+                self.shuttles.cancel(unit);
+            }
+            (true, Some(_)) | (false, None) => {}
+        }
+        if !allowed {
+            let state = if storm {
+                ShuttleState::Typhoon
+            } else {
+                ShuttleState::Weather
+            };
+            self.shuttles.set_state(unit, state, now_h);
+        }
+        self.shuttles[unit].activity = Activity::Alongside {
+            system,
+            transfer: Some(transfer),
+        };
+        self.wake_when_transfer_frees_room(sim, system)
+    }
+
+    /// A system blocked by its full buffer while a batch moves out of it
+    /// faster than it lifts is woken once the batch has freed an hour of
+    /// lifting, to lift into that room; with a slower transfer it waits for
+    /// the batch to end (or the next change).
+    pub(super) fn wake_when_transfer_frees_room(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        if self.systems[system].core.clock.state() != SystemState::Blocked {
+            return Ok(());
+        }
+        let Some(unit) = self.systems[system].mooring.alongside() else {
+            return Ok(());
+        };
+        let Activity::Alongside {
+            transfer:
+                Some(Transfer {
+                    left_t,
+                    rate_t_per_h,
+                    moving_since_h: Some(_),
+                    ..
+                }),
+            ..
+        } = self.shuttles[unit].activity
+        else {
+            return Ok(());
+        };
+        let lift_rate = self.scenario.mining.lift_rate_t_per_h();
+        let wake_h = lift_rate / rate_t_per_h;
+        if rate_t_per_h > lift_rate && wake_h < left_t / rate_t_per_h {
+            self.systems.schedule(sim, system, wake_h)?;
+        }
+        Ok(())
     }
 
     /// The shuttle alongside `system` casts off for port; the next in the
@@ -470,10 +861,11 @@ impl Operation {
         let now_h = sim.now().hours();
         self.shuttles[unit].core.retiring = true;
         match self.shuttles[unit].activity {
-            Activity::Idle => {
+            Activity::Idle | Activity::HoldingOff { in_port: true } => {
                 self.shuttle_idle(unit, now_h, true);
                 Ok(())
             }
+            Activity::HoldingOff { in_port: false } => self.shuttle_sail(sim, unit, false),
             Activity::Queued { system } => {
                 self.systems[system]
                     .mooring
@@ -482,15 +874,16 @@ impl Operation {
             }
             Activity::Alongside {
                 system,
-                transferring: false,
+                transfer: None,
             } => self.depart_site(sim, unit, system),
             Activity::Sailing { .. } | Activity::Alongside { .. } | Activity::AtPort => Ok(()),
         }
     }
 
-    /// When a mining system leaves for port, an idle shuttle alongside with
-    /// cargo takes what it has to port rather than wait for the system's return.
-    pub(super) fn release_alongside_with_cargo(
+    /// Mining system `system` stops on site with its string up (a repair,
+    /// or sheltering from a typhoon or survival seas): a shuttle alongside
+    /// with cargo aboard and no batch under way sails with it.
+    pub(super) fn release_part_load(
         &mut self,
         sim: &mut Simulation<Event>,
         system: usize,
@@ -500,14 +893,58 @@ impl Operation {
         };
         let idle = matches!(
             self.shuttles[unit].activity,
-            Activity::Alongside {
-                transferring: false,
-                ..
-            }
+            Activity::Alongside { transfer: None, .. }
         );
         if idle && self.shuttles[unit].cargo.wet_t > 0.0 {
             self.depart_site(sim, unit, system)?;
         }
         Ok(())
+    }
+
+    /// Mining system `system` leaves the site for port (campaign end,
+    /// retirement, port work): the shuttle alongside leaves with what it
+    /// has aboard (a batch under way stops, the rest staying in the
+    /// buffer); an empty one, and those queued, go to another system on
+    /// site if there is one, or wait for this one's return.
+    pub(super) fn system_leaves_site(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        system: usize,
+    ) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        self.settle_transfer(system, now_h);
+        let other_on_site = (0..self.systems.len())
+            .any(|i| i != system && self.systems[i].on_site && self.systems[i].in_service());
+        if other_on_site {
+            let queued = self.systems[system]
+                .mooring
+                .empty_queue(now_h, &mut self.site_queue);
+            for unit in queued {
+                self.arrive_site(sim, unit)?;
+            }
+        }
+        let Some(unit) = self.systems[system].mooring.alongside() else {
+            return Ok(());
+        };
+        if let Activity::Alongside {
+            transfer: Some(_), ..
+        } = self.shuttles[unit].activity
+        {
+            self.shuttles[unit].activity = Activity::Alongside {
+                system,
+                transfer: None,
+            };
+            self.shuttles.cancel(unit);
+            self.restart_wait_clock(sim, unit, now_h)?;
+        }
+        if self.shuttles[unit].cargo.wet_t > 0.0 {
+            return self.depart_site(sim, unit, system);
+        }
+        if other_on_site {
+            self.systems[system].mooring.alongside = None;
+            self.shuttles.cancel(unit);
+            return self.arrive_site(sim, unit);
+        }
+        self.serve_alongside(sim, system)
     }
 }

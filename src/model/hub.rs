@@ -1,6 +1,7 @@
 //! The dewatering hub: vessels from the site unload here, the mud is
 //! dewatered into a product stockpile, and hub ships load it one at a time
-//! (each sails when full), carry it to the mainland port and come back.
+//! (each sails when full, or with what there is once its maximum wait is
+//! over), carry it to the mainland port and come back.
 
 use std::collections::VecDeque;
 
@@ -14,7 +15,8 @@ use crate::scenario;
 /// Where a hub ship's time goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HubShipState {
-    /// At the hub, waiting for a full load or the loader.
+    /// At the hub, waiting for a load (full, or part under the sailing
+    /// rules) or the loader.
     WaitingCargo,
     /// Loading at the hub.
     Loading,
@@ -60,6 +62,8 @@ pub(super) struct Hub {
     pub stockpile: Parcel,
     /// Water taken out of the mud so far, t.
     pub water_removed_t: f64,
+    /// Dewatered product received so far, wet t.
+    pub received_t: f64,
     loader_busy: bool,
     /// Hub ships waiting to load, in arrival order.
     waiting: VecDeque<usize>,
@@ -71,6 +75,7 @@ impl Hub {
             terminal: Terminal::new(spec.berths),
             stockpile: Parcel::default(),
             water_removed_t: 0.0,
+            received_t: 0.0,
             loader_busy: false,
             waiting: VecDeque::new(),
         }
@@ -80,7 +85,8 @@ impl Hub {
 /// What a hub ship is physically doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Activity {
-    /// At the hub, waiting for a full load and the loader.
+    /// At the hub, waiting for a load and the loader; its timed event is
+    /// the end of its maximum wait.
     Waiting,
     Loading,
     Sailing {
@@ -95,6 +101,9 @@ pub(super) struct HubShip {
     activity: Activity,
     pub core: Core<HubShipState>,
     pub cargo: Parcel,
+    /// Its maximum wait at the hub (`hub.max_wait_h`) is over: it loads
+    /// what the stockpile holds.
+    wait_over: bool,
 }
 
 impl_unit!(HubShip, HubShipState, |unit, token| Event::HubShip {
@@ -109,15 +118,35 @@ impl HubShip {
             activity: Activity::Waiting,
             core: Core::new(HubShipState::WaitingCargo, now_h),
             cargo: Parcel::default(),
+            wait_over: false,
         }
     }
 }
 
 impl Operation {
     /// Every hub ship starts at the hub, waiting for a load.
-    pub(super) fn start_hub_ships(&mut self) {
+    pub(super) fn start_hub_ships(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+        for unit in 0..self.hub_ships.len() {
+            self.hub_ship_waits(sim, unit)?;
+        }
+        Ok(())
+    }
+
+    /// Hub ship `unit` starts waiting at the hub for a load; its maximum
+    /// wait, if any, runs from now.
+    fn hub_ship_waits(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+        let now_h = sim.now().hours();
+        let ship = &mut self.hub_ships[unit];
+        ship.activity = Activity::Waiting;
+        ship.wait_over = false;
+        self.hub_ships
+            .set_state(unit, HubShipState::WaitingCargo, now_h);
         if let Some(hub) = self.hub.as_mut() {
-            hub.waiting.extend(0..self.hub_ships.len());
+            hub.waiting.push_back(unit);
+        }
+        match self.scenario.hub.as_ref().and_then(|h| h.max_wait_h) {
+            Some(max_wait_h) => self.hub_ships.schedule(sim, unit, max_wait_h),
+            None => Ok(()),
         }
     }
 
@@ -131,23 +160,30 @@ impl Operation {
             return Ok(());
         };
         hub.water_removed_t += cargo.dewater(spec.product_solids_fraction);
+        hub.received_t += cargo.wet_t;
         hub.stockpile.absorb(cargo);
         self.load_hub_ship(sim)
     }
 
     /// The loader takes the first waiting ship once the stockpile holds a
-    /// full load.
-    fn load_hub_ship(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
+    /// full load, or holds anything and either the ship's maximum wait is
+    /// over or no more mud is coming (every mining system is out of service
+    /// with nothing aboard, and so is every shuttle).
+    pub(super) fn load_hub_ship(&mut self, sim: &mut Simulation<Event>) -> Result<(), SimError> {
         let now_h = sim.now().hours();
+        let supply_ended = self.supply_ended();
         let (Some(hub), Some(spec)) = (self.hub.as_mut(), self.scenario.hub.as_ref()) else {
             return Ok(());
         };
-        if hub.loader_busy || hub.stockpile.wet_t < spec.ship_capacity_t - TOL_T {
-            return Ok(());
-        }
-        let Some(unit) = hub.waiting.pop_front() else {
+        let Some(&unit) = hub.waiting.front() else {
             return Ok(());
         };
+        let full = hub.stockpile.wet_t >= spec.ship_capacity_t - TOL_T;
+        let part = (self.hub_ships[unit].wait_over || supply_ended) && hub.stockpile.wet_t > TOL_T;
+        if hub.loader_busy || !(full || part) {
+            return Ok(());
+        }
+        hub.waiting.pop_front();
         hub.loader_busy = true;
         let load = hub.stockpile.take(spec.ship_capacity_t);
         let duration_h = load.wet_t / spec.load_rate_t_per_h;
@@ -180,7 +216,6 @@ impl Operation {
         sim: &mut Simulation<Event>,
         unit: usize,
     ) -> Result<(), SimError> {
-        let now_h = sim.now().hours();
         match self.hub_ships[unit].activity {
             Activity::Loading => {
                 if let Some(hub) = self.hub.as_mut() {
@@ -199,15 +234,13 @@ impl Operation {
                 self.hub_ship_sail(sim, unit, false)
             }
             Activity::Sailing { to_port: false } => {
-                self.hub_ships[unit].activity = Activity::Waiting;
-                self.hub_ships
-                    .set_state(unit, HubShipState::WaitingCargo, now_h);
-                if let Some(hub) = self.hub.as_mut() {
-                    hub.waiting.push_back(unit);
-                }
+                self.hub_ship_waits(sim, unit)?;
                 self.load_hub_ship(sim)
             }
-            Activity::Waiting => Ok(()),
+            Activity::Waiting => {
+                self.hub_ships[unit].wait_over = true;
+                self.load_hub_ship(sim)
+            }
         }
     }
 }

@@ -613,10 +613,12 @@ impl Operation {
             AfterRetrieval::SailToPort => self.leave_site(sim, unit),
             AfterRetrieval::Shelter => {
                 self.systems[unit].activity = Activity::Surfaced;
+                self.release_part_load(sim, unit)?;
                 self.system_resume(sim, unit)
             }
             AfterRetrieval::Repair { hours } => {
                 self.systems[unit].activity = Activity::SurfaceRepair;
+                self.release_part_load(sim, unit)?;
                 self.systems.set_state(unit, SystemState::Failure, now_h);
                 self.systems.schedule(sim, unit, hours)
             }
@@ -766,8 +768,10 @@ impl Operation {
         self.systems[unit].lifting_since_h = None;
     }
 
-    /// Books the mud lifted up to `now_h`; lifting, if on, carries on.
+    /// Books the mud lifted up to `now_h`, after the mud a transfer under
+    /// way has taken from the buffer; lifting, if on, carries on.
     pub(super) fn settle_lift(&mut self, unit: usize, now_h: f64) {
+        self.settle_transfer(unit, now_h);
         let Some(since_h) = self.systems[unit].lifting_since_h else {
             return;
         };
@@ -856,7 +860,7 @@ impl Operation {
             }
             self.systems.cancel(unit);
             self.systems.set_state(unit, SystemState::Blocked, now_h);
-            return Ok(());
+            return self.wake_when_transfer_frees_room(sim, unit);
         }
         if hs >= mining.hs_limit_lift_m {
             self.systems.cancel(unit);
@@ -936,9 +940,7 @@ impl Operation {
         system.on_site = false;
         system.campaign.cancel_all();
         system.typhoon_repair_h = 0.0;
-        self.release_alongside_with_cargo(sim, unit)?;
-        // An empty shuttle alongside now waits for the system's return.
-        self.serve_alongside(sim, unit)?;
+        self.system_leaves_site(sim, unit)?;
         self.sail(sim, unit, false)
     }
 
@@ -978,7 +980,7 @@ impl Operation {
         if last_trip || system.core.retiring {
             let retire = system.core.retiring;
             self.system_idle(unit, now_h, retire);
-            return self.redistribute_shuttles(sim, unit);
+            return self.system_left_service(sim, unit);
         }
         self.sail(sim, unit, true)
     }
@@ -1007,7 +1009,7 @@ impl Operation {
             return Ok(());
         }
         system.pending.go_to_port = true;
-        self.redistribute_shuttles(sim, unit)?;
+        self.system_left_service(sim, unit)?;
         let system = &self.systems[unit];
         if !system.on_site {
             return Ok(());

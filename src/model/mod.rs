@@ -253,7 +253,7 @@ impl Operation {
         for unit in 0..self.shuttles.len() {
             self.start_shuttle(sim, unit)?;
         }
-        self.start_hub_ships();
+        self.start_hub_ships(sim)?;
         Ok(())
     }
 
@@ -375,9 +375,9 @@ impl Operation {
     }
 
     /// The limits mining system `unit` obeys now, and the transfer limit if
-    /// a shuttle alongside it on site waits to load.
+    /// a shuttle alongside it on site waits to load or is loading.
     fn limits_watched_at(&self, unit: usize) -> u8 {
-        let transfer = if self.systems[unit].on_site && self.waiting_threshold_t(unit).is_some() {
+        let transfer = if self.watches_transfer_limit(unit) {
             Limits::TRANSFER
         } else {
             0
@@ -398,19 +398,18 @@ impl Operation {
         self.shuttles.close(now_h);
         self.hub_ships.close(now_h);
         self.site_queue.advance(now_h);
+        for system in self.systems.iter() {
+            system.mooring.censor_waiting(now_h, &mut self.site_queue);
+        }
         self.port.terminal.queue.advance(now_h);
+        self.port.terminal.censor_waiting(now_h);
         let hub_queue = match self.hub.as_mut() {
             Some(hub) => {
                 hub.terminal.queue.advance(now_h);
-                QueueRecord {
-                    mean_length: hub.terminal.queue.mean_length(now_h),
-                    waits_h: hub.terminal.queue.waits_h().to_vec(),
-                }
+                hub.terminal.censor_waiting(now_h);
+                QueueRecord::of(&hub.terminal.queue, now_h)
             }
-            None => QueueRecord {
-                mean_length: 0.0,
-                waits_h: Vec::new(),
-            },
+            None => QueueRecord::of(&QueueStats::default(), now_h),
         };
         let shuttle_cargo_t: f64 = self.shuttles.iter().map(|s| s.cargo.wet_t).sum();
         let hub_ship_cargo_t: f64 = self.hub_ships.iter().map(|s| s.cargo.wet_t).sum();
@@ -427,15 +426,10 @@ impl Operation {
             system_budget: self.systems.budget,
             shuttle_budget: self.shuttles.budget,
             hub_ship_budget: self.hub_ships.budget,
-            site_queue: QueueRecord {
-                mean_length: self.site_queue.mean_length(now_h),
-                waits_h: self.site_queue.waits_h().to_vec(),
-            },
-            berth_queue: QueueRecord {
-                mean_length: self.port.terminal.queue.mean_length(now_h),
-                waits_h: self.port.terminal.queue.waits_h().to_vec(),
-            },
+            site_queue: QueueRecord::of(&self.site_queue, now_h),
+            berth_queue: QueueRecord::of(&self.port.terminal.queue, now_h),
             hub_queue,
+            hub_received_t: self.hub.as_ref().map_or(0.0, |h| h.received_t),
             shipments: self.shipments,
             mass_balance,
             events,

@@ -4,7 +4,7 @@
 use super::ore::Parcel;
 use super::trace::Trace;
 use super::weather::WorkLimit;
-use crate::stats::budget::TimeBudget;
+use crate::stats::budget::{QueueStats, TimeBudget};
 
 /// One simulated year of one replication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,8 +107,23 @@ pub const MASS_TOLERANCE: f64 = 1e-9;
 pub struct QueueRecord {
     /// Time-averaged number waiting.
     pub mean_length: f64,
-    /// Waits of the ships that left the queue, h.
+    /// Waits of the ships that left the queue, then the waits so far of
+    /// those still in it at the horizon, h.
     pub waits_h: Vec<f64>,
+    /// Ships still waiting at the horizon (the last of `waits_h`).
+    pub censored: usize,
+}
+
+impl QueueRecord {
+    /// The record of `queue`, advanced to the horizon `horizon_h` with its
+    /// censored waits counted.
+    pub(super) fn of(queue: &QueueStats, horizon_h: f64) -> Self {
+        QueueRecord {
+            mean_length: queue.mean_length(horizon_h),
+            waits_h: queue.waits_h().to_vec(),
+            censored: queue.censored(),
+        }
+    }
 }
 
 /// Everything one replication produces.
@@ -122,6 +137,8 @@ pub struct Replication {
     pub berth_queue: QueueRecord,
     /// Vessels waiting for a berth at the hub (empty without a hub).
     pub hub_queue: QueueRecord,
+    /// Dewatered product the hub received, wet t (0 without a hub).
+    pub hub_received_t: f64,
     pub shipments: Vec<Shipment>,
     pub mass_balance: MassBalance,
     pub events: u64,

@@ -313,6 +313,12 @@ impl Weather {
         self.alert.then_some(self.arrival_h)
     }
 
+    /// The end of the typhoon alert on now, if one is (a later warning may
+    /// extend it).
+    pub fn alert_until_h(&self) -> Option<f64> {
+        self.alert.then_some(self.alert_until_h)
+    }
+
     /// The first typhoon warning of the replication, if typhoons occur.
     pub fn first_warning_h(&self) -> Option<f64> {
         self.typhoons

@@ -32,6 +32,7 @@ impl Exporter for SummaryJson {
                 json!({
                     "mean_length": queue.mean_length,
                     "ships": queue.ships,
+                    "censored": queue.censored,
                     "mean_wait_h": queue.mean_wait_h,
                     "p90_wait_h": queue.p90_wait_h,
                 }),
@@ -57,6 +58,7 @@ impl Exporter for SummaryJson {
             "empty_statistics": super::EMPTY_STATISTICS,
             "kpis": kpis,
             "queues": queues,
+            "warnings": run.warnings,
             "time_budget_share": budgets,
             "precision": {
                 "metric": HEADLINE_METRIC.name,

@@ -36,18 +36,29 @@ pub fn kpi_table(run: &RunOutput, timing: &Timing) -> String {
         }
     }
     for queue in &run.queues {
-        if queue.ships == 0 {
+        if queue.ships + queue.censored == 0 {
             continue;
         }
+        let censored = if queue.censored > 0 {
+            format!(
+                ", {} still waiting at the horizon, their waits so far included",
+                queue.censored
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             text,
-            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships served; means over replications)",
+            "{} queue: mean length {:.2}, wait mean {:.1} h, P90 {:.1} h ({} ships served{censored}; means over replications)",
             queue.name,
             queue.mean_length.mean,
             queue.mean_wait_h.mean,
             queue.p90_wait_h.mean,
             queue.ships
         );
+    }
+    for warning in &run.warnings {
+        let _ = writeln!(text, "warning: {warning}");
     }
     if let Some(target) = run.precision.target {
         let achieved = run.precision.achieved_text();

@@ -425,8 +425,12 @@ pub struct Fleet {
     pub speed_kn: f64,
     /// Ship-to-ship loading rate, wet t/h.
     pub transfer_rate_t_per_h: f64,
-    /// Hs limit for ship-to-ship transfer, m.
+    /// Hs limit for ship-to-ship transfer, m: a transfer moves only below it.
     pub hs_limit_transfer_m: f64,
+    /// Longest wait alongside a mining vessel, h, from coming alongside:
+    /// then the shuttle takes what the buffer holds and sails with a part
+    /// load. Default: none (it waits for a full load).
+    pub max_wait_h: Option<f64>,
 }
 
 impl Default for Fleet {
@@ -437,6 +441,7 @@ impl Default for Fleet {
             speed_kn: 12.0,
             transfer_rate_t_per_h: 1000.0,
             hs_limit_transfer_m: 2.0,
+            max_wait_h: None,
         }
     }
 }
@@ -536,6 +541,11 @@ pub struct Hub {
     /// Hold of a hub ship, wet t of product; a ship sails when full.
     #[serde(default = "defaults::hub_ship_capacity_t")]
     pub ship_capacity_t: f64,
+    /// Longest wait of a hub ship at the hub for a full hold, h, from its
+    /// arrival: then it loads what the stockpile holds and sails. Default:
+    /// none (it sails only when full).
+    #[serde(default)]
+    pub max_wait_h: Option<f64>,
     /// Speed of a hub ship, kn.
     #[serde(default = "defaults::hub_ship_speed_kn")]
     pub ship_speed_kn: f64,

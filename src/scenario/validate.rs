@@ -143,6 +143,7 @@ const RANGES: &[Rule] = &[
     real("fleet.speed_kn", |s| Some(s.fleet.speed_kn), SPEED_KN, "kn"),
     real("fleet.transfer_rate_t_per_h", |s| Some(s.fleet.transfer_rate_t_per_h), POSITIVE, "t/h"),
     real("fleet.hs_limit_transfer_m", |s| Some(s.fleet.hs_limit_transfer_m), POSITIVE, "m"),
+    real("fleet.max_wait_h", |s| s.fleet.max_wait_h, POSITIVE, "h"),
 
     whole("port.berths", |s| Some(s.port.berths.into()), Range::ge_le(1.0, 100.0)),
     real("port.unload_rate_t_per_h", |s| Some(s.port.unload_rate_t_per_h), POSITIVE, "t/h"),
@@ -167,6 +168,7 @@ const RANGES: &[Rule] = &[
     real("hub.product_solids_fraction", |s| s.hub.as_ref().map(|h| h.product_solids_fraction), FRACTION, ""),
     whole("hub.ships", |s| s.hub.as_ref().map(|h| h.ships.into()), Range::ge_le(1.0, 1000.0)),
     real("hub.ship_capacity_t", |s| s.hub.as_ref().map(|h| h.ship_capacity_t), POSITIVE, "t"),
+    real("hub.max_wait_h", |s| s.hub.as_ref().and_then(|h| h.max_wait_h), POSITIVE, "h"),
     real("hub.ship_speed_kn", |s| s.hub.as_ref().map(|h| h.ship_speed_kn), SPEED_KN, "kn"),
     real("hub.load_rate_t_per_h", |s| s.hub.as_ref().map(|h| h.load_rate_t_per_h), POSITIVE, "t/h"),
 

@@ -113,13 +113,17 @@ impl<S: Copy + PartialEq + Into<usize>> StateClock<S> {
     }
 }
 
-/// A queue's time-weighted length and the waits of the entities that left it.
+/// A queue's time-weighted length and the waits of the entities that left
+/// it, and of those still in it at the horizon (censored: their wait so
+/// far). With every entity's wait counted, L = λW holds exactly over
+/// [0, H]: Σ waits = ∫ length dt.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueStats {
     length: usize,
     last_change_h: f64,
     length_area: f64,
     waits_h: Vec<f64>,
+    censored: usize,
 }
 
 impl QueueStats {
@@ -141,6 +145,18 @@ impl QueueStats {
         self.waits_h.push(0.0);
     }
 
+    /// One entity that joined at `joined_h` is still waiting at the
+    /// horizon `horizon_h`: its wait so far is counted, as censored.
+    pub fn censor(&mut self, horizon_h: f64, joined_h: f64) {
+        self.waits_h.push(horizon_h - joined_h);
+        self.censored += 1;
+    }
+
+    /// Entities still waiting at the horizon, among [`Self::waits_h`].
+    pub fn censored(&self) -> usize {
+        self.censored
+    }
+
     /// Integrates the length up to `now_h`.
     pub fn advance(&mut self, now_h: f64) {
         self.length_area += self.length as f64 * (now_h - self.last_change_h);
@@ -157,7 +173,7 @@ impl QueueStats {
     }
 
     /// Waits of every entity served, in order of service (zero for those
-    /// served on arrival).
+    /// served on arrival), then the censored waits of those still waiting.
     pub fn waits_h(&self) -> &[f64] {
         &self.waits_h
     }
@@ -193,5 +209,27 @@ mod tests {
         // Length 1 on [0,2), 2 on [2,4), 1 on [4,5): area 2 + 4 + 1 = 7.
         assert!((queue.mean_length(10.0) - 0.7).abs() < 1e-12);
         assert_eq!(queue.waits_h(), &[4.0, 3.0]);
+    }
+
+    #[test]
+    fn censored_waits_keep_littles_law_at_the_horizon() {
+        // One served on arrival at 0, one waiting on [1, 4), two joining at
+        // 2 and 6 still waiting at the horizon 10.
+        let mut queue = QueueStats::default();
+        queue.pass();
+        queue.join(1.0);
+        queue.join(2.0);
+        queue.leave(4.0, 1.0);
+        queue.join(6.0);
+        queue.advance(10.0);
+        queue.censor(10.0, 2.0);
+        queue.censor(10.0, 6.0);
+        assert_eq!(queue.waits_h(), &[0.0, 3.0, 8.0, 4.0]);
+        assert_eq!(queue.censored(), 2);
+        // L = area / H = (3 + 8 + 4) / 10; λ = 4 / 10; W = 15 / 4.
+        let lambda = 4.0 / 10.0;
+        let w = queue.waits_h().iter().sum::<f64>() / 4.0;
+        assert!((queue.mean_length(10.0) - 1.5).abs() < 1e-12);
+        assert!((queue.mean_length(10.0) - lambda * w).abs() < 1e-12);
     }
 }
