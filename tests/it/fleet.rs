@@ -252,7 +252,11 @@ fn shuttles_hold_off_a_typhoon_at_the_site_and_book_it_as_typhoon() {
     // its alert runs from the warning t_w to t_w + 48 + 1,000 h.
     let (seed, warning_h, alert_end_h) = (1..200)
         .find_map(|seed| {
-            let mut weather = Weather::new(&base.weather, 1, stream(seed, 0, Purpose::Weather, Owner::Site));
+            let mut weather = Weather::new(
+                &base.weather,
+                1,
+                stream(seed, 0, Purpose::Weather, Owner::Site),
+            );
             let warning_h = weather
                 .first_warning_h()
                 .filter(|&w| (50.0..700.0).contains(&w))?;

@@ -3,8 +3,10 @@
 use deepmud::engine::HOURS_PER_YEAR;
 use deepmud::model::streams::{Owner, Purpose, stream};
 use deepmud::model::weather::{Limits, Weather, WorkLimit};
-use deepmud::model::{MASS_TOLERANCE, Replication, ShuttleState, SystemState, run_replication};
-use deepmud::scenario::{Scenario, load_str};
+use deepmud::model::{
+    MASS_TOLERANCE, Replication, ShuttleState, SystemState, run_replication, run_replication_traced,
+};
+use deepmud::scenario::{DEFAULT_SCENARIO, Scenario, load_str};
 use deepmud::stats::normal::normal_cdf;
 
 /// A deterministic operation: calm fixed sea (Hs 1 m), no typhoons, no
@@ -570,4 +572,46 @@ fn a_shuttle_waiting_for_a_full_buffer_loads_through_a_failure_due_at_that_momen
         first.time_h
     );
     assert_eq!(first.vessel, deepmud::model::Vessel::Shuttle(0));
+}
+
+/// Common random numbers across fleet sizes (DESIGN §3): each mining system
+/// draws its failures, grades and durations from streams of its own, so a
+/// third system leaves what the first two do unchanged, failure by failure,
+/// when nothing couples them: no shuttles, a berth each, no learning, and
+/// no planned work (whose dates are staggered across the fleet).
+#[test]
+fn adding_a_third_system_leaves_the_first_two_systems_failure_times_unchanged() {
+    let timeline = |systems: u32, unit: &str| {
+        let overrides = [
+            format!("mining.systems={systems}"),
+            "fleet.shuttles=0".to_string(),
+            "port.berths=3".to_string(),
+            "scenario.years=4".to_string(),
+            "mining.maintenance.interval_d=10000".to_string(),
+            "mining.crew_change.interval_d=10000".to_string(),
+        ];
+        let scenario =
+            load_str(DEFAULT_SCENARIO, "default", &overrides).unwrap_or_else(|e| panic!("{e}"));
+        let rep = run_replication_traced(&scenario, 11, 2).unwrap();
+        let rows: Vec<(f64, &str, &str)> = rep
+            .trace
+            .expect("a traced replication has a trace")
+            .rows
+            .iter()
+            .filter(|row| row.unit() == unit && row.to != "horizon")
+            .map(|row| (row.time_h, row.from, row.to))
+            .collect();
+        rows
+    };
+    for unit in ["system 1", "system 2"] {
+        let two = timeline(2, unit);
+        let failures = two.iter().filter(|(_, _, to)| *to == "failure").count();
+        assert!(failures > 10, "{unit} fails {failures} times in 4 years");
+        let three = timeline(3, unit);
+        let first_difference = two.iter().zip(&three).position(|(a, b)| a != b);
+        assert_eq!(first_difference, None, "{unit}: rows differ");
+        assert_eq!(two.len(), three.len(), "{unit}");
+    }
+    let third = timeline(3, "system 3");
+    assert_ne!(third, timeline(3, "system 1"));
 }
