@@ -14,6 +14,7 @@ mod cumulative;
 mod data;
 mod grade;
 mod legend;
+mod phase_strip;
 mod theme;
 mod throughput;
 mod time_budget;

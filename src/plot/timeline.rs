@@ -9,7 +9,6 @@
 //! any horizon.
 
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -18,11 +17,11 @@ use super::axis::{ValueAxis, labels_that_fit, x_label_area_height, x_to_pixel};
 use super::band::{BandPanel, Margins};
 use super::data::{Span, TimelineData};
 use super::legend::{Entry, Swatch, draw_row_legend, row_legend_height};
+use super::phase_strip::PhaseStrip;
 use super::theme::{
     Theme, draw_message, em, humanise, palette, state_colour, state_rank, text_width, titled,
     unknown_state_colour,
 };
-use super::throughput::place_labels;
 use crate::engine::HOURS_PER_YEAR;
 
 /// Share of a row's height its bar fills; the rest separates the rows.
@@ -122,28 +121,13 @@ pub(crate) fn draw_timeline<DB: DrawingBackend>(
     let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
     draw_row_legend(&legend_area, &theme, &entries)?;
 
-    // Phase names in a strip above the plot, placed as on the throughput chart.
-    let strip_row_h = theme.tick_em() * 3 / 2;
-    let phase_lines: Vec<i32> = phases
+    // Phase names in a strip above the plot, as on the throughput chart.
+    let phase_lines: Vec<(i32, &str)> = phases
         .iter()
-        .map(|&(start, _)| x_to_pixel(start, &x.range(), &columns))
+        .map(|&(start, name)| (x_to_pixel(start, &x.range(), &columns), name))
         .collect();
-    let label_style = theme.tick_text();
-    let mut label_widths = Vec::new();
-    for (_, name) in &phases {
-        label_widths.push(text_width(&body, name, &label_style)?);
-    }
-    let pad = theme.px(8.0);
-    let body_h = body.dim_in_pixel().1 as i32;
-    let max_strip_rows = (body_h / 5 / strip_row_h).clamp(1, 4) as usize;
-    let placed = place_labels(&phase_lines, &label_widths, &columns, pad, max_strip_rows);
-    let strip_rows = placed
-        .iter()
-        .flatten()
-        .map(|&(_, row)| row + 1)
-        .max()
-        .unwrap_or(0);
-    let (strip, panel) = body.split_vertically(strip_rows as i32 * strip_row_h);
+    let phase_strip = PhaseStrip::layout(&body, &theme, &phase_lines, &columns)?;
+    let (strip, panel) = body.split_vertically(phase_strip.height());
 
     let mut chart = margins.chart(
         &panel,
@@ -204,44 +188,7 @@ pub(crate) fn draw_timeline<DB: DrawingBackend>(
             ))
             .drawn()?;
     }
-    let (strip_x, strip_y) = strip.get_pixel_range();
-    let strip_bottom = strip_y.end - strip_y.start;
-    let row_centre = |row: usize| row as i32 * strip_row_h + strip_row_h / 2;
-    let text = label_style.pos(Pos::new(HPos::Left, VPos::Center));
-    let labelled = phases
-        .iter()
-        .zip(&phase_lines)
-        .zip(&label_widths)
-        .zip(&placed);
-    for ((((_, name), &line_x), &width), place) in labelled {
-        let Some((left, row)) = *place else {
-            continue;
-        };
-        let (line_x, left, y) = (
-            line_x - strip_x.start,
-            left - strip_x.start,
-            row_centre(row),
-        );
-        strip
-            .draw(&DashedPathElement::new(
-                [(line_x, y), (line_x, strip_bottom + margins.top)],
-                theme.px(14.0),
-                theme.px(9.0),
-                line,
-            ))
-            .drawn()?;
-        strip
-            .draw(&Rectangle::new(
-                [
-                    (left - pad / 2, y - strip_row_h / 2),
-                    (left + width + pad / 2, y + strip_row_h / 2),
-                ],
-                WHITE.filled(),
-            ))
-            .drawn()?;
-        strip.draw_text(name, &text, (left, y)).drawn()?;
-    }
-    Ok(())
+    phase_strip.draw(&strip, &theme, margins.top)
 }
 
 /// The style of unit names for rows `row_px` high, and which rows are
