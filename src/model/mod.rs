@@ -72,7 +72,7 @@ pub enum Event {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
-    #[error("simulation engine: {0}")]
+    #[error("simulation engine")]
     Engine(#[from] EngineError),
     /// The engine's guard against a model that loops at one instant
     /// ([`crate::engine::MAX_EVENTS_AT_ONE_INSTANT`]).

@@ -48,6 +48,13 @@ pub struct Dist {
 
 /// The distribution restricted to `[min, max]`: a draw is the quantile of
 /// a uniform on `[F(min), F(max)]`, one uniform per draw as without it.
+/// The least probability `min` and `max` may keep: below it F(min) and
+/// F(max) are too close for a uniform between them to be drawn accurately.
+const MIN_KEPT_PROBABILITY: f64 = 1e-6;
+
+/// The largest `f64` below 1.
+const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Truncation {
     /// As written; absent ends are 0 and +∞.
@@ -285,14 +292,18 @@ impl Dist {
 
     /// The inverse CDF at `u` in (0, 1): of the truncated distribution when
     /// `min` or `max` is given. At 0 and 1 it gives the ends of the support
-    /// (possibly infinite); outside [0, 1] the result is meaningless.
+    /// (possibly infinite without truncation; with it, the upper end is
+    /// finite); outside [0, 1] the result is meaningless.
     pub fn quantile(&self, u: f64) -> f64 {
         match self.truncation {
             None => self.shape.quantile(u),
-            Some(t) => self
-                .shape
-                .quantile(t.u_low + u * (t.u_high - t.u_low))
-                .clamp(t.low(), t.high()),
+            Some(t) => {
+                // Kept below 1, where F⁻¹ of an unbounded distribution is
+                // infinite: F(min) + u·(1 − F(min)) rounds to 1 for u close
+                // enough to 1.
+                let p = (t.u_low + u * (t.u_high - t.u_low)).min(BELOW_ONE);
+                self.shape.quantile(p).clamp(t.low(), t.high())
+            }
         }
     }
 
@@ -368,15 +379,24 @@ impl Dist {
         if let Some(t) = self.truncation {
             checks.truncation(&t);
         }
-        if let Some(t) = self.truncation.filter(|_| checks.found.is_empty())
-            && (t.u_high - t.u_low).partial_cmp(&0.0) != Some(Ordering::Greater)
-        {
-            checks.found.push(format!(
-                "min and max keep none of the {} distribution: P({} ≤ X ≤ {}) = 0",
-                self.shape.name(),
-                t.low(),
-                t.high()
-            ));
+        if let Some(t) = self.truncation.filter(|_| checks.found.is_empty()) {
+            let kept = t.u_high - t.u_low;
+            if kept.partial_cmp(&0.0) != Some(Ordering::Greater) {
+                checks.found.push(format!(
+                    "min and max keep none of the {} distribution: P({} ≤ X ≤ {}) = 0",
+                    self.shape.name(),
+                    t.low(),
+                    t.high()
+                ));
+            } else if kept < MIN_KEPT_PROBABILITY {
+                checks.found.push(format!(
+                    "min and max keep almost none of the {} distribution: P({} ≤ X ≤ {}) = {kept:.1e}, \
+                     and at least {MIN_KEPT_PROBABILITY:e} is needed to sample it accurately",
+                    self.shape.name(),
+                    t.low(),
+                    t.high()
+                ));
+            }
         }
         if checks.found.is_empty() && !self.mean().is_finite() {
             checks
@@ -789,8 +809,26 @@ mod tests {
             problems("{ dist = \"fixed\", value = 3, min = 4 }"),
             ["min and max keep none of the fixed distribution: P(4 ≤ X ≤ inf) = 0"]
         );
+        assert_eq!(
+            problems("{ dist = \"exponential\", mean = 1, min = 36 }"),
+            [
+                "min and max keep almost none of the exponential distribution: \
+                 P(36 ≤ X ≤ inf) = 2.2e-16, and at least 1e-6 is needed to sample it accurately"
+            ]
+        );
         assert!(problems("{ dist = \"fixed\", value = 3, min = 3, max = 3.5 }").is_empty());
         assert!(problems("{ dist = \"normal\", mean = 5, sd = 1, max = 6 }").is_empty());
+    }
+
+    /// F(min) + u·(1 − F(min)) rounds to exactly 1 for u near 1; the draw
+    /// must stay finite there.
+    #[test]
+    fn an_upper_tail_draw_next_to_one_stays_finite() {
+        let d = dist("{ dist = \"lognormal\", median = 1, p90 = 2, min = 10 }");
+        assert!(d.problems("h").is_empty());
+        let x = d.quantile(1.0 - f64::EPSILON / 2.0);
+        assert!(x.is_finite() && x >= 10.0, "{x}");
+        assert!(d.quantile(1.0).is_finite());
     }
 
     #[test]
