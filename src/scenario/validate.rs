@@ -236,6 +236,7 @@ fn check_relations(c: &mut Checker, s: &Scenario) {
         );
     }
     check_patch_cycle(c, s);
+    check_buffer_cycle(c, s);
     if let Some(hub) = &s.hub
         && hub.product_solids_fraction < s.ore.solids_mass_fraction
     {
@@ -270,6 +271,29 @@ fn check_patch_cycle(c: &mut Checker, s: &Scenario) {
                  (mean relocation_h = {relocation_h:.3e} h) must take ≥ {MIN_CYCLE_H} h \
                  together: make patch_t ≥ {:.0} t or relocation_h longer",
                 (MIN_CYCLE_H - relocation_h) * rate
+            ),
+        );
+    }
+}
+
+/// The onboard buffer must hold at least [`MIN_CYCLE_H`] of lifting: a
+/// smaller one fills and empties (into a shuttle alongside) so often that a
+/// replication takes millions of events per simulated day.
+fn check_buffer_cycle(c: &mut Checker, s: &Scenario) {
+    let mining = &s.mining;
+    let rate = mining.lift_rate_t_per_h();
+    let capacity_t = mining.buffer_capacity_t;
+    if !(POSITIVE.contains(capacity_t) && POSITIVE.contains(rate)) {
+        return;
+    }
+    if capacity_t / rate < MIN_CYCLE_H {
+        c.fail(
+            "mining.buffer_capacity_t",
+            &format!(
+                "must hold at least {MIN_CYCLE_H} h of lifting (buffer_capacity_t / lift rate = \
+                 {:.3e} h): make it ≥ {} t",
+                capacity_t / rate,
+                MIN_CYCLE_H * rate
             ),
         );
     }

@@ -51,6 +51,22 @@ fn a_tiny_patch_relocated_instantly_is_refused_naming_patch_t_and_the_cycle() {
 }
 
 #[test]
+fn a_buffer_holding_under_a_tenth_of_an_hour_of_lifting_is_refused() {
+    // Regression: a 0.001 t buffer filled and emptied into the shuttle
+    // alongside every 1e-7 h, 27 million events in 0.1 year. At 100 t/h a
+    // buffer must hold ≥ 0.1 h × 100 t/h = 10 t.
+    let stderr = run_refused(SMALL, &["mining.buffer_capacity_t=0.001"]);
+    assert!(
+        stderr.contains("mining.buffer_capacity_t = 0.001"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("at least 0.1 h of lifting"), "{stderr}");
+    assert!(stderr.contains("make it ≥ 10 t"), "{stderr}");
+    let at_the_limit = load_str(SMALL, "small", &["mining.buffer_capacity_t=10".into()]);
+    assert!(at_the_limit.is_ok(), "{:?}", at_the_limit.err());
+}
+
+#[test]
 fn a_patch_cycle_of_a_tenth_of_an_hour_is_accepted() {
     // 10 t at 100 t/h is 0.1 h of lifting: exactly the limit.
     let scenario = load_str(
