@@ -224,6 +224,9 @@ pub(super) enum Activity {
     AtPort,
     /// Planned work in port, timed.
     PortWork(PlannedWork),
+    /// In port, ready to sail, holding until a typhoon alert will be over
+    /// when it reaches the site; timed.
+    PortTyphoon,
     /// Running pipe in or out; paused while the weather forbids it
     /// (`moving_since_h` is `None`), except in an emergency retrieval.
     Tripping {
@@ -369,6 +372,7 @@ impl MiningSystem {
             | Activity::Sailing { .. }
             | Activity::AtPort
             | Activity::PortWork(_)
+            | Activity::PortTyphoon
             | Activity::SurfaceRepair => 0,
         }
     }
@@ -397,6 +401,10 @@ impl Operation {
         self.sail(sim, unit, true)
     }
 
+    /// Sails to the site or to port. A system does not sail into a typhoon:
+    /// bound for the site under an alert that would still be on when it
+    /// arrives, it holds in port (booked as typhoon) until it can arrive as
+    /// the alert ends.
     pub(super) fn sail(
         &mut self,
         sim: &mut Simulation<Event>,
@@ -406,6 +414,17 @@ impl Operation {
         let now_h = sim.now().hours();
         let mining = &self.scenario.mining;
         let duration_h = self.unloading_leg_nm() / mining.vessel_speed_kn;
+        let hold_h = self
+            .weather
+            .alert_until_h()
+            .map_or(0.0, |until_h| until_h - duration_h - now_h);
+        if to_site && hold_h > TOL_H {
+            let system = &mut self.systems[unit];
+            system.activity = Activity::PortTyphoon;
+            system.cause = None;
+            self.systems.set_state(unit, SystemState::Typhoon, now_h);
+            return self.systems.schedule(sim, unit, hold_h);
+        }
         self.systems[unit].activity = Activity::Sailing { to_site };
         self.systems[unit].cause = None;
         let state = self.systems[unit].errand.unwrap_or(SystemState::Transit);
@@ -439,6 +458,12 @@ impl Operation {
                 }
             }
             Activity::AtPort => self.system_unloaded(sim, unit)?,
+            // A later warning may have lengthened the alert: sail decides
+            // again.
+            Activity::PortTyphoon if self.systems[unit].core.retiring => {
+                self.system_idle(unit, now_h, true);
+            }
+            Activity::PortTyphoon => self.sail(sim, unit, true)?,
             Activity::PortWork(work) => {
                 self.systems[unit].pending.set_due(work, false);
                 self.system_in_port(sim, unit)?;
@@ -757,6 +782,7 @@ impl Operation {
             | Activity::Sailing { .. }
             | Activity::AtPort
             | Activity::PortWork(_)
+            | Activity::PortTyphoon
             | Activity::SurfaceRepair => {}
         }
         Ok(())

@@ -6,7 +6,7 @@ use deepmud::experiment::metrics::TimeUsage;
 use deepmud::experiment::run::{RunOptions, run};
 use deepmud::model::streams::{Owner, Purpose, stream};
 use deepmud::model::weather::Weather;
-use deepmud::model::{Replication, SystemState, run_replication};
+use deepmud::model::{Replication, SystemState, run_replication, run_replication_traced};
 use deepmud::scenario::{Scenario, load_file, load_str};
 
 use crate::model::DETERMINISTIC;
@@ -343,4 +343,50 @@ fn survival_practice_misspelt_is_reported_with_the_allowed_names() {
     assert!(error.contains("mining.survival_practice"), "{error}");
     assert!(error.contains(r#""retrieve" or "hang_off""#), "{error}");
     assert!(error.contains("mining.typhoon_margin_h"), "{error}");
+}
+
+/// A mining system does not sail into a typhoon: bound for the site under
+/// an alert that would still be on at its arrival, it holds in port, booked
+/// as typhoon, and sails to arrive as the alert ends.
+#[test]
+fn a_system_bound_for_the_site_under_an_alert_holds_in_port_until_it_can_arrive_after_it() {
+    let stormy = DETERMINISTIC.replace(
+        "typhoon_rate_per_month = 0.0\n",
+        "typhoon_rate_per_month = [2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n\
+         typhoon_warning_h = 48\ntyphoon_duration_h = 1000\n",
+    );
+    let (replication, warning_h) = replication_with_one_typhoon(&scenario(&stormy, &[]));
+    // The system joins by a phase 10 h into the alert; the site is 100 nm /
+    // 10 kn = 10 h away; the alert ends at warning + 48 + 1,000 h. It holds
+    // from warning + 10 h to the alert's end − 10 h, then sails.
+    let joins_h = warning_h + 10.0;
+    let alert_end_h = warning_h + 1_048.0;
+    let text = format!(
+        "{stormy}\n[[phase]]\nname = \"first system\"\nstart_year = {}\n\
+         set = {{ \"mining.systems\" = 1 }}\n",
+        1.0 + joins_h / HOURS_PER_YEAR
+    );
+    let phased = scenario(&text, &["mining.systems=0"]);
+    let rep = run_replication_traced(&phased, 1, replication).unwrap();
+    let rows: Vec<(f64, &str, &str)> = rep
+        .trace
+        .as_ref()
+        .expect("a trace")
+        .rows
+        .iter()
+        .filter(|row| row.unit() == "system 1")
+        .map(|row| (row.time_h, row.from, row.to))
+        .take(4)
+        .collect();
+    let expected = [
+        (joins_h, "new", "idle"),
+        (joins_h, "idle", "typhoon"),
+        (alert_end_h - 10.0, "typhoon", "transit"),
+        (alert_end_h, "transit", "tripping_in"),
+    ];
+    for (row, want) in rows.iter().zip(&expected) {
+        assert_close(row.0, want.0, "time of a state change");
+        assert_eq!((row.1, row.2), (want.1, want.2), "at {} h", row.0);
+    }
+    assert_close(hours(&rep, SystemState::Typhoon), 1_028.0, "typhoon hours");
 }
