@@ -10,7 +10,7 @@ use super::unit::{Core, impl_unit};
 use super::weather::Limits;
 use super::{EngineError, Event, Operation, SimError, TOL_H, TOL_T, Vessel};
 use crate::engine::{Generation, HOURS_PER_YEAR, SimTime, Simulation, Token};
-use crate::scenario::{self, Dist, Periodic, Scenario, SurvivalPractice};
+use crate::scenario::{self, Periodic, Scenario, SurvivalPractice};
 
 /// Where a mining system's time goes; every hour is in exactly one state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -599,11 +599,8 @@ impl Operation {
             let year = self.year_of(now_h);
             self.years[year].typhoon_unfinished_retrievals += 1;
             let repair = &self.scenario.mining.typhoon_unfinished_repair_h;
-            // No draw for no repair: the failure stream stays as it was.
-            if *repair != Dist::fixed(0.0) {
-                let system = &mut self.systems[unit];
-                system.typhoon_repair_h += repair.sample(&mut system.rng.failures);
-            }
+            let system = &mut self.systems[unit];
+            system.typhoon_repair_h += repair.sample(&mut system.rng.typhoon_repairs);
         }
         Ok(())
     }

@@ -35,15 +35,18 @@ pub enum Purpose {
     Ore,
     /// Durations of transit, relocation, maintenance, plant availability.
     Logistics,
+    /// Repairs after typhoon retrievals that could not finish in time.
+    TyphoonRepairs,
 }
 
 impl Purpose {
     /// Every purpose, in stream-number order.
-    pub const ALL: [Purpose; 4] = [
+    pub const ALL: [Purpose; 5] = [
         Purpose::Weather,
         Purpose::Failures,
         Purpose::Ore,
         Purpose::Logistics,
+        Purpose::TyphoonRepairs,
     ];
 
     /// The ChaCha stream number of this purpose. Fixed forever: changing it
@@ -54,6 +57,7 @@ impl Purpose {
             Purpose::Failures => 2,
             Purpose::Ore => 3,
             Purpose::Logistics => 4,
+            Purpose::TyphoonRepairs => 5,
         }
     }
 }
@@ -105,6 +109,10 @@ pub struct SystemStreams {
     pub ore: ChaCha8Rng,
     /// Relocation, maintenance and crew-change durations.
     pub logistics: ChaCha8Rng,
+    /// Repairs owed for typhoon retrievals that could not finish in time:
+    /// apart from the failures, so that a sweep of trip speed or typhoon
+    /// margin leaves the failure draws as they were.
+    pub typhoon_repairs: ChaCha8Rng,
 }
 
 impl SystemStreams {
@@ -116,6 +124,7 @@ impl SystemStreams {
             failures: stream(seed, replication, Purpose::Failures, owner),
             ore: stream(seed, replication, Purpose::Ore, owner),
             logistics: stream(seed, replication, Purpose::Logistics, owner),
+            typhoon_repairs: stream(seed, replication, Purpose::TyphoonRepairs, owner),
         }
     }
 }
