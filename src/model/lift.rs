@@ -776,10 +776,16 @@ impl Operation {
     /// way has taken from the buffer; lifting, if on, carries on. Once
     /// settled at an instant, it has nothing more to book then: lifting or
     /// a transfer that starts later at that instant starts from it.
+    #[inline]
     pub(super) fn settle_lift(&mut self, unit: usize, now_h: f64) {
-        if self.systems[unit].settled_h == now_h {
-            return;
+        if self.systems[unit].settled_h != now_h {
+            self.settle_lift_since(unit, now_h);
         }
+    }
+
+    /// [`Self::settle_lift`] at an instant not settled yet; out of line,
+    /// since two calls in three find the instant settled already.
+    fn settle_lift_since(&mut self, unit: usize, now_h: f64) {
         self.systems[unit].settled_h = now_h;
         self.settle_transfer(unit, now_h);
         let Some(since_h) = self.systems[unit].lifting_since_h else {
