@@ -461,24 +461,21 @@ impl Operation {
             let short_t = committed_t + room_t - self.systems[system].buffer.wet_t;
             (short_t.max(0.0) / lift_rate).max(committed_t / transfer_rate)
         };
+        let key = |i: usize| {
+            let system = &self.systems[i];
+            (
+                !system.on_site,
+                hours_to_load(i),
+                system.mooring.occupancy(),
+            )
+        };
         (0..self.systems.len())
             .filter(|&i| self.systems[i].in_service())
-            .min_by(|&a, &b| {
-                let key = |i: usize| {
-                    let system = &self.systems[i];
-                    (
-                        !system.on_site,
-                        hours_to_load(i),
-                        system.mooring.occupancy(),
-                    )
-                };
-                let (off_a, h_a, n_a) = key(a);
-                let (off_b, h_b, n_b) = key(b);
-                off_a
-                    .cmp(&off_b)
-                    .then(h_a.total_cmp(&h_b))
-                    .then(n_a.cmp(&n_b))
+            .map(|i| (i, key(i)))
+            .min_by(|(_, (off_a, h_a, n_a)), (_, (off_b, h_b, n_b))| {
+                off_a.cmp(off_b).then(h_a.total_cmp(h_b)).then(n_a.cmp(n_b))
             })
+            .map(|(i, _)| i)
     }
 
     /// A shuttle reaches the site: it holds off while a typhoon alert is

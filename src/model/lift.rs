@@ -282,6 +282,9 @@ pub(super) struct MiningSystem {
     pub core: Core<SystemState>,
     pub buffer: Parcel,
     pub lifting_since_h: Option<f64>,
+    /// When its lifting and the transfer out of its buffer were last
+    /// settled ([`Operation::settle_lift`]), h.
+    pub settled_h: f64,
     /// Operating hours left until each failure mode fails.
     pub failure_left_h: Vec<f64>,
     pub patch_left_t: f64,
@@ -332,6 +335,7 @@ impl MiningSystem {
             core: Core::new(SystemState::Idle, now_h),
             buffer: Parcel::default(),
             lifting_since_h: None,
+            settled_h: f64::NEG_INFINITY,
             failure_left_h,
             patch_left_t: scenario.mining.patch_t.unwrap_or(f64::INFINITY),
             pending: Pending::default(),
@@ -792,8 +796,20 @@ impl Operation {
     }
 
     /// Books the mud lifted up to `now_h`, after the mud a transfer under
-    /// way has taken from the buffer; lifting, if on, carries on.
+    /// way has taken from the buffer; lifting, if on, carries on. Once
+    /// settled at an instant, it has nothing more to book then: lifting or
+    /// a transfer that starts later at that instant starts from it.
+    #[inline]
     pub(super) fn settle_lift(&mut self, unit: usize, now_h: f64) {
+        if self.systems[unit].settled_h != now_h {
+            self.settle_lift_since(unit, now_h);
+        }
+    }
+
+    /// [`Self::settle_lift`] at an instant not settled yet; out of line,
+    /// since two calls in three find the instant settled already.
+    fn settle_lift_since(&mut self, unit: usize, now_h: f64) {
+        self.systems[unit].settled_h = now_h;
         self.settle_transfer(unit, now_h);
         let Some(since_h) = self.systems[unit].lifting_since_h else {
             return;
