@@ -45,7 +45,8 @@ pub struct QueueReport {
     pub mean_length: Summary,
     /// Ships served (those served on arrival count with a zero wait), over
     /// all replications, and those still waiting at the horizon, whose
-    /// waits so far count among the waits (censored).
+    /// waits so far count among the waits (censored); ships that left
+    /// unserved count among the waits only.
     pub ships: u64,
     pub censored: u64,
     /// Each replication's mean wait and 90th-percentile wait, h (over the
@@ -74,7 +75,7 @@ impl QueueSamples {
             let mean: MeanVar = waits.iter().copied().collect();
             self.mean_waits.push(mean.mean());
             self.p90_waits.push(percentile_sorted(&waits, 0.9));
-            self.ships += (waits.len() - record.censored) as u64;
+            self.ships += (waits.len() - record.censored - record.unserved) as u64;
             self.censored += record.censored as u64;
         }
     }

@@ -15,7 +15,8 @@ use crate::stats::budget::QueueStats;
 /// Where a shuttle's time goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ShuttleState {
-    /// In port before its first departure.
+    /// In port before its first departure, or while no mining system is in
+    /// service.
     Idle,
     /// Sailing between port and site.
     Transit,
@@ -75,7 +76,8 @@ impl From<ShuttleState> for usize {
 /// What a shuttle is physically doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) enum Activity {
-    /// In port before its first departure.
+    /// In port before its first departure, or while no mining system is in
+    /// service.
     Idle,
     Sailing {
         to_site: bool,
@@ -136,15 +138,16 @@ impl Mooring {
         usize::from(self.alongside.is_some()) + self.waiting.len()
     }
 
-    /// Shuttle `unit` arrives at `now_h`: it comes alongside (true) if no
-    /// one is, or joins the queue (false).
-    fn arrive(&mut self, unit: usize, now_h: f64, stats: &mut QueueStats) -> bool {
+    /// Shuttle `unit` arrives at `now_h`, having waited `waited_h` in
+    /// another queue at the site it left unserved: it comes alongside
+    /// (true) if no one is, or joins the queue (false), its wait going on.
+    fn arrive(&mut self, unit: usize, now_h: f64, waited_h: f64, stats: &mut QueueStats) -> bool {
         if self.alongside.is_none() {
-            stats.pass();
+            stats.pass_after(waited_h);
             self.alongside = Some(unit);
             true
         } else {
-            self.waiting.push_back((unit, now_h));
+            self.waiting.push_back((unit, now_h - waited_h));
             stats.join(now_h);
             false
         }
@@ -160,11 +163,12 @@ impl Mooring {
         Some(next)
     }
 
-    /// Shuttle `unit` leaves the queue.
+    /// Shuttle `unit` leaves the queue unserved, and gives up its wait.
     fn leave_queue(&mut self, unit: usize, now_h: f64, stats: &mut QueueStats) {
         if let Some(at) = self.waiting.iter().position(|&(s, _)| s == unit) {
             if let Some((_, joined_h)) = self.waiting.remove(at) {
-                stats.leave(now_h, joined_h);
+                stats.step_out(now_h);
+                stats.abandon(now_h - joined_h);
             }
         }
     }
@@ -181,13 +185,14 @@ impl Mooring {
         }
     }
 
-    /// Every shuttle waiting leaves the queue, in order.
-    fn empty_queue(&mut self, now_h: f64, stats: &mut QueueStats) -> Vec<usize> {
+    /// Every shuttle waiting leaves the queue unserved, in order, with its
+    /// wait so far (h) to carry to another queue.
+    fn empty_queue(&mut self, now_h: f64, stats: &mut QueueStats) -> Vec<(usize, f64)> {
         self.waiting
             .drain(..)
             .map(|(unit, joined_h)| {
-                stats.leave(now_h, joined_h);
-                unit
+                stats.step_out(now_h);
+                (unit, now_h - joined_h)
             })
             .collect()
     }
@@ -203,7 +208,8 @@ pub(super) struct Shuttle {
     /// When it came alongside its mining system, h.
     alongside_since_h: f64,
     /// Its maximum wait alongside (`fleet.max_wait_h`) is over: it takes
-    /// what the buffer holds and sails.
+    /// what the buffer holds and sails (cleared, so that it waits for a
+    /// full load, if it finds its hold and the buffer empty).
     wait_over: bool,
 }
 
@@ -318,15 +324,15 @@ impl Operation {
         match self.shuttles[unit].activity {
             Activity::Idle => {
                 self.shuttles[unit].stranded = false;
-                self.shuttle_sail_out(sim, unit)
+                self.shuttle_in_port(sim, unit)
             }
             Activity::HoldingOff { in_port: true } => self.shuttle_sail_out(sim, unit),
             Activity::HoldingOff { in_port: false } | Activity::Sailing { to_site: true } => {
-                self.arrive_site(sim, unit)
+                self.arrive_site(sim, unit, None)
             }
             Activity::Sailing { to_site: false } => {
                 self.shuttles[unit].activity = Activity::AtPort;
-                if self.shuttles[unit].cargo.wet_t > 0.0 {
+                if self.shuttles[unit].cargo.wet_t > TOL_T {
                     self.dock_arrive(sim, Vessel::Shuttle(unit))
                 } else {
                     // Nothing to unload: no berth, no ship served.
@@ -393,7 +399,7 @@ impl Operation {
             transfer: None,
         };
         let full = self.shuttle_room_t(unit) <= TOL_T;
-        let cargo = self.shuttles[unit].cargo.wet_t > 0.0;
+        let cargo = self.shuttles[unit].cargo.wet_t > TOL_T;
         let in_service = self.systems[system].in_service();
         let leave = last || self.shuttles[unit].core.retiring || !self.systems[system].on_site;
         if full || ((leave || !in_service) && cargo) {
@@ -448,7 +454,9 @@ impl Operation {
 
     /// The mining system shuttle `unit` should serve: among those in
     /// service, one on site first, then the one that will have a load for
-    /// it soonest, then the fewest shuttles. The time to a load is the
+    /// it soonest, then the one blocked by its full buffer longest, then
+    /// the one with the most mud beyond what the shuttles already there
+    /// will take, then the fewest shuttles. The time to a load is the
     /// longer of the lifting its buffer still needs (after what the
     /// shuttles already there will take) and the transfers of the shuttles
     /// ahead of it, both in calm weather.
@@ -456,59 +464,89 @@ impl Operation {
         let room_t = self.shuttle_room_t(unit).max(0.0);
         let lift_rate = self.scenario.mining.lift_rate_t_per_h();
         let transfer_rate = self.scenario.fleet.transfer_rate_t_per_h;
-        let hours_to_load = |system: usize| {
-            let committed_t = self.committed_t(system);
-            let short_t = committed_t + room_t - self.systems[system].buffer.wet_t;
-            (short_t.max(0.0) / lift_rate).max(committed_t / transfer_rate)
-        };
         let key = |i: usize| {
             let system = &self.systems[i];
+            let committed_t = self.committed_t(i);
+            let short_t = committed_t + room_t - system.buffer.wet_t;
+            let hours_to_load = (short_t.max(0.0) / lift_rate).max(committed_t / transfer_rate);
+            let clock = &system.core.clock;
+            let blocked_since_h = if clock.state() == SystemState::Blocked {
+                clock.since_h()
+            } else {
+                f64::INFINITY
+            };
+            let spare_t = system.buffer.wet_t - committed_t;
             (
                 !system.on_site,
-                hours_to_load(i),
+                hours_to_load,
+                blocked_since_h,
+                -spare_t,
                 system.mooring.occupancy(),
             )
         };
         (0..self.systems.len())
             .filter(|&i| self.systems[i].in_service())
             .map(|i| (i, key(i)))
-            .min_by(|(_, (off_a, h_a, n_a)), (_, (off_b, h_b, n_b))| {
-                off_a.cmp(off_b).then(h_a.total_cmp(h_b)).then(n_a.cmp(n_b))
+            .min_by(|(_, a), (_, b)| {
+                let (off_a, h_a, blocked_a, spare_a, n_a) = *a;
+                let (off_b, h_b, blocked_b, spare_b, n_b) = *b;
+                off_a
+                    .cmp(&off_b)
+                    .then(h_a.total_cmp(&h_b))
+                    .then(blocked_a.total_cmp(&blocked_b))
+                    .then(spare_a.total_cmp(&spare_b))
+                    .then(n_a.cmp(&n_b))
             })
             .map(|(i, _)| i)
     }
 
-    /// A shuttle reaches the site: it holds off while a typhoon alert is
-    /// on, else joins the mining system [`Self::dispatch_target`] picks.
-    fn arrive_site(&mut self, sim: &mut Simulation<Event>, unit: usize) -> Result<(), SimError> {
+    /// A shuttle reaches the site (or, with `waited_h`, leaves a queue
+    /// there unserved after that wait): it holds off while a typhoon alert
+    /// is on, else joins the mining system [`Self::dispatch_target`] picks,
+    /// its wait going on. A wait that ends anywhere else is given up.
+    fn arrive_site(
+        &mut self,
+        sim: &mut Simulation<Event>,
+        unit: usize,
+        waited_h: Option<f64>,
+    ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
-        if self.shuttles[unit].core.retiring {
-            return self.shuttle_sail(sim, unit, false);
-        }
-        if let Some(until_h) = self.weather.alert_until_h() {
-            return self.hold_off(sim, unit, false, until_h - now_h);
-        }
-        for system in 0..self.systems.len() {
-            self.settle_lift(system, now_h);
-        }
-        let Some(system) = self.dispatch_target(unit) else {
-            // No mining system in service: back to port, to wait there.
-            return self.shuttle_sail(sim, unit, false);
+        let retiring = self.shuttles[unit].core.retiring;
+        let alert_until_h = self.weather.alert_until_h();
+        let target = if retiring || alert_until_h.is_some() {
+            None
+        } else {
+            for system in 0..self.systems.len() {
+                self.settle_lift(system, now_h);
+            }
+            self.dispatch_target(unit)
         };
-        self.join_system(sim, unit, system)
+        let Some(system) = target else {
+            if let Some(waited_h) = waited_h {
+                self.site_queue.abandon(waited_h);
+            }
+            return match alert_until_h {
+                Some(until_h) if !retiring => self.hold_off(sim, unit, false, until_h - now_h),
+                // Retiring, or no mining system in service: back to port.
+                _ => self.shuttle_sail(sim, unit, false),
+            };
+        };
+        self.join_system(sim, unit, system, waited_h.unwrap_or(0.0))
     }
 
-    /// Shuttle `unit`, at the site, joins `system`: alongside, or queued.
+    /// Shuttle `unit`, at the site, joins `system` after waiting `waited_h`
+    /// at another: alongside, or queued.
     fn join_system(
         &mut self,
         sim: &mut Simulation<Event>,
         unit: usize,
         system: usize,
+        waited_h: f64,
     ) -> Result<(), SimError> {
         let now_h = sim.now().hours();
         if self.systems[system]
             .mooring
-            .arrive(unit, now_h, &mut self.site_queue)
+            .arrive(unit, now_h, waited_h, &mut self.site_queue)
         {
             self.come_alongside(sim, unit, system)
         } else {
@@ -537,8 +575,8 @@ impl Operation {
     pub(super) fn supply_ended(&self) -> bool {
         self.systems
             .iter()
-            .all(|s| !s.in_service() && s.lifting_since_h.is_none() && s.buffer.wet_t <= 0.0)
-            && self.shuttles.iter().all(|s| s.cargo.wet_t <= 0.0)
+            .all(|s| !s.in_service() && s.lifting_since_h.is_none() && s.buffer.wet_t <= TOL_T)
+            && self.shuttles.iter().all(|s| s.cargo.wet_t <= TOL_T)
     }
 
     /// Sends the shuttles waiting at a mining system that has left service
@@ -553,8 +591,8 @@ impl Operation {
         let queued = self.systems[system]
             .mooring
             .empty_queue(now_h, &mut self.site_queue);
-        for unit in queued {
-            self.arrive_site(sim, unit)?;
+        for (unit, waited_h) in queued {
+            self.arrive_site(sim, unit, Some(waited_h))?;
         }
         let Some(unit) = self.systems[system].mooring.alongside() else {
             return Ok(());
@@ -567,11 +605,11 @@ impl Operation {
         {
             return Ok(());
         }
-        if self.shuttles[unit].cargo.wet_t > 0.0 {
+        if self.shuttles[unit].cargo.wet_t > TOL_T {
             self.depart_site(sim, unit, system)
         } else {
             self.systems[system].mooring.alongside = None;
-            self.arrive_site(sim, unit)
+            self.arrive_site(sim, unit, None)
         }
     }
 
@@ -637,7 +675,9 @@ impl Operation {
     }
 
     /// Shuttle `unit`, alongside `system` with no batch under way: starts
-    /// one if the buffer holds enough, else books why it waits.
+    /// one if the buffer holds its load (or anything, once its wait is
+    /// over) and the sea and alert allow, else books why it waits: for
+    /// cargo, or, with a batch to start, for the weather or the typhoon.
     fn await_cargo(
         &mut self,
         sim: &mut Simulation<Event>,
@@ -656,6 +696,23 @@ impl Operation {
             return self.depart_site(sim, unit, system);
         }
         self.settle_lift(system, now_h);
+        let level_t = self.systems[system].buffer.wet_t;
+        let threshold_t = room_t.min(self.scenario.mining.buffer_capacity_t);
+        let enough = level_t >= threshold_t - TOL_T && level_t > 0.0;
+        if !enough && self.shuttles[unit].wait_over && level_t <= TOL_T {
+            if self.shuttles[unit].cargo.wet_t > TOL_T {
+                return self.depart_site(sim, unit, system);
+            }
+            // Nothing aboard nor in the buffer: it waits for a full load.
+            self.shuttles[unit].wait_over = false;
+        }
+        let wait_over = self.shuttles[unit].wait_over;
+        let batch = enough || (wait_over && level_t > TOL_T);
+        if !batch {
+            self.shuttles
+                .set_state(unit, ShuttleState::WaitingCargo, now_h);
+            return Ok(());
+        }
         // A batch begins only when it can move at once.
         if self.weather.stormbound() {
             self.shuttles.set_state(unit, ShuttleState::Typhoon, now_h);
@@ -665,24 +722,7 @@ impl Operation {
             self.shuttles.set_state(unit, ShuttleState::Weather, now_h);
             return Ok(());
         }
-        let level_t = self.systems[system].buffer.wet_t;
-        let threshold_t = room_t.min(self.scenario.mining.buffer_capacity_t);
-        let wait_over = self.shuttles[unit].wait_over;
-        let enough = level_t >= threshold_t - TOL_T && level_t > 0.0;
-        if !enough && wait_over {
-            if level_t > TOL_T {
-                return self.start_batch(sim, unit, system, true);
-            }
-            if self.shuttles[unit].cargo.wet_t > 0.0 {
-                return self.depart_site(sim, unit, system);
-            }
-        }
-        if enough {
-            return self.start_batch(sim, unit, system, wait_over);
-        }
-        self.shuttles
-            .set_state(unit, ShuttleState::WaitingCargo, now_h);
-        Ok(())
+        self.start_batch(sim, unit, system, wait_over)
     }
 
     /// A transfer batch of what the buffer holds, up to the shuttle's room,
@@ -725,11 +765,21 @@ impl Operation {
         let Some(since_h) = transfer.moving_since_h else {
             return;
         };
-        let moved_t = ((now_h - since_h) * transfer.rate_t_per_h).min(transfer.left_t);
+        let mut moved_t = ((now_h - since_h) * transfer.rate_t_per_h).min(transfer.left_t);
+        let done = transfer.left_t - moved_t <= TOL_T;
+        if done {
+            // Rounding dust of the batch, and of a buffer it empties, goes too.
+            let buffer_t = self.systems[system].buffer.wet_t;
+            moved_t = if buffer_t - transfer.left_t <= TOL_T {
+                buffer_t
+            } else {
+                transfer.left_t
+            };
+        }
         if moved_t > 0.0 {
             let parcel = self.systems[system].buffer.take(moved_t);
             self.shuttles[unit].cargo.absorb(parcel);
-            transfer.left_t -= moved_t;
+            transfer.left_t = if done { 0.0 } else { transfer.left_t - moved_t };
         }
         transfer.moving_since_h = Some(now_h);
         self.shuttles[unit].activity = Activity::Alongside {
@@ -892,7 +942,7 @@ impl Operation {
             self.shuttles[unit].activity,
             Activity::Alongside { transfer: None, .. }
         );
-        if idle && self.shuttles[unit].cargo.wet_t > 0.0 {
+        if idle && self.shuttles[unit].cargo.wet_t > TOL_T {
             self.depart_site(sim, unit, system)?;
         }
         Ok(())
@@ -916,8 +966,8 @@ impl Operation {
             let queued = self.systems[system]
                 .mooring
                 .empty_queue(now_h, &mut self.site_queue);
-            for unit in queued {
-                self.arrive_site(sim, unit)?;
+            for (unit, waited_h) in queued {
+                self.arrive_site(sim, unit, Some(waited_h))?;
             }
         }
         let Some(unit) = self.systems[system].mooring.alongside() else {
@@ -934,13 +984,13 @@ impl Operation {
             self.shuttles.cancel(unit);
             self.restart_wait_clock(sim, unit, now_h)?;
         }
-        if self.shuttles[unit].cargo.wet_t > 0.0 {
+        if self.shuttles[unit].cargo.wet_t > TOL_T {
             return self.depart_site(sim, unit, system);
         }
         if other_on_site {
             self.systems[system].mooring.alongside = None;
             self.shuttles.cancel(unit);
-            return self.arrive_site(sim, unit);
+            return self.arrive_site(sim, unit, None);
         }
         self.serve_alongside(sim, system)
     }

@@ -455,7 +455,7 @@ impl Operation {
             }
             Activity::Sailing { to_site: false } => {
                 self.systems[unit].activity = Activity::AtPort;
-                if self.systems[unit].buffer.wet_t > 0.0 {
+                if self.systems[unit].buffer.wet_t > TOL_T {
                     self.dock_arrive(sim, Vessel::System(unit))?;
                 } else {
                     self.system_in_port(sim, unit)?;

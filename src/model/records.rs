@@ -112,6 +112,9 @@ pub struct QueueRecord {
     pub waits_h: Vec<f64>,
     /// Ships still waiting at the horizon (the last of `waits_h`).
     pub censored: usize,
+    /// Ships that left the queue unserved (retired, or sent back to port),
+    /// among `waits_h`.
+    pub unserved: usize,
 }
 
 impl QueueRecord {
@@ -122,6 +125,7 @@ impl QueueRecord {
             mean_length: queue.mean_length(horizon_h),
             waits_h: queue.waits_h().to_vec(),
             censored: queue.censored(),
+            unserved: queue.unserved(),
         }
     }
 }

@@ -124,6 +124,7 @@ pub struct QueueStats {
     length_area: f64,
     waits_h: Vec<f64>,
     censored: usize,
+    unserved: usize,
 }
 
 impl QueueStats {
@@ -145,6 +146,27 @@ impl QueueStats {
         self.waits_h.push(0.0);
     }
 
+    /// One entity leaves the queue at `now_h` unserved, for another queue
+    /// counted here: its wait goes on there, and is counted once, when it
+    /// ends.
+    pub fn step_out(&mut self, now_h: f64) {
+        self.advance(now_h);
+        self.length = self.length.saturating_sub(1);
+    }
+
+    /// One entity that stepped out of another queue counted here after
+    /// waiting `wait_h` is served on arrival.
+    pub fn pass_after(&mut self, wait_h: f64) {
+        self.waits_h.push(wait_h);
+    }
+
+    /// One entity that stepped out after waiting `wait_h` gives up
+    /// unserved: its wait is counted, it is not a ship served.
+    pub fn abandon(&mut self, wait_h: f64) {
+        self.waits_h.push(wait_h);
+        self.unserved += 1;
+    }
+
     /// One entity that joined at `joined_h` is still waiting at the
     /// horizon `horizon_h`: its wait so far is counted, as censored.
     pub fn censor(&mut self, horizon_h: f64, joined_h: f64) {
@@ -155,6 +177,11 @@ impl QueueStats {
     /// Entities still waiting at the horizon, among [`Self::waits_h`].
     pub fn censored(&self) -> usize {
         self.censored
+    }
+
+    /// Entities that left unserved, among [`Self::waits_h`].
+    pub fn unserved(&self) -> usize {
+        self.unserved
     }
 
     /// Integrates the length up to `now_h`.
@@ -172,8 +199,9 @@ impl QueueStats {
         }
     }
 
-    /// Waits of every entity served, in order of service (zero for those
-    /// served on arrival), then the censored waits of those still waiting.
+    /// Waits of every entity served or gone unserved, in the order they
+    /// ended (zero for those served on arrival), then the censored waits of
+    /// those still waiting.
     pub fn waits_h(&self) -> &[f64] {
         &self.waits_h
     }
@@ -209,6 +237,31 @@ mod tests {
         // Length 1 on [0,2), 2 on [2,4), 1 on [4,5): area 2 + 4 + 1 = 7.
         assert!((queue.mean_length(10.0) - 0.7).abs() < 1e-12);
         assert_eq!(queue.waits_h(), &[4.0, 3.0]);
+    }
+
+    #[test]
+    fn a_wait_carried_between_queues_counts_once_and_keeps_littles_law() {
+        let mut queue = QueueStats::default();
+        // A waits on [0, 3) and steps out for another queue, where it is
+        // served on arrival: one wait of 3 h. B waits on [1, 4), steps out
+        // and rejoins at once with its 3 h (as if it had joined at 1), and
+        // is served at 6: one wait of 5 h. C waits on [2, 5) and gives up.
+        queue.join(0.0);
+        queue.join(1.0);
+        queue.join(2.0);
+        queue.step_out(3.0);
+        queue.pass_after(3.0);
+        queue.step_out(4.0);
+        queue.join(4.0);
+        queue.step_out(5.0);
+        queue.abandon(3.0);
+        queue.leave(6.0, 1.0);
+        queue.advance(10.0);
+        assert_eq!(queue.waits_h(), &[3.0, 3.0, 5.0]);
+        assert_eq!(queue.unserved(), 1);
+        // Length 1, 2, 3, 2, 2, 1 on the hours from 0 to 6: area 11 h,
+        // Σ waits = 11 h, so L = λW with λ = 3 / 10 h.
+        assert!((queue.mean_length(10.0) - 0.3 * 11.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

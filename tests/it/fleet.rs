@@ -1,13 +1,16 @@
 //! Shuttles, hub ships and queues against hand-computed timelines:
 //! weather-bound transfer, part-load sailing rules, dispatch when a system
-//! leaves, empty shuttles at port, censored queue waits and the run's
-//! stockpile warnings.
+//! leaves or several are full, empty shuttles at port and with no system in
+//! service, what a waiting shuttle is booked to, rounding dust, censored and
+//! carried queue waits and the run's stockpile warnings.
 
 use deepmud::engine::HOURS_PER_YEAR;
 use deepmud::experiment::run::{RunOptions, ShipmentLog, ShipmentRow, run};
 use deepmud::model::streams::{Owner, Purpose, stream};
 use deepmud::model::weather::Weather;
-use deepmud::model::{Replication, ShuttleState, SystemState, Vessel, run_replication};
+use deepmud::model::{
+    Replication, ShuttleState, SystemState, Vessel, run_replication, run_replication_traced,
+};
 use deepmud::scenario::{Scenario, load_str};
 
 use crate::model::DETERMINISTIC;
@@ -25,8 +28,14 @@ fn replication(text: &str, overrides: &[&str]) -> Replication {
 /// at 10 kn, 10 h) and monthly sea states without scatter: Hs is each
 /// month's median exactly, on 1-h steps, so months begin on a step.
 fn scripted_sea(february_hs_m: f64) -> String {
-    let months =
-        format!("[1.0, {february_hs_m}, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]");
+    scripted_months(&format!(
+        "[1.0, {february_hs_m}, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]"
+    ))
+}
+
+/// The deterministic operation with the monthly Hs `months` (a TOML list
+/// of twelve, from January), without scatter, on 1-h steps.
+fn scripted_months(months: &str) -> String {
     DETERMINISTIC.replace(
         "hs_median_m = 1.0\n",
         &format!("hs_median_m = {months}\nstep_h = 1.0\n"),
@@ -401,4 +410,261 @@ fn a_transfer_faster_than_the_lift_lets_a_blocked_system_lift_again() {
     assert!((blocked_h - 0.1).abs() < 1e-6, "{blocked_h}");
     let lifted_h = rep.system_budget.total(SystemState::Lifting as usize);
     assert!((lifted_h - (175.0 - 60.0 - 0.1)).abs() < 1e-6, "{lifted_h}");
+}
+
+/// (time, from, to, cause) of every trace row of `unit` (`shuttle 1`).
+fn timeline(rep: &Replication, unit: &str) -> Vec<(f64, &'static str, &'static str, String)> {
+    let trace = rep.trace.as_ref().expect("a traced replication");
+    trace
+        .rows
+        .iter()
+        .filter(|row| row.unit() == unit)
+        .map(|row| (row.time_h, row.from, row.to, row.cause.to_string()))
+        .collect()
+}
+
+fn assert_timeline(rep: &Replication, unit: &str, expected: &[(f64, &str, &str, &str)]) {
+    let rows = timeline(rep, unit);
+    assert_eq!(rows.len(), expected.len(), "{unit}: {rows:?}");
+    for (row, want) in rows.iter().zip(expected) {
+        let same = (row.0 - want.0).abs() < 1e-9
+            && (row.1, row.2, row.3.as_str()) == (want.1, want.2, want.3);
+        assert!(same, "{unit}: {row:?}, expected {want:?}; all {rows:?}");
+    }
+}
+
+fn traced(text: &str, overrides: &[&str]) -> Replication {
+    run_replication_traced(&scenario(text, overrides), 1, 0).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_shuttle_whose_maximum_wait_ends_with_nothing_to_take_waits_for_a_full_load() {
+    let years = format!("scenario.years={}", 175.0 / HOURS_PER_YEAR);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "fleet.transfer_rate_t_per_h=1000",
+        "fleet.max_wait_h=20",
+        "mining.patch_t=1000",
+        "mining.relocation_h=5",
+        &years,
+    ]);
+    let rep = traced(&scripted_sea(1.0), &overrides);
+    // Alongside at 10 h, its wait is over at 30 h with its hold and the
+    // buffer empty (the system lifts from 60 h): it waits for a full load.
+    // The system relocates every 1,000 t (10 h of lifting, then 5 h), so
+    // lifts 60–70, 75–85, 90–100, 105–115 and 120–130 h: 5,000 t at 130 h,
+    // taken in 5 h; sail 10 h, unload 5 h. Before, it took the first
+    // patch's 1,000 t at 70 h and sailed.
+    assert_eq!(rep.shipments.len(), 1);
+    assert!((rep.shipments[0].time_h - 150.0).abs() < 1e-9);
+    assert!((rep.shipments[0].wet_t - 5_000.0).abs() < 1e-9);
+    assert_timeline(
+        &rep,
+        "shuttle 1",
+        &[
+            (0.0, "new", "idle", "start"),
+            (0.0, "idle", "transit", "timed"),
+            (10.0, "transit", "waiting_cargo", "timed"),
+            (130.0, "waiting_cargo", "transferring", "timed"),
+            (135.0, "transferring", "transit", "timed"),
+            (145.0, "transit", "unloading", "timed"),
+            (150.0, "unloading", "transit", "timed"),
+            (160.0, "transit", "waiting_cargo", "timed"),
+            (175.0, "waiting_cargo", "horizon", "horizon"),
+        ],
+    );
+}
+
+#[test]
+fn a_shuttle_alongside_an_empty_buffer_waits_for_cargo_not_for_the_weather() {
+    let years = format!("scenario.years={}", 748.0 / HOURS_PER_YEAR);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend(["fleet.transfer_rate_t_per_h=1000", &years]);
+    // January's Hs of 2.0 m (0–730 h) stops transfers (limit 1.5 m), not
+    // the system (limits 3.0 m).
+    let rough_january =
+        scripted_months("[2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]");
+    let rep = traced(&rough_january, &overrides);
+    // Alongside at 10 h, it waits for cargo until the buffer holds its
+    // 5,000 t at 110 h (lifting from 60 h at 100 t/h), then for the sea
+    // until February at 730 h; it loads in 5 h, sails 10 h and unloads.
+    // Before, its 100 h before 110 h were booked as weather too.
+    assert_timeline(
+        &rep,
+        "shuttle 1",
+        &[
+            (0.0, "new", "idle", "start"),
+            (0.0, "idle", "transit", "timed"),
+            (10.0, "transit", "waiting_cargo", "timed"),
+            (110.0, "waiting_cargo", "weather", "timed"),
+            (730.0, "weather", "transferring", "sea_state"),
+            (735.0, "transferring", "transit", "timed"),
+            (745.0, "transit", "unloading", "timed"),
+            (748.0, "unloading", "horizon", "horizon"),
+        ],
+    );
+    let hours = |state: ShuttleState| rep.shuttle_budget.total(state as usize);
+    assert!((hours(ShuttleState::WaitingCargo) - 100.0).abs() < 1e-9);
+    assert!((hours(ShuttleState::Weather) - 620.0).abs() < 1e-9);
+}
+
+#[test]
+fn one_shuttle_serving_several_full_systems_goes_to_the_one_blocked_longest() {
+    let years = format!("scenario.years={}", 199.0 / HOURS_PER_YEAR);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "mining.systems=3",
+        "fleet.transfer_rate_t_per_h=1000",
+        &years,
+    ]);
+    let rep = traced(&scripted_sea(1.0), &overrides);
+    // Three systems lift from 60 h at 100 t/h into 10,000-t buffers. The
+    // shuttle (a 30-h round trip with 5 h of unloading) takes 5,000 t at
+    // 110–115 h from system 1 (the tie goes to the lowest index) and at
+    // 140–145 h from system 2 (a load now, system 1's in 20 h). Back at
+    // 170 h, every buffer holds a load: system 1 6,000 t, system 2
+    // 6,000 t, system 3 full and blocked since 160 h. It goes to system 3,
+    // which lifts again once the batch has freed an hour of lifting (100 t
+    // at 1,000 t/h: 0.1 h). Before, the tie went to system 1 again and
+    // system 3 stayed blocked.
+    assert_timeline(
+        &rep,
+        "system 3",
+        &[
+            (0.0, "new", "idle", "start"),
+            (0.0, "idle", "transit", "start"),
+            (10.0, "transit", "tripping_in", "timed"),
+            (60.0, "tripping_in", "lifting", "timed"),
+            (160.0, "lifting", "blocked", "timed"),
+            (170.1, "blocked", "lifting", "timed"),
+            (199.0, "lifting", "horizon", "horizon"),
+        ],
+    );
+    let blocked_h = rep.system_budget.total(SystemState::Blocked as usize);
+    assert!((blocked_h - 10.1).abs() < 1e-9, "{blocked_h}");
+}
+
+#[test]
+fn a_batch_that_empties_the_buffer_leaves_no_dust_for_the_system_to_ship() {
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "fleet.transfer_rate_t_per_h=300",
+        "fleet.max_wait_h=1",
+        "mining.campaign_d=5",
+        "mining.max_trips=1",
+    ]);
+    let rep = replication(&scripted_sea(1.0), &overrides);
+    // The system lifts 60–130 h (7,000 t) and trips out 130–170 h. The
+    // shuttle takes 5,000 t at 110–126.67 h (300 t/h); back alongside at
+    // 151.67 h, its wait is over at 152.67 h and it takes the buffer's
+    // 2,000 t in 6.67 h. 20 / 3 h × 300 t/h falls short of 2,000 t by a
+    // few 1e-12 t: that dust goes with the batch, so the system sails to
+    // port at 170 h with an empty buffer and takes no berth.
+    let tonnes: Vec<f64> = rep.shipments.iter().map(|s| s.wet_t).collect();
+    assert_eq!(tonnes, [5_000.0, 2_000.0]);
+    assert_eq!(rep.shipments[1].vessel, Vessel::Shuttle(0));
+    assert_eq!(rep.mass_balance.in_buffers_t, 0.0);
+    assert_eq!(rep.berth_queue.waits_h.len(), 2);
+}
+
+/// Two systems 100 nm out lifting 100 t/h into 100,000-t buffers, three
+/// shuttles of 60,000 t (loads that take longer than the run), system 1
+/// going to port for maintenance at 240 h.
+fn two_systems_three_big_shuttles(extra: &str) -> String {
+    format!(
+        "{}\n[mining.maintenance]\ninterval_d = 10\nduration_h = 24\nat_port = true\n{extra}",
+        scripted_sea(1.0)
+    )
+}
+
+const BIG_SHUTTLES: [&str; 8] = [
+    "scenario.start_month=1",
+    "scenario.years=0.04",
+    "mining.systems=2",
+    "mining.buffer_capacity_t=100000",
+    "fleet.shuttles=3",
+    "fleet.capacity_t=60000",
+    "fleet.speed_kn=10",
+    "fleet.hs_limit_transfer_m=1.5",
+];
+
+#[test]
+fn a_shuttle_moved_to_another_queue_is_one_visit_with_one_wait() {
+    let rep = replication(&two_systems_three_big_shuttles(""), &BIG_SHUTTLES);
+    // Shuttles arrive at 10, 16.67 and 23.33 h: shuttle 1 comes alongside
+    // system 1, shuttle 2 system 2 (a load in 600 h, not 1,200 h), shuttle
+    // 3 queues at system 1 (1,200 h either way; the tie goes to the lowest
+    // index). System 1 trips out for maintenance at 240 h and leaves at
+    // 280 h: shuttle 3 moves to system 2's queue with its 256.67 h of
+    // waiting, and empty shuttle 1 joins behind it. At the horizon
+    // (350.4 h) both still wait: shuttle 3 since 23.33 h, one visit.
+    let horizon_h = 0.04 * HOURS_PER_YEAR;
+    let queue = &rep.site_queue;
+    let expected = [0.0, 0.0, horizon_h - 70.0 / 3.0, horizon_h - 280.0];
+    assert_eq!(queue.waits_h.len(), expected.len(), "{:?}", queue.waits_h);
+    for (wait, want) in queue.waits_h.iter().zip(expected) {
+        assert!((wait - want).abs() < 1e-9, "{:?}", queue.waits_h);
+    }
+    assert_eq!((queue.censored, queue.unserved), (2, 0));
+    // Little's law over [0, H]: the time-averaged length is Σ waits / H.
+    let waits_h: f64 = queue.waits_h.iter().sum();
+    assert!((queue.mean_length - waits_h / horizon_h).abs() < 1e-12);
+}
+
+#[test]
+fn a_shuttle_retired_from_a_queue_is_not_a_ship_served() {
+    let phase = format!(
+        "[[phase]]\nname = \"one shuttle fewer\"\nstart_year = {}\n[phase.set]\n\"fleet.shuttles\" = 2\n",
+        1.0 + 200.0 / HOURS_PER_YEAR
+    );
+    let rep = replication(&two_systems_three_big_shuttles(&phase), &BIG_SHUTTLES);
+    // As above, but shuttle 3 retires at 200 h from system 1's queue,
+    // unserved after 176.67 h, and sails home empty. Shuttle 1 moves to
+    // system 2's queue at 280 h and waits to the horizon.
+    let horizon_h = 0.04 * HOURS_PER_YEAR;
+    let queue = &rep.site_queue;
+    let expected = [0.0, 0.0, 200.0 - 70.0 / 3.0, horizon_h - 280.0];
+    assert_eq!(queue.waits_h.len(), expected.len(), "{:?}", queue.waits_h);
+    for (wait, want) in queue.waits_h.iter().zip(expected) {
+        assert!((wait - want).abs() < 1e-9, "{:?}", queue.waits_h);
+    }
+    assert_eq!((queue.censored, queue.unserved), (1, 1));
+    let waits_h: f64 = queue.waits_h.iter().sum();
+    assert!((queue.mean_length - waits_h / horizon_h).abs() < 1e-12);
+}
+
+#[test]
+fn shuttles_wait_in_port_while_no_system_is_in_service_and_sail_when_one_starts() {
+    let phase = format!(
+        "{}\n[[phase]]\nname = \"first system\"\nstart_year = {}\n[phase.set]\n\"mining.systems\" = 1\n",
+        scripted_sea(1.0),
+        1.0 + 100.0 / HOURS_PER_YEAR
+    );
+    let years = format!("scenario.years={}", 235.0 / HOURS_PER_YEAR);
+    let mut overrides = ONE_SHUTTLE.to_vec();
+    overrides.extend([
+        "mining.systems=0",
+        "fleet.transfer_rate_t_per_h=1000",
+        &years,
+    ]);
+    let rep = traced(&phase, &overrides);
+    // No system until the phase at 100 h: the shuttle stays in port (it
+    // used to sail out and back, 20 h of transit for nothing). The system
+    // mobilised at 100 h reaches the site at 110 h with the shuttle, lifts
+    // from 160 h, and the shuttle takes its 5,000 t at 210–215 h. (The
+    // phase wakes it by an event at once, so its cause is `timed`.)
+    assert_timeline(
+        &rep,
+        "shuttle 1",
+        &[
+            (0.0, "new", "idle", "start"),
+            (100.0, "idle", "transit", "timed"),
+            (110.0, "transit", "waiting_cargo", "timed"),
+            (210.0, "waiting_cargo", "transferring", "timed"),
+            (215.0, "transferring", "transit", "timed"),
+            (225.0, "transit", "unloading", "timed"),
+            (230.0, "unloading", "transit", "timed"),
+            (235.0, "transit", "horizon", "horizon"),
+        ],
+    );
 }
