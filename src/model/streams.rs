@@ -33,7 +33,7 @@ pub enum Purpose {
     Failures,
     /// Seabed block grades.
     Ore,
-    /// Durations of transit, relocation, maintenance, plant availability.
+    /// Relocation, maintenance and crew-change durations; plant availability.
     Logistics,
     /// Repairs after typhoon retrievals that could not finish in time.
     TyphoonRepairs,
