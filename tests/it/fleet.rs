@@ -13,6 +13,7 @@ use deepmud::model::{
 };
 use deepmud::scenario::{Scenario, load_str};
 
+use crate::lift::january_typhoons;
 use crate::model::DETERMINISTIC;
 
 fn scenario(text: &str, overrides: &[&str]) -> Scenario {
@@ -251,11 +252,7 @@ fn product_accumulating_at_the_hub_is_a_run_warning() {
 
 #[test]
 fn shuttles_hold_off_a_typhoon_at_the_site_and_book_it_as_typhoon() {
-    let calm = DETERMINISTIC.replace(
-        "typhoon_rate_per_month = 0.0\n",
-        "typhoon_rate_per_month = [2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n\
-         typhoon_warning_h = 48\ntyphoon_duration_h = 1000\n",
-    );
+    let calm = january_typhoons();
     let base = scenario(&calm, &["scenario.start_month=1"]);
     // A seed whose one typhoon of the year is warned in January after 50 h:
     // its alert runs from the warning t_w to t_w + 48 + 1,000 h.

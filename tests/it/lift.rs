@@ -345,16 +345,22 @@ fn survival_practice_misspelt_is_reported_with_the_allowed_names() {
     assert!(error.contains("mining.typhoon_margin_h"), "{error}");
 }
 
+/// [`DETERMINISTIC`] with typhoons only in January (2 a month), each warned
+/// 48 h ahead and lasting 1,000 h: an alert of 1,048 h.
+pub(crate) fn january_typhoons() -> String {
+    DETERMINISTIC.replace(
+        "typhoon_rate_per_month = 0.0\n",
+        "typhoon_rate_per_month = [2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n\
+         typhoon_warning_h = 48\ntyphoon_duration_h = 1000\n",
+    )
+}
+
 /// A mining system does not sail into a typhoon: bound for the site under
 /// an alert that would still be on at its arrival, it holds in port, booked
 /// as typhoon, and sails to arrive as the alert ends.
 #[test]
 fn a_system_bound_for_the_site_under_an_alert_holds_in_port_until_it_can_arrive_after_it() {
-    let stormy = DETERMINISTIC.replace(
-        "typhoon_rate_per_month = 0.0\n",
-        "typhoon_rate_per_month = [2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n\
-         typhoon_warning_h = 48\ntyphoon_duration_h = 1000\n",
-    );
+    let stormy = january_typhoons();
     let (replication, warning_h) = replication_with_one_typhoon(&scenario(&stormy, &[]));
     // The system joins by a phase 10 h into the alert; the site is 100 nm /
     // 10 kn = 10 h away; the alert ends at warning + 48 + 1,000 h. It holds
