@@ -31,6 +31,7 @@ mod schema;
 mod validate;
 
 pub use dist::Dist;
+pub(crate) use error::did_you_mean;
 pub use error::{ErrorKind, Problem, ScenarioError};
 pub use load::{load_file, load_str};
 pub use overrides::{apply_override, parse_override};

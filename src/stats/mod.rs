@@ -4,5 +4,7 @@
 
 pub mod budget;
 pub mod normal;
+pub mod paired;
+pub mod sensitivity;
 pub mod student_t;
 pub mod summary;
