@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use deepmud::experiment::plan::Shard;
 use deepmud::experiment::run::ShipmentLog;
 use deepmud::plot::{self, Format};
 
@@ -39,6 +40,130 @@ pub enum Command {
     Metrics,
     /// Redraw every chart of a run from its CSV files, without re-running.
     Plot(PlotArgs),
+    /// Run a scenario over a grid (or Latin hypercube) of key values, on
+    /// common random numbers: sweep.csv, response curves, a heatmap.
+    Sweep(SweepArgs),
+    /// One-at-a-time sensitivity: each key to a low and a high value around
+    /// the base, bars sorted by swing: tornado.csv and the tornado chart.
+    Tornado(TornadoArgs),
+    /// Paired differences of scenarios against a base, replication by
+    /// replication on common random numbers: compare.csv, compare.md, a chart.
+    Compare(CompareArgs),
+    /// Join the folders of an experiment's shards (`--shard K/N`) into the
+    /// files of a whole run.
+    Merge(MergeArgs),
+}
+
+/// What every experiment (sweep, tornado, compare) takes besides its design.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    /// Replications per point, 1 to 1000000 (overrides `scenario.replications`).
+    #[arg(long, allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
+    pub reps: Option<u32>,
+    /// Random seed of every point (overrides `scenario.seed`).
+    #[arg(long, allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Simulated years, more than 0 and at most 200 (overrides `scenario.years`).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_years)]
+    pub years: Option<f64>,
+    /// Output folder; default `output/<scenario name>-<sweep|tornado|compare>`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads, 1 to 1024; 0 (the default) is one per core. Results
+    /// do not depend on it.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true,
+          value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS))]
+    pub threads: usize,
+    /// Continue an interrupted experiment: finished points are kept, the
+    /// rest run; the files are those of an uninterrupted run.
+    #[arg(long, conflicts_with = "restart")]
+    pub resume: bool,
+    /// Discard an interrupted experiment's finished points and start again.
+    #[arg(long)]
+    pub restart: bool,
+    /// Run only shard K of N: the points whose number is K modulo N (from
+    /// 1); `deepmud merge` joins the shards' folders.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// A key and its values: a list `1,2,4`, an integer range `1..6` (both
+    /// ends included) or a float range with a point count `100..400:7`
+    /// (repeatable; a grid crosses them all, the last varying fastest).
+    #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+    pub vary: Vec<String>,
+    /// `grid` (every combination) or `lhs:N` (N Latin-hypercube points over
+    /// the ranges, with rank sensitivity in sensitivity.csv).
+    #[arg(long, default_value = "grid")]
+    pub design: String,
+    /// Metrics to report (repeatable or comma-separated): NAME, NAME@total
+    /// or NAME@yearN; `deepmud metrics` lists them. Default
+    /// mud_delivered_wet_t, reo_produced_t, physical_availability.
+    #[arg(long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
+    #[command(flatten)]
+    pub common: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Keys to move by ±--delta of their base value (comma-separated or repeated).
+    #[arg(long = "params", value_name = "A,B,C")]
+    pub params: Vec<String>,
+    /// How far to move each of --params: a share such as `20%` or `0.2`.
+    #[arg(long)]
+    pub delta: Option<String>,
+    /// A key and its own low and high value, `PATH=lo..hi` (repeatable).
+    #[arg(long = "range", value_name = "PATH=LO..HI")]
+    pub ranges: Vec<String>,
+    /// The metric the bars measure (NAME, NAME@total or NAME@yearN);
+    /// default reo_produced_t.
+    #[arg(long)]
+    pub metric: Option<String>,
+    #[command(flatten)]
+    pub common: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base scenario, then alternatives to compare with it; every one
+    /// runs the base's seed and replications.
+    #[arg(required = true, value_name = "BASE.toml [ALT.toml]...")]
+    pub scenarios: Vec<PathBuf>,
+    /// Values that make one more alternative: the base with these set,
+    /// e.g. `--set fleet.shuttles=6` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Metrics to compare (repeatable or comma-separated); default every metric.
+    #[arg(long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
+    #[command(flatten)]
+    pub common: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output folders.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged experiment.
+    #[arg(long, required = true)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 /// Chart format and size.
@@ -174,6 +299,11 @@ fn parse_years(text: &str) -> Result<f64, String> {
     } else {
         Err(format!("`{text}` must be in (0, {MAX_YEARS}] years"))
     }
+}
+
+/// Parses `--shard K/N`.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    Shard::parse(text).map_err(|e| e.reason)
 }
 
 /// Parses `2%` or `0.02` into a share in (0, 1).

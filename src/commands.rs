@@ -4,11 +4,15 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::experiment::design::{Design, parse_delta};
+use crate::experiment::plan::{self, Base, Plan, PlanError, Shard};
 use crate::experiment::run::RunOptions;
+use crate::ops::experiment::{ExperimentOptions, Status};
 use crate::ops::{self, Charts, FolderOptions};
 use crate::output;
 use crate::plot;
@@ -129,4 +133,165 @@ fn progress_bar(request: &RunRequest, scenario: &Scenario) -> anyhow::Result<Pro
     );
     bar.set_message(scenario.scenario.name.clone());
     Ok(bar)
+}
+
+/// What every experiment subcommand was asked to do besides its design.
+#[derive(Clone, Debug)]
+pub struct ExperimentRequest {
+    /// Output folder; `None` for `output/<scenario name>-<kind>`.
+    pub out: Option<PathBuf>,
+    pub threads: usize,
+    pub resume: bool,
+    pub restart: bool,
+    pub shard: Option<Shard>,
+    pub quiet: bool,
+    pub charts: Charts,
+}
+
+/// An experiment stopped by Ctrl-C; its finished points are saved.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "stopped: {done} of {owned} points done, saved in {}; the same command with --resume \
+     runs the rest",
+    work.display()
+)]
+pub struct Interrupted {
+    pub done: usize,
+    pub owned: usize,
+    pub work: PathBuf,
+}
+
+/// Raised by Ctrl-C: no replication starts after it.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C stop an experiment cleanly: the replications running
+/// finish, finished points are kept; a second Ctrl-C quits at once.
+fn stop_on_ctrl_c() {
+    // Only the first handler of a process can be set; later calls (a
+    // library caller running several experiments) keep it.
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\nstopping: the replications running now finish and finished points are kept \
+             (Ctrl-C again to quit at once)"
+        );
+    });
+}
+
+/// `deepmud sweep`.
+pub fn sweep(
+    base: &Base,
+    varies: &[String],
+    design: &str,
+    metrics: &[String],
+    request: &ExperimentRequest,
+) -> anyhow::Result<()> {
+    let design = Design::parse(design).map_err(PlanError::from)?;
+    experiment(&plan::sweep(base, varies, design, metrics)?, request)
+}
+
+/// `deepmud tornado`.
+pub fn tornado(
+    base: &Base,
+    params: &[String],
+    delta: Option<&str>,
+    ranges: &[String],
+    metric: Option<&str>,
+    request: &ExperimentRequest,
+) -> anyhow::Result<()> {
+    let delta = delta
+        .map(parse_delta)
+        .transpose()
+        .map_err(PlanError::from)?;
+    experiment(&plan::tornado(base, params, delta, ranges, metric)?, request)
+}
+
+/// `deepmud compare`.
+pub fn compare(
+    base: &Base,
+    alternatives: &[PathBuf],
+    variant: &[String],
+    metrics: &[String],
+    request: &ExperimentRequest,
+) -> anyhow::Result<()> {
+    experiment(&plan::compare(base, alternatives, variant, metrics)?, request)
+}
+
+/// `deepmud merge`.
+pub fn merge(dirs: &[PathBuf], out: &Path, charts: &Charts) -> anyhow::Result<()> {
+    let done = ops::experiment::merge(dirs, out, *charts)?;
+    print(&format!(
+        "{}merged {} folders: wrote {} files to {}\n",
+        done.table,
+        dirs.len(),
+        done.written.len(),
+        done.out.display()
+    ))
+}
+
+/// Runs a planned experiment with a progress bar and prints its table.
+fn experiment(plan: &Plan, request: &ExperimentRequest) -> anyhow::Result<()> {
+    let options = ExperimentOptions {
+        out: request
+            .out
+            .clone()
+            .unwrap_or_else(|| ops::experiment::default_folder(plan)),
+        threads: request.threads,
+        resume: request.resume,
+        restart: request.restart,
+        shard: request.shard,
+        charts: request.charts,
+    };
+    let bar = if request.quiet {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} replications ({per_sec}), {elapsed} (eta {eta})",
+            )
+            .context("progress bar template")?
+            .progress_chars("=> "),
+        );
+        bar.set_message(format!(
+            "{} {} points",
+            plan.manifest.kind.name(),
+            plan.manifest.points.len()
+        ));
+        bar
+    };
+    stop_on_ctrl_c();
+    let done = ops::experiment::run_experiment(
+        plan,
+        &options,
+        &|total| bar.set_length(total),
+        &|| bar.inc(1),
+        &STOP,
+    );
+    bar.finish_and_clear();
+    let done = done?;
+    match done.status {
+        Status::Interrupted => Err(Interrupted {
+            done: done.done,
+            owned: done.owned,
+            work: done.out,
+        }
+        .into()),
+        Status::ShardDone => print(&format!(
+            "shard {}: {} of {} points done; wrote {} files to {}; `deepmud merge` joins the shards\n",
+            request.shard.map_or("1/1".to_string(), |s| format!("{}/{}", s.index, s.count)),
+            done.done,
+            plan.manifest.points.len(),
+            done.written.len(),
+            done.out.display()
+        )),
+        Status::Complete => print(&format!(
+            "{}wrote {} files to {}\n",
+            done.table,
+            done.written.len(),
+            done.out.display()
+        )),
+    }
 }

@@ -4,12 +4,16 @@
 mod cli;
 
 use std::io;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use cli::{Cli, Command};
+use deepmud::experiment::plan::{Base, PlanError};
 use deepmud::experiment::run::{RunOptions, TraceReplicationError};
+use deepmud::ops::experiment::{ExperimentFolderError, MergeError};
+use deepmud::output::journal::JournalError;
 use deepmud::output::folder::FolderError;
 use deepmud::plot::RunFileError;
 use deepmud::scenario::ScenarioError;
@@ -34,11 +38,43 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(args.scenario.as_deref(), &args.set),
         Command::Metrics => commands::metrics(),
         Command::Plot(args) => commands::plot(&args.dir, &charts(&args.charts)),
+        Command::Sweep(args) => commands::sweep(
+            &base(args.scenario.scenario, args.scenario.set, &args.common),
+            &args.vary,
+            &args.design,
+            &args.metrics,
+            &experiment(&args.common),
+        ),
+        Command::Tornado(args) => commands::tornado(
+            &base(args.scenario.scenario, args.scenario.set, &args.common),
+            &args.params,
+            args.delta.as_deref(),
+            &args.ranges,
+            args.metric.as_deref(),
+            &experiment(&args.common),
+        ),
+        Command::Compare(args) => {
+            let mut scenarios = args.scenarios.into_iter();
+            let first = scenarios.next();
+            let alternatives: Vec<PathBuf> = scenarios.collect();
+            commands::compare(
+                &base(first, Vec::new(), &args.common),
+                &alternatives,
+                &args.set,
+                &args.metrics,
+                &experiment(&args.common),
+            )
+        }
+        Command::Merge(args) => commands::merge(&args.dirs, &args.out, &charts(&args.charts)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // Whoever reads stdout has stopped (`| head`): not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) if error.is::<commands::Interrupted>() => {
+            eprintln!("{error}");
+            ExitCode::from(130)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             if is_bad_input(&error) {
@@ -59,6 +95,10 @@ fn is_bad_input(error: &anyhow::Error) -> bool {
             || c.is::<FolderError>()
             || c.is::<TraceReplicationError>()
             || c.is::<RunFileError>()
+            || c.is::<PlanError>()
+            || c.is::<ExperimentFolderError>()
+            || c.is::<MergeError>()
+            || c.is::<JournalError>()
     })
 }
 
@@ -97,4 +137,24 @@ fn with_flags(
         overrides.push(format!("scenario.years={years:?}"));
     }
     overrides
+}
+
+/// A base scenario with its `--set` values and the flags that are overrides.
+fn base(file: Option<PathBuf>, set: Vec<String>, common: &cli::ExperimentArgs) -> Base {
+    Base {
+        file,
+        set: with_flags(set, common.reps, common.seed, common.years),
+    }
+}
+
+fn experiment(common: &cli::ExperimentArgs) -> commands::ExperimentRequest {
+    commands::ExperimentRequest {
+        out: common.out.clone(),
+        threads: common.threads,
+        resume: common.resume,
+        restart: common.restart,
+        shard: common.shard,
+        quiet: common.quiet,
+        charts: charts(&common.charts),
+    }
 }

@@ -100,6 +100,18 @@ pub fn stream(seed: u64, replication: u64, purpose: Purpose, owner: Owner) -> Ch
     rng
 }
 
+const DESIGN_TAG: &[u8; 24] = b"deepmud-design\0\0\0\0\0\0\0\0\0\0";
+
+/// The stream an experiment's design (a Latin hypercube) draws from with
+/// seed `seed`: apart from every replication's streams, so the points it
+/// draws do not share random numbers with what they run.
+pub fn design_stream(seed: u64) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..].copy_from_slice(DESIGN_TAG);
+    ChaCha8Rng::from_seed(key)
+}
+
 /// The streams one mining system draws from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SystemStreams {

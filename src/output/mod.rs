@@ -5,7 +5,9 @@
 //! format is adding a file.
 
 mod annual;
+pub mod experiment;
 pub mod folder;
+pub mod journal;
 pub mod metric_list;
 mod phases;
 pub mod report;

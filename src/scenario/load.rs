@@ -19,12 +19,44 @@ use super::validate::{Finding, validate, validate_failure_mode};
 /// The origin of values given on the command line.
 const SET_ORIGIN: &str = "--set";
 
+/// A `path=value` override and the flag that gave it, which problems with
+/// it name: `--set`, or an experiment's `--vary`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub flag: &'static str,
+    pub text: String,
+}
+
+impl Override {
+    /// An override given with `--set`.
+    pub fn set(text: &str) -> Override {
+        Override {
+            flag: SET_ORIGIN,
+            text: text.to_string(),
+        }
+    }
+}
+
 /// Reads and loads a scenario file, applying `path=value` overrides.
 pub fn load_file(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let origin = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => load_str(&text, &origin, overrides),
-        Err(error) => Err(ScenarioError::new(
+    let overrides: Vec<Override> = overrides.iter().map(|text| Override::set(text)).collect();
+    load_file_overridden(path, &overrides)
+}
+
+/// [`load_file`] with overrides from any flag.
+pub fn load_file_overridden(
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
+    let text = read_text(path)?;
+    load_str_overridden(&text, &path.display().to_string(), overrides)
+}
+
+/// The text of a scenario file, or the error that names it.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|error| {
+        let origin = path.display().to_string();
+        ScenarioError::new(
             ErrorKind::Unreadable,
             &origin,
             vec![problem(
@@ -34,13 +66,23 @@ pub fn load_file(path: &Path, overrides: &[String]) -> Result<Scenario, Scenario
                 None,
                 format!("cannot read file: {error}"),
             )],
-        )),
-    }
+        )
+    })
 }
 
 /// Loads a scenario from TOML text; `origin` names it in problems (a file
 /// path, or a label for built-in text).
 pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let overrides: Vec<Override> = overrides.iter().map(|text| Override::set(text)).collect();
+    load_str_overridden(text, origin, &overrides)
+}
+
+/// [`load_str`] with overrides from any flag.
+pub fn load_str_overridden(
+    text: &str,
+    origin: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
     if text.trim().is_empty() {
         let empty = problem(origin, None, "", None, "file is empty".into());
         return Err(ScenarioError::new(ErrorKind::Empty, origin, vec![empty]));
@@ -55,11 +97,13 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     let mut set_paths = Vec::new();
     let mut set_problems = Vec::new();
     for arg in overrides {
-        let applied =
-            parse_override(arg).and_then(|(path, value)| override_value(&mut table, &path, value));
+        let applied = parse_override(&arg.text).and_then(|(path, value)| {
+            replace_lift_alternative(&mut table, &path);
+            override_value(&mut table, &path, value)
+        });
         match applied {
-            Ok(path) => set_paths.push(path),
-            Err(message) => set_problems.push(problem(SET_ORIGIN, None, "", None, message)),
+            Ok(path) => set_paths.push((path, arg.flag)),
+            Err(message) => set_problems.push(problem(arg.flag, None, "", None, message)),
         }
     }
 
@@ -96,6 +140,28 @@ pub fn load_str(text: &str, origin: &str, overrides: &[String]) -> Result<Scenar
     }
     scenario.resolved_phases = phases;
     Ok(scenario)
+}
+
+/// The two ways to give the lift rate: a rate, or a design it is derived
+/// from. A scenario gives exactly one.
+const LIFT_RATE: &str = "mining.lift_rate_t_per_h";
+const LIFT_DESIGN: &str = "mining.lift_design";
+
+/// An override of one way to give the lift rate replaces the other, so
+/// `--set mining.lift_rate_t_per_h=150` (or a sweep of it) works on a
+/// scenario that derives its rate from a `[mining.lift_design]`.
+fn replace_lift_alternative(table: &mut Table, path: &str) {
+    let other = if is_within(path, LIFT_RATE) {
+        LIFT_DESIGN
+    } else if is_within(path, LIFT_DESIGN) {
+        LIFT_RATE
+    } else {
+        return;
+    };
+    let key = &other["mining.".len()..];
+    if let Some(Value::Table(mining)) = table.get_mut("mining") {
+        mining.remove(key);
+    }
 }
 
 /// Where the failure modes live in the tree.
@@ -275,7 +341,7 @@ fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
 
 /// In the order of their positions in the file, then those of `--set`.
 fn sort_in_file_order(problems: &mut [Problem]) {
-    problems.sort_by_key(|p| (p.origin == SET_ORIGIN, p.line.is_none(), p.line, p.column));
+    problems.sort_by_key(|p| (p.origin.starts_with("--"), p.line.is_none(), p.line, p.column));
 }
 
 /// A fault or finding, by path, before it is located.
@@ -347,9 +413,9 @@ struct Locator<'a> {
     origin: &'a str,
     /// Byte offset of each key (or array element) in the text, by path.
     offsets: HashMap<String, usize>,
-    /// What `--set` arguments own: the keys they set, or the outermost
-    /// ones they created.
-    set_paths: &'a [String],
+    /// What `--set` (or `--vary`) arguments own: the keys they set, or the
+    /// outermost ones they created, with the flag.
+    set_paths: &'a [(String, &'static str)],
     /// The tree that was typed, to quote values.
     root: &'a Value,
 }
@@ -359,8 +425,8 @@ impl Locator<'_> {
     /// its key in the file, or at its nearest ancestor that is in the file
     /// (the section of a missing key).
     fn locate(&self, path: &str, value: Option<String>, message: String) -> Problem {
-        if self.set_paths.iter().any(|set| is_within(path, set)) {
-            return problem(SET_ORIGIN, None, path, value, message);
+        if let Some((_, flag)) = self.set_paths.iter().find(|(set, _)| is_within(path, set)) {
+            return problem(flag, None, path, value, message);
         }
         let mut at = path;
         let offset = loop {
@@ -851,16 +917,29 @@ oxide_factor = 1.19
 
     #[test]
     fn lift_rate_or_lift_design_exactly_one() {
-        let both = problems(
-            MINIMAL,
-            &[
-                "mining.lift_design={pipe_bore_m = 0.3, slurry_velocity_m_per_s = 4, mud_volume_fraction = 0.2}",
-            ],
-        );
+        let design = "[mining.lift_design]\npipe_bore_m = 0.3\nslurry_velocity_m_per_s = 4\nmud_volume_fraction = 0.2\n";
+        let both = problems(&format!("{MINIMAL}{design}"), &[]);
         assert_eq!(
             both[0].message,
             "give either lift_rate_t_per_h or lift_design, not both"
         );
+        // An override of one replaces the other.
+        let derived = load_str(
+            MINIMAL,
+            "minimal",
+            &["mining.lift_design={pipe_bore_m = 0.3, slurry_velocity_m_per_s = 4, mud_volume_fraction = 0.2}".to_string()],
+        )
+        .unwrap();
+        assert_eq!(derived.mining.lift_rate_t_per_h, None);
+        let text = MINIMAL.replace("lift_rate_t_per_h = 100\n", "");
+        let rate = load_str(
+            &format!("{text}{design}"),
+            "minimal",
+            &["mining.lift_rate_t_per_h=150".to_string()],
+        )
+        .unwrap();
+        assert_eq!(rate.mining.lift_rate_t_per_h, Some(150.0));
+        assert!(rate.mining.lift_design.is_none());
         let text = MINIMAL.replace("lift_rate_t_per_h = 100\n", "");
         let neither = problems(&text, &[]);
         assert_eq!(neither[0].key, "mining.lift_rate_t_per_h");

@@ -2,6 +2,9 @@
 //! subcommands: a caller (the binary, or a script using the library) builds
 //! an options struct, calls one, and presents what it returns.
 
+pub mod experiment;
+mod experiment_charts;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
