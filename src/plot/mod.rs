@@ -12,6 +12,7 @@ mod axis;
 mod band;
 mod cumulative;
 mod data;
+pub mod experiment;
 mod grade;
 mod legend;
 mod phase_strip;
