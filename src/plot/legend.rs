@@ -13,6 +13,8 @@ use super::theme::{Theme, palette, text_width};
 pub(crate) enum Swatch {
     /// A solid line (a median).
     Line(RGBColor),
+    /// A solid line half as wide (a secondary interval).
+    ThinLine(RGBColor),
     /// A dashed line (a marker such as a phase start).
     DashedLine(RGBColor),
     /// A translucent box (a P10–P90 range).
@@ -190,6 +192,12 @@ fn draw_entry<DB: DrawingBackend>(
             .draw(&PathElement::new(
                 vec![(x, y), (x1, y)],
                 colour.stroke_width(line),
+            ))
+            .drawn()?,
+        Swatch::ThinLine(colour) => area
+            .draw(&PathElement::new(
+                vec![(x, y), (x1, y)],
+                colour.stroke_width(line.div_ceil(2)),
             ))
             .drawn()?,
         Swatch::DashedLine(colour) => {

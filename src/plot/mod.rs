@@ -12,6 +12,7 @@ mod axis;
 mod band;
 mod cumulative;
 mod data;
+pub mod experiment;
 mod grade;
 mod legend;
 mod phase_strip;
@@ -79,12 +80,7 @@ pub fn draw_all(
     width_px: u32,
     height_px: u32,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    anyhow::ensure!(
-        (MIN_WIDTH_PX..=MAX_SIDE_PX).contains(&width_px)
-            && (MIN_HEIGHT_PX..=MAX_SIDE_PX).contains(&height_px),
-        "chart size {width_px} × {height_px} px cannot be drawn: from \
-         {MIN_WIDTH_PX} × {MIN_HEIGHT_PX} to {MAX_SIDE_PX} × {MAX_SIDE_PX}"
-    );
+    check_size(width_px, height_px)?;
     register_font()?;
     let run = RunData::read(dir)?;
     let mut written = Vec::new();
@@ -92,15 +88,47 @@ pub fn draw_all(
         if chart == Chart::Timeline && run.timeline.is_none() {
             continue;
         }
-        for extension in format.extensions() {
-            let path = dir.join(format!("{}.{extension}", chart.stem()));
-            match *extension {
-                "png" => write_png(&path, chart, &run, (width_px, height_px)),
-                _ => write_svg(&path, chart, &run, (width_px, height_px)),
-            }
-            .with_context(|| format!("drawing {}", path.display()))?;
-            written.push(path);
+        let drawing = RunChart { chart, run: &run };
+        written.extend(write_chart(
+            dir,
+            chart.stem(),
+            &drawing,
+            format,
+            (width_px, height_px),
+        )?);
+    }
+    Ok(written)
+}
+
+/// Fails unless a chart of `width_px` × `height_px` can be drawn.
+fn check_size(width_px: u32, height_px: u32) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (MIN_WIDTH_PX..=MAX_SIDE_PX).contains(&width_px)
+            && (MIN_HEIGHT_PX..=MAX_SIDE_PX).contains(&height_px),
+        "chart size {width_px} × {height_px} px cannot be drawn: from \
+         {MIN_WIDTH_PX} × {MIN_HEIGHT_PX} to {MAX_SIDE_PX} × {MAX_SIDE_PX}"
+    );
+    Ok(())
+}
+
+/// Draws `drawing` into `dir` as `<stem>.png` and/or `<stem>.svg`; returns
+/// the files written.
+fn write_chart(
+    dir: &Path,
+    stem: &str,
+    drawing: &impl Drawing,
+    format: Format,
+    size: (u32, u32),
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for extension in format.extensions() {
+        let path = dir.join(format!("{stem}.{extension}"));
+        match *extension {
+            "png" => write_png(&path, drawing, size),
+            _ => write_svg(&path, drawing, size),
         }
+        .with_context(|| format!("drawing {}", path.display()))?;
+        written.push(path);
     }
     Ok(written)
 }
@@ -149,14 +177,24 @@ impl Chart {
             Chart::Timeline => "timeline",
         }
     }
+}
 
-    fn draw<DB: DrawingBackend>(
-        self,
-        root: &DrawingArea<DB, Shift>,
-        run: &RunData,
-    ) -> anyhow::Result<()> {
-        root.fill(&WHITE).drawn()?;
-        match self {
+/// One image's content, drawn on any plotters backend.
+trait Drawing {
+    /// Draws the content on `root`, already filled white.
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>;
+}
+
+/// A chart of a run, with the run's data.
+struct RunChart<'a> {
+    chart: Chart,
+    run: &'a RunData,
+}
+
+impl Drawing for RunChart<'_> {
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()> {
+        let run = self.run;
+        match self.chart {
             Chart::Throughput => throughput::draw_throughput(root, &run.throughput),
             Chart::CumulativeReo => cumulative::draw_cumulative_reo(root, &run.cumulative),
             Chart::TimeBudget => time_budget::draw_time_budget(root, &run.time_budget),
@@ -166,20 +204,32 @@ impl Chart {
                 Some(timeline) => timeline::draw_timeline(root, timeline),
                 None => Ok(()),
             },
-        }?;
-        root.present().drawn()
+        }
     }
 }
 
-/// Draws `chart` as a PNG. The bitmap backend writes the file itself and
+/// Draws `drawing` on a white `root` and finishes the image.
+fn render<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    drawing: &impl Drawing,
+) -> anyhow::Result<()> {
+    root.fill(&WHITE).drawn()?;
+    drawing.draw_on(root)?;
+    root.present().drawn()
+}
+
+/// Draws `drawing` as a PNG. The bitmap backend writes the file itself and
 /// picks the encoder from the extension, so it writes a temporary `.png`
 /// beside the target, renamed into place once complete.
-fn write_png(path: &Path, chart: Chart, run: &RunData, size: (u32, u32)) -> anyhow::Result<()> {
-    let temporary =
-        path.with_file_name(format!(".{}.{}.tmp.png", chart.stem(), std::process::id()));
+fn write_png(path: &Path, drawing: &impl Drawing, size: (u32, u32)) -> anyhow::Result<()> {
+    let stem = path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .with_context(|| format!("{} is not a file path", path.display()))?;
+    let temporary = path.with_file_name(format!(".{stem}.{}.tmp.png", std::process::id()));
     let drawn = {
         let root = BitMapBackend::new(&temporary, size).into_drawing_area();
-        chart.draw(&root, run)
+        render(&root, drawing)
         // `root` drops here; the backend has already saved on `present`.
     };
     let result = drawn.and_then(|()| {
@@ -191,12 +241,12 @@ fn write_png(path: &Path, chart: Chart, run: &RunData, size: (u32, u32)) -> anyh
     result
 }
 
-/// Draws `chart` as an SVG document, written atomically.
-fn write_svg(path: &Path, chart: Chart, run: &RunData, size: (u32, u32)) -> anyhow::Result<()> {
+/// Draws `drawing` as an SVG document, written atomically.
+fn write_svg(path: &Path, drawing: &impl Drawing, size: (u32, u32)) -> anyhow::Result<()> {
     let mut document = String::new();
     {
         let root = SVGBackend::with_string(&mut document, size).into_drawing_area();
-        chart.draw(&root, run)?;
+        render(&root, drawing)?;
     }
     crate::output::write_atomic(path, document.as_bytes())
 }

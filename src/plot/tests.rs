@@ -154,7 +154,7 @@ fn write_empty_run(dir: &Path) {
 }
 
 /// Width and height from a PNG's signature and IHDR chunk.
-fn png_size(bytes: &[u8]) -> (u32, u32) {
+pub(super) fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert!(bytes.len() > 24, "PNG too short: {} bytes", bytes.len());
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
     assert_eq!(&bytes[12..16], b"IHDR", "first chunk is IHDR");
@@ -163,7 +163,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 }
 
 /// Width and height attributes of an SVG document's root element.
-fn svg_size(text: &str) -> (u32, u32) {
+pub(super) fn svg_size(text: &str) -> (u32, u32) {
     let start = text.find("<svg").expect("an <svg element");
     let tag = &text[start..start + text[start..].find('>').expect("a closed <svg tag")];
     let attribute = |name: &str| -> u32 {
