@@ -205,7 +205,10 @@ pub fn tornado(
         .map(parse_delta)
         .transpose()
         .map_err(PlanError::from)?;
-    experiment(&plan::tornado(base, params, delta, ranges, metric)?, request)
+    experiment(
+        &plan::tornado(base, params, delta, ranges, metric)?,
+        request,
+    )
 }
 
 /// `deepmud compare`.
@@ -216,7 +219,10 @@ pub fn compare(
     metrics: &[String],
     request: &ExperimentRequest,
 ) -> anyhow::Result<()> {
-    experiment(&plan::compare(base, alternatives, variant, metrics)?, request)
+    experiment(
+        &plan::compare(base, alternatives, variant, metrics)?,
+        request,
+    )
 }
 
 /// `deepmud merge`.
@@ -281,7 +287,9 @@ fn experiment(plan: &Plan, request: &ExperimentRequest) -> anyhow::Result<()> {
         .into()),
         Status::ShardDone => print(&format!(
             "shard {}: {} of {} points done; wrote {} files to {}; `deepmud merge` joins the shards\n",
-            request.shard.map_or("1/1".to_string(), |s| format!("{}/{}", s.index, s.count)),
+            request
+                .shard
+                .map_or("1/1".to_string(), |s| format!("{}/{}", s.index, s.count)),
             done.done,
             plan.manifest.points.len(),
             done.written.len(),

@@ -158,7 +158,9 @@ pub fn compare(manifest: &Manifest, values: &Values) -> Vec<Alternative> {
             Alternative {
                 point,
                 differences: (0..manifest.metrics.len())
-                    .map(|metric| Difference::of(&column(base, metric), &column(alternative, metric)))
+                    .map(|metric| {
+                        Difference::of(&column(base, metric), &column(alternative, metric))
+                    })
                     .collect(),
             }
         })

@@ -58,27 +58,38 @@ pub enum BatchError {
     Threads(String),
 }
 
+/// What every point runs: replications 0 … `replications` − 1 of `seed`,
+/// measured by `selectors`, on `threads` threads (0: one per core).
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    pub seed: u64,
+    pub replications: u32,
+    pub selectors: &'a [Selector],
+    pub threads: usize,
+}
+
 /// Per point: each replication's values once run, and how many are.
 struct Slot {
     values: Vec<Option<Vec<f64>>>,
     done: u32,
 }
 
-/// Runs replications 0 … `replications` − 1 of seed `seed` of every job on
-/// `threads` threads (0: one per core), calling `progress` after each
-/// replication and `finished` with each point as it completes (in no fixed
+/// Runs `batch` on every job, calling `progress` after each replication and `finished` with each point as it completes (in no fixed
 /// order; callers that need one sort). Once `stop` is raised no new
 /// replication starts; the points already complete have been handed on.
 pub fn run_points(
     jobs: &[Job],
-    seed: u64,
-    replications: u32,
-    selectors: &[Selector],
-    threads: usize,
+    batch: Batch,
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
     finished: &mut (dyn FnMut(Finished) -> std::io::Result<()> + Send),
 ) -> Result<Ran, BatchError> {
+    let Batch {
+        seed,
+        replications,
+        selectors,
+        threads,
+    } = batch;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -103,14 +114,15 @@ pub fn run_points(
             }
             let (index, replication) = (task / reps, task % reps);
             let job = jobs[index];
-            let rep = run_replication(job.scenario, seed, replication as u64).map_err(|source| {
-                stop.store(true, Ordering::Relaxed);
-                BatchError::Simulation {
-                    point: job.point + 1,
-                    replication: replication as u64 + 1,
-                    source,
-                }
-            })?;
+            let rep =
+                run_replication(job.scenario, seed, replication as u64).map_err(|source| {
+                    stop.store(true, Ordering::Relaxed);
+                    BatchError::Simulation {
+                        point: job.point + 1,
+                        replication: replication as u64 + 1,
+                        source,
+                    }
+                })?;
             events.fetch_add(rep.events, Ordering::Relaxed);
             let values: Vec<f64> = selectors
                 .iter()

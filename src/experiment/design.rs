@@ -55,7 +55,10 @@ pub struct Vary {
 }
 
 /// Splits `PATH=REST`, naming `flag` in the error.
-pub fn split_path<'a>(flag: &'static str, text: &'a str) -> Result<(&'a str, &'a str), DesignError> {
+pub fn split_path<'a>(
+    flag: &'static str,
+    text: &'a str,
+) -> Result<(&'a str, &'a str), DesignError> {
     let (path, rest) = text.split_once('=').ok_or_else(|| {
         DesignError::new(flag, text, "expected PATH=VALUES, e.g. fleet.shuttles=1..5")
     })?;
@@ -126,7 +129,10 @@ impl Vary {
                     return Err(DesignError::new(
                         FLAG,
                         text,
-                        format!("`{}` is not a point count (a whole number from 2)", count.trim()),
+                        format!(
+                            "`{}` is not a point count (a whole number from 2)",
+                            count.trim()
+                        ),
                     ));
                 }
             };
@@ -362,10 +368,7 @@ pub fn tornado_ends(base: f64, delta: f64, integer: bool) -> (f64, f64) {
     let (low, high) = (base * (1.0 - delta), base * (1.0 + delta));
     let (low, high) = if base < 0.0 { (high, low) } else { (low, high) };
     if integer {
-        (
-            low.round().min(base - 1.0),
-            high.round().max(base + 1.0),
-        )
+        (low.round().min(base - 1.0), high.round().max(base + 1.0))
     } else {
         (low, high)
     }
@@ -389,7 +392,10 @@ mod tests {
             ["100", "150", "200", "250", "300", "350", "400"]
         );
         assert_eq!(values("ore.heavy_share=0.1..0.3:3"), ["0.1", "0.2", "0.3"]);
-        assert_eq!(values("x=0..1:4"), ["0", "0.333333333333", "0.666666666667", "1"]);
+        assert_eq!(
+            values("x=0..1:4"),
+            ["0", "0.333333333333", "0.666666666667", "1"]
+        );
         assert_eq!(
             values("mining.survival_practice=retrieve,hang_off"),
             ["retrieve", "hang_off"]
@@ -437,7 +443,12 @@ mod tests {
             Vary::parse("a=1..1000").unwrap(),
             Vary::parse("b=1..1000").unwrap(),
         ];
-        assert!(grid(&huge).unwrap_err().to_string().contains("more than 100000"));
+        assert!(
+            grid(&huge)
+                .unwrap_err()
+                .to_string()
+                .contains("more than 100000")
+        );
     }
 
     #[test]

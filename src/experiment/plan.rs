@@ -275,10 +275,17 @@ fn digest(scenario: &Scenario) -> String {
     format!("{hash:016x}")
 }
 
-/// The value of `path` in the resolved `scenario`, if it has one.
+/// The value of `path` in the resolved `scenario`, if it has one; the lift
+/// rate of a scenario that derives it from a lift design is that rate.
 fn resolved(scenario: &Scenario, path: &str) -> Option<toml::Value> {
     let tree: toml::Value = toml::from_str(&scenario.to_toml_string()).ok()?;
-    scenario::lookup(&tree, path).cloned()
+    match scenario::lookup(&tree, path) {
+        Some(value) => Some(value.clone()),
+        None if path == "mining.lift_rate_t_per_h" => {
+            Some(toml::Value::Float(scenario.mining.lift_rate_t_per_h()))
+        }
+        None => None,
+    }
 }
 
 /// Parses the `--metric` selectors (default `defaults`).
@@ -306,12 +313,14 @@ fn load_points(
 ) -> Result<Vec<Scenario>, PlanError> {
     let mut scenarios = Vec::with_capacity(points.len());
     for (index, overrides) in points.iter().enumerate() {
-        let scenario = text.load(&base.set, overrides).map_err(|source| PointError {
-            number: index + 1,
-            count: points.len(),
-            label: labels(index),
-            source,
-        })?;
+        let scenario = text
+            .load(&base.set, overrides)
+            .map_err(|source| PointError {
+                number: index + 1,
+                count: points.len(),
+                label: labels(index),
+                source,
+            })?;
         for selector in selectors {
             selector.check_years(scenario.scenario.years)?;
         }
@@ -385,7 +394,12 @@ pub fn sweep(
         }
         .into());
     }
-    let integer = |path: &str| matches!(resolved(&base_scenario, path), Some(toml::Value::Integer(_)));
+    let integer = |path: &str| {
+        matches!(
+            resolved(&base_scenario, path),
+            Some(toml::Value::Integer(_))
+        )
+    };
     let rows: Vec<Vec<String>> = match design {
         Design::Grid => design::grid(&parsed)?,
         Design::Lhs(count) => {
@@ -403,7 +417,10 @@ pub fn sweep(
             }
             let intervals: Vec<(f64, f64, bool)> = parsed
                 .iter()
-                .map(|vary| vary.interval().map(|(lo, hi)| (lo, hi, integer(&vary.path))))
+                .map(|vary| {
+                    vary.interval()
+                        .map(|(lo, hi)| (lo, hi, integer(&vary.path)))
+                })
                 .collect::<Result<_, _>>()?;
             let mut rng = streams::design_stream(base_scenario.scenario.seed);
             latin_hypercube(&intervals, count, &mut rng)
@@ -553,12 +570,15 @@ pub fn tornado(
             return Err(DesignError {
                 flag: "--params",
                 text: path.clone(),
-                reason: format!("{path} is 0 in the scenario, so ±{} of it is 0: give --range {path}=lo..hi", percent(delta)),
+                reason: format!(
+                    "{path} is 0 in the scenario, so ±{} of it is 0: give --range {path}=lo..hi",
+                    percent(delta)
+                ),
             }
             .into());
         }
         let (low, high) = tornado_ends(value, delta, integer);
-        ends.push((value_text(low), value_text(high)));
+        ends.push((value_text(six_figures(low)), value_text(six_figures(high))));
         parameters.push(Parameter {
             path: path.clone(),
             given: format!("±{}", percent(delta)),
@@ -569,13 +589,11 @@ pub fn tornado(
     for text in ranges {
         let (path, range) = split_path("--range", text)?;
         duplicate(&parameters, "--range", text, path)?;
-        let (lo, hi) = range
-            .split_once("..")
-            .ok_or_else(|| DesignError {
-                flag: "--range",
-                text: text.clone(),
-                reason: "expected PATH=lo..hi".into(),
-            })?;
+        let (lo, hi) = range.split_once("..").ok_or_else(|| DesignError {
+            flag: "--range",
+            text: text.clone(),
+            reason: "expected PATH=lo..hi".into(),
+        })?;
         let (lo, hi) = (lo.trim(), hi.trim());
         let (value, integer) = match base_number("--range", text, path) {
             Ok(found) => found,
@@ -668,6 +686,11 @@ pub fn tornado(
     })
 }
 
+/// A tornado input to six significant figures: the value run and shown.
+fn six_figures(value: f64) -> f64 {
+    format!("{value:.5e}").parse().unwrap_or(value)
+}
+
 fn percent(share: f64) -> String {
     format!("{}%", value_text(share * 100.0))
 }
@@ -698,7 +721,10 @@ pub fn compare(
     }
     let common = [
         format!("scenario.seed={}", base_scenario.scenario.seed),
-        format!("scenario.replications={}", base_scenario.scenario.replications),
+        format!(
+            "scenario.replications={}",
+            base_scenario.scenario.replications
+        ),
     ];
     let mut sources = vec![source(base, &base_scenario)];
     let mut scenarios = vec![base_scenario.clone()];

@@ -65,7 +65,9 @@ impl Selector {
                 )));
             }
             Some(year) => {
-                let number = year.strip_prefix("year").and_then(|n| n.parse::<usize>().ok());
+                let number = year
+                    .strip_prefix("year")
+                    .and_then(|n| n.parse::<usize>().ok());
                 match number {
                     Some(n) if n >= 1 && metric.kind.is_annual() => At::Year(n),
                     Some(_) if !metric.kind.is_annual() => {
@@ -203,9 +205,6 @@ mod tests {
             title("reo_produced_t@total"),
             "REO produced, total over the horizon (t)"
         );
-        assert_eq!(
-            title("reo_produced_t@year4"),
-            "REO produced, year 4 (t)"
-        );
+        assert_eq!(title("reo_produced_t@year4"), "REO produced, year 4 (t)");
     }
 }

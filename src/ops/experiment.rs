@@ -20,7 +20,7 @@ use anyhow::Context;
 
 use super::Charts;
 use crate::experiment::analysis::{self, Values};
-use crate::experiment::batch::{Job, run_points};
+use crate::experiment::batch::{Batch, Job, run_points};
 use crate::experiment::plan::{Kind, Manifest, Plan, Shard};
 use crate::output::experiment as files;
 use crate::output::folder::{FolderError, Staged};
@@ -198,10 +198,12 @@ pub fn run_experiment(
     let mut finished = Vec::new();
     let ran = run_points(
         &jobs,
-        manifest.seed,
-        manifest.replications,
-        &plan.selectors,
-        options.threads,
+        Batch {
+            seed: manifest.seed,
+            replications: manifest.replications,
+            selectors: &plan.selectors,
+            threads: options.threads,
+        },
         progress,
         stop,
         &mut |point| {
@@ -243,7 +245,13 @@ pub fn run_experiment(
             n => n,
         },
     };
-    let (written, table, out) = write_folder(&options.out, &manifest, &values, options.charts, Some(&timing))?;
+    let (written, table, out) = write_folder(
+        &options.out,
+        &manifest,
+        &values,
+        options.charts,
+        Some(&timing),
+    )?;
     fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
     Ok(ExperimentDone {
         status: if manifest.shard.is_some() {
@@ -271,7 +279,10 @@ fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
         ("scenarios", found.scenarios != wanted.scenarios),
         ("parameters", found.parameters != wanted.parameters),
         ("shard", found.shard != wanted.shard),
-        ("deepmud_version", found.deepmud_version != wanted.deepmud_version),
+        (
+            "deepmud_version",
+            found.deepmud_version != wanted.deepmud_version,
+        ),
     ];
     match fields.iter().find(|(_, differs)| *differs) {
         Some((field, _)) => format!("its {field} differ"),
@@ -347,7 +358,10 @@ fn write_folder(
             Kind::Sweep => {
                 write("sweep.csv", &files::sweep_csv(manifest, &summaries)?)?;
                 if let Some(measures) = analysis::sweep_sensitivity(manifest, &summaries) {
-                    write("sensitivity.csv", &files::sensitivity_csv(manifest, &measures)?)?;
+                    write(
+                        "sensitivity.csv",
+                        &files::sensitivity_csv(manifest, &measures)?,
+                    )?;
                     table = files::sensitivity_table(manifest, &measures);
                 } else {
                     table = files::sweep_table(manifest, &summaries);
@@ -365,7 +379,9 @@ fn write_folder(
                 write("compare.md", table.as_bytes())?;
             }
         }
-        written.extend(super::experiment_charts::draw(&dir, manifest, values, charts)?);
+        written.extend(super::experiment_charts::draw(
+            &dir, manifest, values, charts,
+        )?);
     }
     let written = written.iter().map(|p| staged.final_path(p)).collect();
     let out = staged.commit()?;
@@ -419,7 +435,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: Charts) -> anyhow::Result<Exp
             }
             Some(_) => {}
         }
-        if let Some(&(_, _, twin)) = shards.iter().find(|(i, n, _)| *i == shard.index && *n == shard.count) {
+        if let Some(&(_, _, twin)) = shards
+            .iter()
+            .find(|(i, n, _)| *i == shard.index && *n == shard.count)
+        {
             return Err(refuse(format!(
                 "{} and {} are both shard {}/{}",
                 twin.display(),

@@ -52,7 +52,10 @@ fn numeric(manifest: &Manifest) -> Vec<usize> {
 }
 
 /// Each chart's file stem (without extension) and what it shows.
-fn charts_of(manifest: &Manifest, values: Option<&Values>) -> Vec<(String, Option<ExperimentChart>)> {
+fn charts_of(
+    manifest: &Manifest,
+    values: Option<&Values>,
+) -> Vec<(String, Option<ExperimentChart>)> {
     let mut list = Vec::new();
     let summaries = values.map(|values| analysis::point_summaries(manifest, values));
     let titles: Vec<String> = manifest
@@ -195,7 +198,10 @@ fn response(
         if !groups.contains_key(&others) {
             order.push(others.clone());
         }
-        groups.entry(others).or_default().push((x, band(&summary[metric])));
+        groups
+            .entry(others)
+            .or_default()
+            .push((x, band(&summary[metric])));
     }
     let curves: Vec<Curve> = if groups.len() <= MAX_CURVES {
         order
@@ -238,12 +244,18 @@ fn response(
             .collect();
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
         vec![Curve {
-            label: format!("mean over {} combinations of the other parameters", groups.len()),
+            label: format!(
+                "mean over {} combinations of the other parameters",
+                groups.len()
+            ),
             points,
         }]
     };
     ExperimentChart::Response(Response {
-        title: format!("{title} against {path} ({} replications a point, 95% CI)", manifest.replications),
+        title: format!(
+            "{title} against {path} ({} replications a point, 95% CI)",
+            manifest.replications
+        ),
         x_title: path.clone(),
         y_title: title.to_string(),
         curves,
@@ -251,7 +263,12 @@ fn response(
 }
 
 /// The metric over two parameters.
-fn heatmap(manifest: &Manifest, summaries: &[Vec<Summary>], metric: usize, title: &str) -> ExperimentChart {
+fn heatmap(
+    manifest: &Manifest,
+    summaries: &[Vec<Summary>],
+    metric: usize,
+    title: &str,
+) -> ExperimentChart {
     let axis = |parameter: usize| -> Vec<f64> {
         let mut values: Vec<f64> = manifest
             .points
@@ -293,7 +310,11 @@ fn tornado(manifest: &Manifest, values: &Values, title: &str) -> ExperimentChart
         lo: summary.mean - ci,
         hi: summary.mean + ci,
     };
-    let given: Vec<&str> = manifest.parameters.iter().map(|p| p.given.as_str()).collect();
+    let given: Vec<&str> = manifest
+        .parameters
+        .iter()
+        .map(|p| p.given.as_str())
+        .collect();
     let moved = if given.iter().all(|g| g.starts_with('±')) && !given.is_empty() {
         format!(", each input {}", given[0])
     } else {
@@ -323,11 +344,19 @@ fn tornado(manifest: &Manifest, values: &Values, title: &str) -> ExperimentChart
 
 /// The file stems of every chart of `manifest`.
 pub fn stems(manifest: &Manifest) -> Vec<String> {
-    charts_of(manifest, None).into_iter().map(|(stem, _)| stem).collect()
+    charts_of(manifest, None)
+        .into_iter()
+        .map(|(stem, _)| stem)
+        .collect()
 }
 
 /// Draws every chart of `manifest` into `dir`; returns the files written.
-pub fn draw(dir: &Path, manifest: &Manifest, values: &Values, options: Charts) -> anyhow::Result<Vec<PathBuf>> {
+pub fn draw(
+    dir: &Path,
+    manifest: &Manifest,
+    values: &Values,
+    options: Charts,
+) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (stem, chart) in charts_of(manifest, Some(values)) {
         if let Some(chart) = chart {

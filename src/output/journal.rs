@@ -183,7 +183,10 @@ fn parse(
         }
         let whole = |cell: &str| cell.parse::<usize>().ok().filter(|&n| n >= 1);
         let (Some(point), Some(replication)) = (whole(cells[0]), whole(cells[1])) else {
-            return Err(error(number, "point and replication must count from 1".into()));
+            return Err(error(
+                number,
+                "point and replication must count from 1".into(),
+            ));
         };
         let row: Vec<f64> = cells[2..]
             .iter()
@@ -284,9 +287,17 @@ mod tests {
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, "point,replication,x\n").unwrap();
         let error = Journal::resume(&path, &metrics(), 2).err().unwrap();
-        assert!(error.to_string().ends_with(":1: the header is not `point,replication,a,b`"));
+        assert!(
+            error
+                .to_string()
+                .ends_with(":1: the header is not `point,replication,a,b`")
+        );
         std::fs::write(&path, "point,replication,a,b\n1,2,3,4\n").unwrap();
         let error = read(&path, &metrics(), 2).unwrap_err();
-        assert!(error.to_string().contains("expected replication 1 of point 1"));
+        assert!(
+            error
+                .to_string()
+                .contains("expected replication 1 of point 1")
+        );
     }
 }

@@ -341,7 +341,14 @@ fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
 
 /// In the order of their positions in the file, then those of `--set`.
 fn sort_in_file_order(problems: &mut [Problem]) {
-    problems.sort_by_key(|p| (p.origin.starts_with("--"), p.line.is_none(), p.line, p.column));
+    problems.sort_by_key(|p| {
+        (
+            p.origin.starts_with("--"),
+            p.line.is_none(),
+            p.line,
+            p.column,
+        )
+    });
 }
 
 /// A fault or finding, by path, before it is located.

@@ -32,11 +32,11 @@ mod validate;
 
 pub use dist::Dist;
 pub(crate) use error::did_you_mean;
+pub(crate) use error::type_name;
 pub use error::{ErrorKind, Problem, ScenarioError};
 pub use load::{
     Override, load_file, load_file_overridden, load_str, load_str_overridden, read_text,
 };
-pub(crate) use error::type_name;
 pub(crate) use overrides::lookup;
 pub use overrides::{apply_override, parse_override};
 pub use schema::*;

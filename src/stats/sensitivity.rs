@@ -80,7 +80,10 @@ pub fn sensitivity(inputs: &[Vec<f64>], output: &[f64]) -> Sensitivity {
         .map(|a| variables.iter().map(|b| dot(a, b)).collect())
         .collect();
     let spearman: Vec<f64> = (0..p).map(|j| correlation[j][p]).collect();
-    let rxx: Vec<Vec<f64>> = correlation[..p].iter().map(|row| row[..p].to_vec()).collect();
+    let rxx: Vec<Vec<f64>> = correlation[..p]
+        .iter()
+        .map(|row| row[..p].to_vec())
+        .collect();
     let Some(srrc) = solve(rxx, spearman.clone()) else {
         return Sensitivity { spearman, ..nan };
     };
@@ -107,18 +110,21 @@ const SINGULAR: f64 = 1e-12;
 fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let n = b.len();
     for column in 0..n {
-        let pivot = (column..n).max_by(|&i, &j| a[i][column].abs().total_cmp(&a[j][column].abs()))?;
+        let pivot =
+            (column..n).max_by(|&i, &j| a[i][column].abs().total_cmp(&a[j][column].abs()))?;
         if a[pivot][column].abs() < SINGULAR {
             return None;
         }
         a.swap(column, pivot);
         b.swap(column, pivot);
-        for row in column + 1..n {
-            let factor = a[row][column] / a[column][column];
-            for k in column..n {
-                a[row][k] -= factor * a[column][k];
+        let (upper, lower) = a.split_at_mut(column + 1);
+        let pivot_row = &upper[column];
+        for (offset, row) in lower.iter_mut().enumerate() {
+            let factor = row[column] / pivot_row[column];
+            for (x, p) in row[column..].iter_mut().zip(&pivot_row[column..]) {
+                *x -= factor * p;
             }
-            b[row] -= factor * b[column];
+            b[column + 1 + offset] -= factor * b[column];
         }
     }
     let mut x = vec![0.0; n];
@@ -139,7 +145,11 @@ fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
         })
         .collect();
     let columns = columns?;
-    Some((0..n).map(|i| (0..n).map(|j| columns[j][i]).collect()).collect())
+    Some(
+        (0..n)
+            .map(|i| (0..n).map(|j| columns[j][i]).collect())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
