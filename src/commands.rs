@@ -37,6 +37,14 @@ pub struct RunRequest {
 
 /// `deepmud plot`: redraw every chart of a run from its CSV files.
 pub fn plot(dir: &Path, charts: &Charts) -> anyhow::Result<()> {
+    if ops::experiment::is_experiment(dir) {
+        let done = ops::experiment::redraw(dir, *charts)?;
+        return print(&format!(
+            "redrew the experiment in {}: {} files\n",
+            done.out.display(),
+            done.written.len()
+        ));
+    }
     let written = plot::draw_all(dir, charts.format, charts.width_px, charts.height_px)?;
     print(&format!(
         "drew {} chart files in {}\n",

@@ -158,8 +158,9 @@ impl fmt::Display for Selector {
 }
 
 /// The selector syntax, for `deepmud metrics`.
-pub const SYNTAX: &str = "Experiments (sweep, tornado, compare) take --metric NAME (the KPI value), \
-NAME@total (a flow's total over the horizon) or NAME@yearN (the value in year N, from 1).";
+pub const SYNTAX: &str = "Experiments (sweep, tornado, compare) take --metric NAME (its KPI value),\n\
+NAME@total (a flow's total over the horizon) or NAME@yearN (its value in year N,\n\
+from 1), e.g. --metric reo_produced_t@year10.";
 
 #[cfg(test)]
 mod tests {

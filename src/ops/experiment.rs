@@ -509,9 +509,16 @@ fn abbreviate(items: &[String]) -> String {
 }
 
 /// Redraws an experiment folder's files from its manifest and
-/// `replications.csv`, in place.
+/// `replications.csv`, in place, keeping its `timing.json`.
 pub fn redraw(dir: &Path, charts: Charts) -> anyhow::Result<ExperimentDone> {
-    merge(&[dir.to_path_buf()], dir, charts)
+    let timing_path = dir.join(output::TIMING_FILE);
+    let timing = fs::read(&timing_path).ok();
+    let mut done = merge(&[dir.to_path_buf()], dir, charts)?;
+    if let Some(bytes) = timing {
+        write_atomic(&timing_path, &bytes)?;
+        done.written.push(timing_path);
+    }
+    Ok(done)
 }
 
 /// Whether `dir` holds an experiment (its manifest).

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::experiment::metrics::{Kind, METRICS, Metric};
+use crate::experiment::selector;
 
 /// Columns of the list.
 const HEADER: [&str; 5] = ["metric", "unit", "KPI unit", "kind", "label"];
@@ -52,5 +53,6 @@ fn render(metrics: &[Metric]) -> String {
             let _ = writeln!(text, "{}: {}.", kind.name(), kind.meaning());
         }
     }
+    let _ = writeln!(text, "\n{}", selector::SYNTAX);
     text
 }
