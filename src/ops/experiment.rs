@@ -135,7 +135,8 @@ pub fn run_experiment(
     stop: &AtomicBool,
 ) -> anyhow::Result<ExperimentDone> {
     let mut manifest = plan.manifest.clone();
-    manifest.shard = options.shard;
+    // One shard of one is the whole experiment.
+    manifest.shard = options.shard.filter(|shard| shard.count > 1);
     let work = work_folder(&options.out);
     let refuse = |problem: String| ExperimentFolderError {
         path: work.clone(),

@@ -353,8 +353,11 @@ pub fn sensitivity_table(manifest: &Manifest, measures: &[MetricSensitivity]) ->
     text
 }
 
+/// The most points `deepmud sweep` prints; sweep.csv has them all.
+const PRINTED_POINTS: usize = 40;
+
 /// The table `deepmud sweep` prints: each point's values and metric means
-/// with their CIs.
+/// with their CIs (the first [`PRINTED_POINTS`]).
 pub fn sweep_table(manifest: &Manifest, summaries: &[Vec<Summary>]) -> String {
     let mut header: Vec<String> = manifest.parameters.iter().map(|p| p.path.clone()).collect();
     header.extend(manifest.metrics.iter().cloned());
@@ -362,6 +365,7 @@ pub fn sweep_table(manifest: &Manifest, summaries: &[Vec<Summary>]) -> String {
         .points
         .iter()
         .zip(summaries)
+        .take(PRINTED_POINTS)
         .map(|(point, metrics)| {
             let mut row = point.values.clone();
             row.extend(
@@ -386,6 +390,13 @@ pub fn sweep_table(manifest: &Manifest, summaries: &[Vec<Summary>]) -> String {
             .map(|(cell, &width)| format!("{cell:>width$}"))
             .collect();
         let _ = writeln!(text, "{}", cells.join("  "));
+    }
+    if manifest.points.len() > PRINTED_POINTS {
+        let _ = writeln!(
+            text,
+            "… and {} more points in sweep.csv",
+            manifest.points.len() - PRINTED_POINTS
+        );
     }
     text
 }
