@@ -17,36 +17,53 @@ struct Part<'a> {
 }
 
 /// Splits `path` into parts; errors name the path and what is wrong with it.
+/// A key is bare (letters, digits, `_`, `-`) or in double quotes, as a
+/// phase's dotted keys are: `phase[2].set."mining.systems"`.
 fn parse_path(path: &str) -> Result<Vec<Part<'_>>, String> {
     if path.is_empty() {
         return Err("the path is empty".to_string());
     }
-    path.split('.')
-        .map(|text| {
-            let (key, mut rest) = text.split_at(text.find('[').unwrap_or(text.len()));
-            if key.is_empty() {
-                return Err(format!("`{path}` has an empty key"));
-            }
+    let mut parts = Vec::new();
+    let mut rest = path;
+    loop {
+        let (key, after) = if let Some(quoted) = rest.strip_prefix('"') {
+            let close = quoted
+                .find('"')
+                .ok_or_else(|| format!("`{path}` has an unclosed `\"`"))?;
+            (&quoted[..close], &quoted[close + 1..])
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            let key = &rest[..end];
             if !key.chars().all(is_bare_key_char) {
                 return Err(format!(
-                    "`{path}`: `{key}` is not a key (letters, digits, `_` and `-` only)"
+                    "`{path}`: `{key}` is not a key (letters, digits, `_` and `-` only, \
+                     or a key in double quotes)"
                 ));
             }
-            let mut indices = Vec::new();
-            while !rest.is_empty() {
-                let index = rest
-                    .strip_prefix('[')
-                    .and_then(|r| r.split_once(']'))
-                    .and_then(|(digits, after)| Some((digits.parse::<usize>().ok()?, after)));
-                let Some((index, after)) = index else {
-                    return Err(format!("`{path}`: `{text}` has a malformed `[index]`"));
-                };
-                indices.push(index);
-                rest = after;
-            }
-            Ok(Part { key, indices })
-        })
-        .collect()
+            (key, &rest[end..])
+        };
+        if key.is_empty() {
+            return Err(format!("`{path}` has an empty key"));
+        }
+        let mut indices = Vec::new();
+        let mut after = after;
+        while let Some(bracketed) = after.strip_prefix('[') {
+            let index = bracketed
+                .split_once(']')
+                .and_then(|(digits, tail)| Some((digits.parse::<usize>().ok()?, tail)));
+            let Some((index, tail)) = index else {
+                return Err(format!("`{path}`: `{key}` has a malformed `[index]`"));
+            };
+            indices.push(index);
+            after = tail;
+        }
+        parts.push(Part { key, indices });
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None if after.is_empty() => return Ok(parts),
+            None => return Err(format!("`{path}`: expected `.` after `{key}`")),
+        }
+    }
 }
 
 fn is_bare_key_char(c: char) -> bool {
@@ -195,6 +212,20 @@ mod tests {
 
     fn table(text: &str) -> Table {
         text.parse().expect("test TOML is valid")
+    }
+
+    #[test]
+    fn a_quoted_key_reaches_a_phase_override() {
+        let mut t = table("[[phase]]\nstart_year = 3\n[phase.set]\n\"mining.systems\" = 2\n");
+        apply_override(&mut t, "phase[0].set.\"mining.systems\"", Value::Integer(4)).unwrap();
+        assert_eq!(
+            t,
+            table("[[phase]]\nstart_year = 3\n[phase.set]\n\"mining.systems\" = 4\n")
+        );
+        let problem = |path: &str| parse_path(path).err().unwrap_or_default();
+        assert!(problem("a.\"b").contains("unclosed"));
+        assert!(problem("a.\"\"").contains("empty key"));
+        assert!(problem("a\"b\"").contains("not a key"));
     }
 
     #[test]
