@@ -16,7 +16,7 @@ pub const MAX_POINTS: usize = 100_000;
 /// Values given on the command line that make no design; the message
 /// names the flag and the argument.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{flag} {text}: {reason}")]
+#[error("{flag}{}{text}: {reason}", if text.is_empty() { "" } else { " " })]
 pub struct DesignError {
     pub flag: &'static str,
     pub text: String,
@@ -43,6 +43,9 @@ pub enum Spec {
     Integers(i64, i64),
     /// `count` evenly spaced values from `lo` to `hi`, both included.
     Floats { lo: f64, hi: f64, count: usize },
+    /// `lo..hi` of non-integers: an interval a Latin hypercube draws from,
+    /// which a grid cannot use without a point count.
+    Interval { lo: f64, hi: f64 },
 }
 
 /// One `--vary PATH=SPEC`.
@@ -157,12 +160,8 @@ impl Vary {
                     ));
                 }
                 _ => {
-                    interval(FLAG, text, spec)?;
-                    return Err(DesignError::new(
-                        FLAG,
-                        text,
-                        "a range of non-integers needs a point count, e.g. 100..400:7",
-                    ));
+                    let (lo, hi) = interval(FLAG, text, spec)?;
+                    Spec::Interval { lo, hi }
                 }
             }
         } else {
@@ -190,6 +189,7 @@ impl Vary {
                     value_text(lo + (hi - lo) * share)
                 })
                 .collect(),
+            Spec::Interval { .. } => Vec::new(),
         }
     }
 
@@ -199,6 +199,7 @@ impl Vary {
             Spec::List(values) => values.len(),
             Spec::Integers(lo, hi) => (hi - lo) as usize + 1,
             Spec::Floats { count, .. } => *count,
+            Spec::Interval { .. } => 0,
         }
     }
 
@@ -207,7 +208,7 @@ impl Vary {
     pub fn interval(&self) -> Result<(f64, f64), DesignError> {
         match self.spec {
             Spec::Integers(lo, hi) if hi > lo => Ok((lo as f64, hi as f64)),
-            Spec::Floats { lo, hi, .. } => Ok((lo, hi)),
+            Spec::Floats { lo, hi, .. } | Spec::Interval { lo, hi } => Ok((lo, hi)),
             _ => Err(DesignError::new(
                 "--vary",
                 &self.text,
@@ -235,6 +236,14 @@ pub fn value_text(value: f64) -> String {
 pub fn grid(varies: &[Vary]) -> Result<Vec<Vec<String>>, DesignError> {
     let mut size: usize = 1;
     for vary in varies {
+        if matches!(vary.spec, Spec::Interval { .. }) {
+            return Err(DesignError::new(
+                "--vary",
+                &vary.text,
+                "a grid needs a point count for a range of non-integers, e.g. 100..400:7 \
+                 (or draw from the range with --design lhs:N)",
+            ));
+        }
         size = size
             .checked_mul(vary.count())
             .filter(|&n| n <= MAX_POINTS)
@@ -423,7 +432,18 @@ mod tests {
             "--vary x=100..400:0: a range of 0 points: give at least 2, or a single value"
         );
         assert!(reason("x=a..b:3").contains("`a` is not a finite number"));
-        assert!(reason("x=1.5..3").contains("needs a point count"));
+        assert_eq!(
+            Vary::parse("x=1.5..3").unwrap().spec,
+            Spec::Interval { lo: 1.5, hi: 3.0 }
+        );
+        let interval = [Vary::parse("x=1.5..3").unwrap()];
+        assert!(
+            grid(&interval)
+                .unwrap_err()
+                .to_string()
+                .contains("needs a point count")
+        );
+        assert!(reason("x=3..1.5").contains("the range is empty"));
         assert!(reason("x=1,,2").contains("an empty value"));
         assert!(reason("x=").contains("no values"));
         assert!(reason("=1,2").contains("the path before `=` is empty"));

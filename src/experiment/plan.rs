@@ -544,9 +544,30 @@ pub fn tornado(
                 scenario::type_name(&other)
             ))),
             None => Err(error(format!(
-                "{path} has no value in the scenario to move by a share: give --range {path}=lo..hi \
-                 (an unknown key is refused there with the closest valid key)"
+                "{path} has no value in the scenario to move by a share: give --range {path}=lo..hi"
             ))),
+        }
+    };
+    // A key the scenario does not have may be no key at all: the loader
+    // says so, with the closest valid key.
+    let known = |flag: &'static str, path: &str| -> Result<(), PlanError> {
+        if resolved(&base_scenario, path).is_some() {
+            return Ok(());
+        }
+        let probe = Override {
+            flag,
+            text: format!("{path}=1"),
+        };
+        match text.load(&base.set, &[probe]) {
+            Err(error)
+                if error
+                    .problems
+                    .iter()
+                    .any(|p| p.message.contains("unknown key")) =>
+            {
+                Err(error.into())
+            }
+            _ => Ok(()),
         }
     };
     let names: Vec<String> = params
@@ -557,6 +578,7 @@ pub fn tornado(
         .collect();
     for path in &names {
         duplicate(&parameters, "--params", path, path)?;
+        known("--params", path)?;
         let Some(delta) = delta else {
             return Err(DesignError {
                 flag: "--params",
@@ -589,6 +611,7 @@ pub fn tornado(
     for text in ranges {
         let (path, range) = split_path("--range", text)?;
         duplicate(&parameters, "--range", text, path)?;
+        known("--range", path)?;
         let (lo, hi) = range.split_once("..").ok_or_else(|| DesignError {
             flag: "--range",
             text: text.clone(),

@@ -286,8 +286,8 @@ fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
         ),
     ];
     match fields.iter().find(|(_, differs)| *differs) {
-        Some((field, _)) => format!("its {field} differ"),
-        None => "its points, or a scenario file since edited, differ".to_string(),
+        Some((field, _)) => format!("their {field} differ"),
+        None => "their points differ, or a scenario file was edited since".to_string(),
     }
 }
 

@@ -88,12 +88,7 @@ pub fn sensitivity(inputs: &[Vec<f64>], output: &[f64]) -> Sensitivity {
         return Sensitivity { spearman, ..nan };
     };
     let r_squared = srrc.iter().zip(&spearman).map(|(b, r)| b * r).sum();
-    let prcc = match invert(&correlation) {
-        Some(inverse) => (0..p)
-            .map(|j| -inverse[j][p] / (inverse[j][j] * inverse[p][p]).sqrt())
-            .collect(),
-        None => vec![f64::NAN; p],
-    };
+    let prcc = (0..p).map(|j| partial(&xs, &y, j)).collect();
     Sensitivity {
         srrc,
         prcc,
@@ -135,21 +130,42 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     Some(x)
 }
 
-/// The inverse of `a`, column by column; `None` when singular.
-fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let columns: Option<Vec<Vec<f64>>> = (0..n)
-        .map(|j| {
-            let unit: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i == j))).collect();
-            solve(a.to_vec(), unit)
-        })
+/// The partial correlation of `xs[j]` and `y` given the other inputs: the
+/// correlation of their residuals after a least-squares fit on the others
+/// (all standardised, so without intercept); NaN where a residual vanishes.
+fn partial(xs: &[Vec<f64>], y: &[f64], j: usize) -> f64 {
+    let others: Vec<&Vec<f64>> = xs
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != j)
+        .map(|(_, x)| x)
         .collect();
-    let columns = columns?;
-    Some(
-        (0..n)
-            .map(|i| (0..n).map(|j| columns[j][i]).collect())
-            .collect(),
-    )
+    let residual = |target: &[f64]| -> Option<Vec<f64>> {
+        let gram: Vec<Vec<f64>> = others
+            .iter()
+            .map(|a| others.iter().map(|b| dot(a, b)).collect())
+            .collect();
+        let rhs: Vec<f64> = others.iter().map(|a| dot(a, target)).collect();
+        let beta = solve(gram, rhs)?;
+        Some(
+            (0..target.len())
+                .map(|i| target[i] - others.iter().zip(&beta).map(|(x, b)| b * x[i]).sum::<f64>())
+                .collect(),
+        )
+    };
+    let (Some(rx), Some(ry)) = (residual(&xs[j]), residual(y)) else {
+        return f64::NAN;
+    };
+    let scale = (dot(&rx, &rx) * dot(&ry, &ry)).sqrt();
+    if scale <= SINGULAR * rx.len() as f64 {
+        f64::NAN
+    } else {
+        dot(&rx, &ry) / scale
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]
@@ -172,6 +188,7 @@ mod tests {
         assert!(s.srrc[1].abs() < 1e-9, "{s:?}");
         assert!((s.spearman[0] - 1.0).abs() < 1e-12);
         assert!((s.r_squared - 1.0).abs() < 1e-9);
+        assert!((s.prcc[0] - 1.0).abs() < 1e-9, "{s:?}");
     }
 
     #[test]
