@@ -277,12 +277,13 @@ fn signed(difference: &Difference) -> String {
     }
 }
 
-/// Unpaired ÷ paired half-width: "×3.2", "exact" when the paired CI is 0.
+/// Unpaired ÷ paired half-width: "×3.2", "exact" when only the paired CI
+/// is 0, "–" when neither interval has width.
 fn ratio(difference: &Difference) -> String {
     let (paired, unpaired) = (difference.paired_ci95, difference.unpaired_ci95);
     if paired == 0.0 && unpaired > 0.0 {
         "exact".to_string()
-    } else if paired.is_finite() && unpaired.is_finite() {
+    } else if paired > 0.0 && unpaired.is_finite() {
         format!("×{:.1}", unpaired / paired)
     } else {
         "–".to_string()

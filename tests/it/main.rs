@@ -3,6 +3,7 @@
 mod aggregation;
 mod cli;
 mod engine_properties;
+mod experiments;
 mod fleet;
 mod guards;
 mod lift;
