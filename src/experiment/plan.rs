@@ -558,16 +558,21 @@ pub fn tornado(
             flag,
             text: format!("{path}=1"),
         };
-        match text.load(&base.set, &[probe]) {
-            Err(error)
-                if error
-                    .problems
-                    .iter()
-                    .any(|p| p.message.contains("unknown key")) =>
-            {
-                Err(error.into())
+        let loaded = text.load(&base.set, &[probe]);
+        let unknown = loaded.as_ref().err().and_then(|error| {
+            error
+                .problems
+                .iter()
+                .find(|p| p.origin == flag && p.message.contains("unknown key"))
+        });
+        match unknown {
+            Some(problem) => Err(DesignError {
+                flag,
+                text: path.to_string(),
+                reason: problem.message.clone(),
             }
-            _ => Ok(()),
+            .into()),
+            None => Ok(()),
         }
     };
     let names: Vec<String> = params
