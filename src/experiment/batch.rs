@@ -99,7 +99,7 @@ pub fn run_points(
         .iter()
         .map(|_| {
             Mutex::new(Slot {
-                values: vec![None; reps],
+                values: Vec::new(),
                 done: 0,
             })
         })
@@ -132,6 +132,11 @@ pub fn run_points(
             progress();
             let complete = {
                 let mut slot = slots[index].lock().unwrap_or_else(|e| e.into_inner());
+                // Allocated when the point's first replication ends, so
+                // memory holds the points in flight, not every point.
+                if slot.values.is_empty() {
+                    slot.values = vec![None; reps];
+                }
                 slot.values[replication] = Some(values);
                 slot.done += 1;
                 (slot.done == replications).then(|| {

@@ -97,6 +97,13 @@ fn interval(flag: &'static str, text: &str, range: &str) -> Result<(f64, f64), D
             format!("the range is empty: {lo} is not below {hi}"),
         ));
     }
+    if !(hi - lo).is_finite() {
+        return Err(DesignError::new(
+            flag,
+            text,
+            "the range is wider than a number can hold",
+        ));
+    }
     Ok((lo, hi))
 }
 

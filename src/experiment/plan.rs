@@ -145,9 +145,56 @@ pub struct Manifest {
 impl Manifest {
     /// The points this run does, by index.
     pub fn owned_points(&self) -> Vec<usize> {
-        (0..self.points.len())
-            .filter(|&p| self.shard.is_none_or(|shard| shard.owns(p)))
-            .collect()
+        (0..self.points.len()).filter(|&p| self.owns(p)).collect()
+    }
+
+    /// Whether point `point` is one of the manifest's and this run's.
+    pub fn owns(&self, point: usize) -> bool {
+        point < self.points.len() && self.shard.is_none_or(|shard| shard.owns(point))
+    }
+
+    /// Checks that the manifest is one deepmud could have written: its
+    /// metrics parse, each point has a value per parameter and a scenario,
+    /// a tornado has its base and two points per parameter, a comparison a
+    /// base and an alternative.
+    pub fn check(&self) -> Result<(), String> {
+        self.selectors().map_err(|e| e.to_string())?;
+        if self.metrics.is_empty() || self.points.is_empty() || self.replications == 0 {
+            return Err("no metrics, points or replications".into());
+        }
+        for (index, point) in self.points.iter().enumerate() {
+            let values = if self.kind == Kind::Compare {
+                0
+            } else {
+                self.parameters.len()
+            };
+            if point.values.len() != values || point.scenario >= self.scenarios.len() {
+                return Err(format!("point {} does not match the parameters", index + 1));
+            }
+        }
+        let points = self.points.len();
+        let consistent = match self.kind {
+            Kind::Sweep => !self.parameters.is_empty(),
+            Kind::Tornado => {
+                self.metrics.len() == 1
+                    && !self.parameters.is_empty()
+                    && points == 2 * self.parameters.len() + 1
+            }
+            Kind::Compare => points >= 2,
+        };
+        if !consistent {
+            return Err(format!(
+                "a {} of {points} points cannot be",
+                self.kind.name()
+            ));
+        }
+        if self
+            .shard
+            .is_some_and(|s| s.index == 0 || s.index > s.count)
+        {
+            return Err("its shard is not K/N with 1 ≤ K ≤ N".into());
+        }
+        Ok(())
     }
 
     /// The metric selectors.
@@ -162,7 +209,17 @@ impl Manifest {
         let p = &self.points[point];
         if self.kind == Kind::Compare {
             let source = &self.scenarios[p.scenario];
-            let mut label = source.name.clone();
+            // Two files of one scenario name are told apart by file.
+            let shared = self
+                .scenarios
+                .iter()
+                .filter(|other| other.name == source.name)
+                .count();
+            let mut label = if shared > 1 {
+                source.file.clone()
+            } else {
+                source.name.clone()
+            };
             for set in &p.set {
                 label.push_str(&format!(" + {set}"));
             }
@@ -178,15 +235,43 @@ impl Manifest {
     }
 }
 
-/// A point's scenario that fails to load.
+/// A point's scenario that fails to load: the first such point in full,
+/// and the others by their first problem.
 #[derive(Debug, thiserror::Error)]
-#[error("point {number} of {count} ({label})")]
+#[error("point {number} of {count} ({label}){}", others_text(others))]
 pub struct PointError {
     pub number: usize,
     pub count: usize,
     pub label: String,
+    /// Every other failing point: its number, label and first problem.
+    pub others: Vec<(usize, String, String)>,
     #[source]
     pub source: ScenarioError,
+}
+
+/// The most other failing points a [`PointError`] lists.
+const LISTED_POINTS: usize = 5;
+
+fn others_text(others: &[(usize, String, String)]) -> String {
+    if others.is_empty() {
+        return String::new();
+    }
+    let listed: Vec<String> = others
+        .iter()
+        .take(LISTED_POINTS)
+        .map(|(number, label, problem)| format!("point {number}, {label}: {problem}"))
+        .collect();
+    format!(
+        ", and {} more point{} fail ({}{})",
+        others.len(),
+        if others.len() == 1 { "" } else { "s" },
+        listed.join("; "),
+        if others.len() > LISTED_POINTS {
+            "; …"
+        } else {
+            ""
+        }
+    )
 }
 
 /// Input that makes no experiment; every variant is the user's input.
@@ -299,7 +384,18 @@ fn selectors(metrics: &[String], defaults: &[&str]) -> Result<Vec<Selector>, Sel
             .map(str::trim)
             .collect()
     };
-    texts.into_iter().map(Selector::parse).collect()
+    let mut parsed: Vec<Selector> = Vec::new();
+    for text in texts {
+        let selector = Selector::parse(text)?;
+        if parsed.contains(&selector) {
+            return Err(SelectorError {
+                text: text.to_string(),
+                reason: "given twice".to_string(),
+            });
+        }
+        parsed.push(selector);
+    }
+    Ok(parsed)
 }
 
 /// Loads every point (`overrides` each, by flag) on `text`, checking the
@@ -312,21 +408,40 @@ fn load_points(
     selectors: &[Selector],
 ) -> Result<Vec<Scenario>, PlanError> {
     let mut scenarios = Vec::with_capacity(points.len());
+    let mut failed: Option<PointError> = None;
     for (index, overrides) in points.iter().enumerate() {
-        let scenario = text
-            .load(&base.set, overrides)
-            .map_err(|source| PointError {
-                number: index + 1,
-                count: points.len(),
-                label: labels(index),
-                source,
-            })?;
-        for selector in selectors {
-            selector.check_years(scenario.scenario.years)?;
+        match text.load(&base.set, overrides) {
+            Ok(scenario) => {
+                for selector in selectors {
+                    selector.check_years(scenario.scenario.years)?;
+                }
+                scenarios.push(scenario);
+            }
+            Err(source) => match &mut failed {
+                None => {
+                    failed = Some(PointError {
+                        number: index + 1,
+                        count: points.len(),
+                        label: labels(index),
+                        others: Vec::new(),
+                        source,
+                    })
+                }
+                Some(first) => first.others.push((
+                    index + 1,
+                    labels(index),
+                    source
+                        .problems
+                        .first()
+                        .map_or_else(String::new, |p| p.to_string()),
+                )),
+            },
         }
-        scenarios.push(scenario);
     }
-    Ok(scenarios)
+    match failed {
+        Some(error) => Err(error.into()),
+        None => Ok(scenarios),
+    }
 }
 
 fn manifest(
@@ -376,11 +491,21 @@ pub fn sweep(
     for text in varies {
         let vary = Vary::parse(text)?;
         refuse_fixed("--vary", text, &vary.path)?;
-        if parsed.iter().any(|v| v.path == vary.path) {
+        if let Some(other) = parsed.iter().find(|v| {
+            scenario::is_within(&v.path, &vary.path) || scenario::is_within(&vary.path, &v.path)
+        }) {
+            let reason = if other.path == vary.path {
+                format!("{} is varied twice", vary.path)
+            } else {
+                format!(
+                    "{} and {} overlap: one would overwrite the other",
+                    other.path, vary.path
+                )
+            };
             return Err(DesignError {
                 flag: "--vary",
                 text: text.clone(),
-                reason: format!("{} is varied twice", vary.path),
+                reason,
             }
             .into());
         }
@@ -394,11 +519,11 @@ pub fn sweep(
         }
         .into());
     }
-    let integer = |path: &str| {
-        matches!(
-            resolved(&base_scenario, path),
-            Some(toml::Value::Integer(_))
-        )
+    // An integer key: one the scenario holds as an integer, or, where it
+    // has no value, one given an integer range.
+    let integer = |vary: &Vary| match resolved(&base_scenario, &vary.path) {
+        Some(value) => matches!(value, toml::Value::Integer(_)),
+        None => matches!(vary.spec, design::Spec::Integers(..)),
     };
     let rows: Vec<Vec<String>> = match design {
         Design::Grid => design::grid(&parsed)?,
@@ -417,10 +542,7 @@ pub fn sweep(
             }
             let intervals: Vec<(f64, f64, bool)> = parsed
                 .iter()
-                .map(|vary| {
-                    vary.interval()
-                        .map(|(lo, hi)| (lo, hi, integer(&vary.path)))
-                })
+                .map(|vary| vary.interval().map(|(lo, hi)| (lo, hi, integer(vary))))
                 .collect::<Result<_, _>>()?;
             let mut rng = streams::design_stream(base_scenario.scenario.seed);
             latin_hypercube(&intervals, count, &mut rng)
@@ -434,7 +556,7 @@ pub fn sweep(
         .map(|vary| Parameter {
             path: vary.path.clone(),
             given: vary.text.clone(),
-            integer: integer(&vary.path),
+            integer: integer(vary),
             base: None,
         })
         .collect();
@@ -737,6 +859,14 @@ pub fn compare(
     let selectors = selectors(metrics, &all)?;
     let text = Text::read(base.file.as_deref())?;
     let base_scenario = text.load(&base.set, &[])?;
+    for selector in &selectors {
+        selector.check_years(base_scenario.scenario.years)?;
+    }
+    for text in variant {
+        if let Ok((path, _)) = scenario::parse_override(text) {
+            refuse_fixed("--set", text, &path)?;
+        }
+    }
     if alternatives.is_empty() && variant.is_empty() {
         return Err(DesignError {
             flag: "compare",

@@ -21,11 +21,16 @@ use anyhow::Context;
 use super::Charts;
 use crate::experiment::analysis::{self, Values};
 use crate::experiment::batch::{Batch, Job, run_points};
-use crate::experiment::plan::{Kind, Manifest, Plan, Shard};
+use crate::experiment::design::DesignError;
+use crate::experiment::plan::{Kind, Manifest, Plan, PlanError, Shard};
 use crate::output::experiment as files;
-use crate::output::folder::{FolderError, Staged};
+use crate::output::folder::{self, FolderError, Staged};
 use crate::output::journal::{self, Journal};
 use crate::output::{self, write_atomic};
+
+/// The most metric values (points × replications × metrics) one run
+/// holds: 8 bytes each.
+pub const MAX_VALUES: u64 = 100_000_000;
 
 /// The manifest's file name.
 pub const MANIFEST: &str = "sweep.json";
@@ -114,8 +119,12 @@ pub fn default_folder(plan: &Plan) -> PathBuf {
     scenario.with_file_name(format!("{name}-{}", plan.manifest.kind.name()))
 }
 
+/// A manifest from its file: `None` when it is missing, unreadable or not
+/// consistent ([`Manifest::check`]).
 fn read_manifest(path: &Path) -> Option<Manifest> {
-    serde_json::from_str(&fs::read_to_string(path).ok()?).ok()
+    let manifest: Manifest = serde_json::from_str(&fs::read_to_string(path).ok()?).ok()?;
+    manifest.check().ok()?;
+    Some(manifest)
 }
 
 fn manifest_bytes(manifest: &Manifest) -> anyhow::Result<Vec<u8>> {
@@ -137,55 +146,87 @@ pub fn run_experiment(
     let mut manifest = plan.manifest.clone();
     // One shard of one is the whole experiment.
     manifest.shard = options.shard.filter(|shard| shard.count > 1);
-    let work = work_folder(&options.out);
+    let out = folder::resolve(&options.out).map_err(|error| FolderError {
+        path: options.out.clone(),
+        problem: error.to_string(),
+    })?;
+    let work = work_folder(&out);
     let refuse = |problem: String| ExperimentFolderError {
         path: work.clone(),
         problem,
     };
     let journal_path = work.join(journal::FILE_NAME);
     let manifest_path = work.join(MANIFEST);
-    let unfinished = manifest_path.exists();
+    check_work_folder(&work)?;
+    // A work folder without a readable manifest is a start killed before
+    // any point was recorded: nothing to keep.
+    let unfinished = read_manifest(&manifest_path);
     // The output folder must be one a run may replace: checked now, so a
     // long experiment does not fail at its end.
-    check_replaceable(&options.out, &manifest)?;
-    let (mut journal, mut values) = if unfinished && options.resume {
-        let found = read_manifest(&manifest_path)
-            .ok_or_else(|| refuse(format!("{MANIFEST} cannot be read; --restart starts again")))?;
-        if found != manifest {
+    check_replaceable(&out, &manifest)?;
+    let (mut journal, mut values) = match unfinished {
+        Some(found) if options.resume => {
+            if !same_experiment(&found, &manifest) {
+                return Err(refuse(format!(
+                    "holds an unfinished experiment planned differently ({}); run the command \
+                     that started it with --resume, or --restart to discard it",
+                    first_difference(&found, &manifest)
+                ))
+                .into());
+            }
+            Journal::resume(
+                &journal_path,
+                &manifest.metrics,
+                manifest.replications,
+                &|p| manifest.owns(p),
+            )?
+        }
+        Some(found) if !options.restart => {
+            let done = Journal::resume(&journal_path, &found.metrics, found.replications, &|p| {
+                found.owns(p)
+            })
+            .map_or(0, |(_, values)| values.len());
             return Err(refuse(format!(
-                "holds an unfinished experiment planned differently ({}); run the command \
-                 that started it with --resume, or --restart to discard it",
-                first_difference(&found, &manifest)
+                "holds an unfinished experiment ({done} points done): --resume continues it, \
+                 --restart discards it"
             ))
             .into());
         }
-        Journal::resume(&journal_path, &manifest.metrics, manifest.replications)?
-    } else if unfinished && !options.restart {
-        let done = Journal::resume(&journal_path, &manifest.metrics, manifest.replications)
-            .map_or(0, |(_, values)| values.len());
-        return Err(refuse(format!(
-            "holds an unfinished experiment ({done} points done): --resume continues it, \
-             --restart discards it"
-        ))
-        .into());
-    } else {
-        if options.resume && !unfinished {
-            return Err(refuse(
-                "there is no unfinished experiment to resume (run without --resume)".into(),
-            )
-            .into());
+        _ => {
+            if options.resume && !work.exists() {
+                return Err(refuse(
+                    "there is no unfinished experiment to resume (run without --resume)".into(),
+                )
+                .into());
+            }
+            if work.exists() {
+                fs::remove_dir_all(&work)
+                    .with_context(|| format!("removing the unfinished {}", work.display()))?;
+            }
+            fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+            write_atomic(&manifest_path, &manifest_bytes(&manifest)?)?;
+            let journal = Journal::create(&journal_path, &manifest.metrics)
+                .with_context(|| format!("creating {}", journal_path.display()))?;
+            (journal, Values::new())
         }
-        if work.exists() {
-            fs::remove_dir_all(&work)
-                .with_context(|| format!("removing the unfinished {}", work.display()))?;
-        }
-        fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-        write_atomic(&manifest_path, &manifest_bytes(&manifest)?)?;
-        let journal = Journal::create(&journal_path, &manifest.metrics)
-            .with_context(|| format!("creating {}", journal_path.display()))?;
-        (journal, Values::new())
     };
     let owned = manifest.owned_points();
+    let held =
+        owned.len() as u64 * u64::from(manifest.replications) * manifest.metrics.len() as u64;
+    if held > MAX_VALUES {
+        return Err(PlanError::from(DesignError {
+            flag: "--reps",
+            text: manifest.replications.to_string(),
+            reason: format!(
+                "{} points × {} replications × {} metrics is {held} values to hold, more than \
+                 {MAX_VALUES} (0.8 GB): fewer replications, points or metrics, or --shard K/N",
+                owned.len(),
+                manifest.replications,
+                manifest.metrics.len()
+            ),
+        })
+        .into());
+    }
     let jobs: Vec<Job> = owned
         .iter()
         .filter(|point| !values.contains_key(point))
@@ -269,6 +310,45 @@ pub fn run_experiment(
     })
 }
 
+/// Refuses a work folder holding anything deepmud does not write there, so
+/// that discarding it never deletes a user's files.
+fn check_work_folder(work: &Path) -> Result<(), ExperimentFolderError> {
+    let Ok(entries) = fs::read_dir(work) else {
+        return Ok(());
+    };
+    let foreign: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            name != MANIFEST
+                && name != journal::FILE_NAME
+                && !(name.starts_with('.') && name.ends_with(".tmp"))
+        })
+        .collect();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(ExperimentFolderError {
+            path: work.to_path_buf(),
+            problem: format!(
+                "holds files deepmud does not write ({}): move them, or choose another --out",
+                foreign.join(", ")
+            ),
+        })
+    }
+}
+
+/// Whether two manifests plan the same experiment: the same points, each
+/// with the same resolved scenario (its digest), however the scenario
+/// files were named or the replications asked for.
+fn same_experiment(a: &Manifest, b: &Manifest) -> bool {
+    let key = |m: &Manifest| Manifest {
+        scenarios: Vec::new(),
+        ..m.clone()
+    };
+    key(a) == key(b)
+}
+
 /// The first field in which two manifests differ, for messages.
 fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
     let fields = [
@@ -277,7 +357,6 @@ fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
         ("seed", found.seed != wanted.seed),
         ("replications", found.replications != wanted.replications),
         ("metrics", found.metrics != wanted.metrics),
-        ("scenarios", found.scenarios != wanted.scenarios),
         ("parameters", found.parameters != wanted.parameters),
         ("shard", found.shard != wanted.shard),
         (
@@ -286,8 +365,10 @@ fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
         ),
     ];
     match fields.iter().find(|(_, differs)| *differs) {
-        Some((field, _)) => format!("their {field} differ"),
-        None => "their points differ, or a scenario file was edited since".to_string(),
+        Some((field, _)) => format!(
+            "their {field} differ (a scenario file edited since changes its points' digests)"
+        ),
+        None => "they differ".to_string(),
     }
 }
 
@@ -425,7 +506,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: Charts) -> anyhow::Result<Exp
         };
         match &merged {
             None => merged = Some(whole),
-            Some(first) if *first != whole => {
+            Some(first) if !same_experiment(first, &whole) => {
                 return Err(refuse(format!(
                     "{} is a shard of a different experiment than {} ({})",
                     dir.display(),
@@ -454,18 +535,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: Charts) -> anyhow::Result<Exp
             &dir.join(journal::FILE_NAME),
             &manifest.metrics,
             manifest.replications,
+            &|point| manifest.owns(point),
         )?;
-        for (point, rows) in shard_values {
-            if !manifest.owned_points().contains(&point) {
-                return Err(refuse(format!(
-                    "{} holds point {} of another shard",
-                    dir.display(),
-                    point + 1
-                ))
-                .into());
-            }
-            values.insert(point, rows);
+        let expected = manifest.owned_points().len();
+        if shard_values.len() != expected {
+            return Err(refuse(format!(
+                "{} holds {} of its shard's {expected} points",
+                dir.display(),
+                shard_values.len()
+            ))
+            .into());
         }
+        values.extend(shard_values);
     }
     let manifest = merged.ok_or_else(|| refuse("no shard folders given".into()))?;
     let missing: Vec<String> = (0..manifest.points.len())

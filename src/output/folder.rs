@@ -169,7 +169,7 @@ fn foreign_files(dir: &Path, owned: &[String]) -> io::Result<Vec<String>> {
 
 /// `target` with symbolic links and a trailing `.` or `..` resolved, so the
 /// folder replaced is the one the user means.
-fn resolve(target: &Path) -> io::Result<PathBuf> {
+pub fn resolve(target: &Path) -> io::Result<PathBuf> {
     let is_link = fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
     if is_link || target.file_name().is_none() {
         fs::canonicalize(target)

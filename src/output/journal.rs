@@ -82,17 +82,24 @@ impl Journal {
     /// Reopens the journal at `path`: its complete points (those with all
     /// `replications` rows), and the journal cut back to the end of the
     /// last of them, dropping a block a kill left unfinished.
+    /// A journal missing, or cut within its header (a start killed at
+    /// once), is started again. `owns` says which points belong here.
     pub fn resume(
         path: &Path,
         metrics: &[String],
         replications: u32,
+        owns: &dyn Fn(usize) -> bool,
     ) -> Result<(Journal, Values), JournalError> {
-        let text = std::fs::read_to_string(path).map_err(|error| JournalError {
-            path: path.to_path_buf(),
-            line: 0,
-            reason: format!("cannot read: {error}"),
-        })?;
-        let (values, kept) = parse(path, &text, metrics, replications, false)?;
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if header(metrics).starts_with(&text) {
+            let journal = Journal::create(path, metrics).map_err(|error| JournalError {
+                path: path.to_path_buf(),
+                line: 0,
+                reason: format!("cannot write: {error}"),
+            })?;
+            return Ok((journal, Values::new()));
+        }
+        let (values, kept) = parse(path, &text, metrics, replications, owns, false)?;
         let file = OpenOptions::new()
             .write(true)
             .open(path)
@@ -129,13 +136,18 @@ impl Journal {
 
 /// Reads a finished `replications.csv` (a shard's, to merge): every block
 /// must be whole.
-pub fn read(path: &Path, metrics: &[String], replications: u32) -> Result<Values, JournalError> {
+pub fn read(
+    path: &Path,
+    metrics: &[String],
+    replications: u32,
+    owns: &dyn Fn(usize) -> bool,
+) -> Result<Values, JournalError> {
     let text = std::fs::read_to_string(path).map_err(|error| JournalError {
         path: path.to_path_buf(),
         line: 0,
         reason: format!("cannot read: {error}"),
     })?;
-    parse(path, &text, metrics, replications, true).map(|(values, _)| values)
+    parse(path, &text, metrics, replications, owns, true).map(|(values, _)| values)
 }
 
 /// The complete points of a journal, and the byte length up to the end of
@@ -146,6 +158,7 @@ fn parse(
     text: &str,
     metrics: &[String],
     replications: u32,
+    owns: &dyn Fn(usize) -> bool,
     strict: bool,
 ) -> Result<(Values, usize), JournalError> {
     let error = |line: usize, reason: String| JournalError {
@@ -200,6 +213,15 @@ fn parse(
             })
             .collect::<Result<_, _>>()?;
         let point = point - 1;
+        if !owns(point) {
+            return Err(error(
+                number,
+                format!(
+                    "point {} is not one of this experiment's (or shard's)",
+                    point + 1
+                ),
+            ));
+        }
         let (block_point, rows) = current.get_or_insert_with(|| (point, Vec::new()));
         if *block_point != point || rows.len() + 1 != replication {
             return Err(error(
@@ -253,7 +275,7 @@ mod tests {
         text.push_str("1,1,2,3\n1,2,4");
         std::fs::write(&path, &text).unwrap();
 
-        let (mut journal, found) = Journal::resume(&path, &metrics(), 2).unwrap();
+        let (mut journal, found) = Journal::resume(&path, &metrics(), 2, &|_| true).unwrap();
         assert_eq!(found.len(), 1);
         let rows = &found[&3];
         assert_eq!(rows[0][0], 1.5);
@@ -273,7 +295,7 @@ mod tests {
                 1e300
             )
         );
-        let all = read(&path, &metrics(), 2).unwrap();
+        let all = read(&path, &metrics(), 2, &|_| true).unwrap();
         assert_eq!(
             render(&metrics(), &all).lines().nth(1),
             Some("1,1,2,3"),
@@ -286,18 +308,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, "point,replication,x\n").unwrap();
-        let error = Journal::resume(&path, &metrics(), 2).err().unwrap();
+        let error = Journal::resume(&path, &metrics(), 2, &|_| true)
+            .err()
+            .unwrap();
         assert!(
             error
                 .to_string()
                 .ends_with(":1: the header is not `point,replication,a,b`")
         );
         std::fs::write(&path, "point,replication,a,b\n1,2,3,4\n").unwrap();
-        let error = read(&path, &metrics(), 2).unwrap_err();
+        let error = read(&path, &metrics(), 2, &|_| true).unwrap_err();
         assert!(
             error
                 .to_string()
                 .contains("expected replication 1 of point 1")
         );
+        let error = read(&path, &metrics(), 2, &|point| point != 0).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("point 1 is not one of this experiment's")
+        );
+        // A journal cut within its header starts again.
+        std::fs::write(&path, "point,repl").unwrap();
+        let (_, found) = Journal::resume(&path, &metrics(), 2, &|_| true).unwrap();
+        assert!(found.is_empty());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), header(&metrics()));
     }
 }

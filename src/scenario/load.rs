@@ -432,7 +432,13 @@ impl Locator<'_> {
     /// its key in the file, or at its nearest ancestor that is in the file
     /// (the section of a missing key).
     fn locate(&self, path: &str, value: Option<String>, message: String) -> Problem {
-        if let Some((_, flag)) = self.set_paths.iter().find(|(set, _)| is_within(path, set)) {
+        // The last override of a key is the one in force.
+        let owner = self
+            .set_paths
+            .iter()
+            .rev()
+            .find(|(set, _)| is_within(path, set));
+        if let Some((_, flag)) = owner {
             return problem(flag, None, path, value, message);
         }
         let mut at = path;

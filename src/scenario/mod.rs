@@ -37,8 +37,8 @@ pub use error::{ErrorKind, Problem, ScenarioError};
 pub use load::{
     Override, load_file, load_file_overridden, load_str, load_str_overridden, read_text,
 };
-pub(crate) use overrides::lookup;
 pub use overrides::{apply_override, parse_override};
+pub(crate) use overrides::{is_within, lookup};
 pub use schema::*;
 
 /// The built-in default scenario: the text of scenarios/default.toml, embedded.
