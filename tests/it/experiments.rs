@@ -1233,3 +1233,151 @@ fn bad_designs_shards_metrics_resumes_and_comparisons_are_refused_before_any_sim
         &["missing.toml"],
     );
 }
+
+/// A small sweep of the shuttle-limited scenario, `extra` appended.
+fn small_sweep<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "sweep",
+        SHUTTLE_FILE,
+        "--vary",
+        "fleet.shuttles=1,2",
+        "--reps",
+        "2",
+        "-q",
+    ];
+    args.extend(CHARTS);
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Regression: with `--out .` the work folder was named inside the output
+/// folder, so the run could never replace it and failed at its end.
+#[test]
+fn an_experiment_into_out_dot_finishes_in_that_folder() {
+    let dir = folder_with_scenario();
+    let out = dir.path().join("here");
+    fs::create_dir(&out).expect("a folder");
+    let scenario = format!("../{SHUTTLE_FILE}");
+    let mut args = small_sweep(&["--out", "."]);
+    args[1] = &scenario;
+    let output = deepmud(&out, &args).output().expect("deepmud runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.join("sweep.csv").is_file());
+    assert!(!dir.path().join("here.partial").exists());
+}
+
+/// Regression: a `<out>.partial` folder holding a user's files was
+/// deleted as if it were an abandoned experiment.
+#[test]
+fn a_work_folder_holding_a_users_files_is_refused_not_deleted() {
+    let dir = folder_with_scenario();
+    let work = dir.path().join("out.partial");
+    fs::create_dir(&work).expect("a folder");
+    fs::write(work.join("thesis.tex"), "mine").expect("write");
+    let stderr = refused(dir.path(), &small_sweep(&["--out", "out"]));
+    assert!(
+        stderr.contains("holds files deepmud does not write (thesis.tex)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(work.join("thesis.tex")).expect("kept"),
+        "mine"
+    );
+}
+
+/// Regression: `compare BASE --set scenario.seed=7` ran the base's seed
+/// and reported a zero difference.
+#[test]
+fn compare_refuses_to_vary_the_seed_or_the_replications() {
+    let dir = folder_with_scenario();
+    for set in ["scenario.seed=7", "scenario.replications=50"] {
+        let stderr = refused(dir.path(), &["compare", SHUTTLE_FILE, "--set", set]);
+        assert!(stderr.contains("cannot be varied"), "{stderr}");
+    }
+    assert_eq!(entries(dir.path()), [SHUTTLE_FILE]);
+}
+
+/// Regression: shards run with the scenario path spelled differently
+/// (`./shuttle.toml`) were refused as shards of another experiment; the
+/// digests of the resolved scenarios are what must agree.
+#[test]
+fn shards_given_the_scenario_by_different_paths_merge() {
+    let dir = folder_with_scenario();
+    let spelled = format!("./{SHUTTLE_FILE}");
+    let mut first = small_sweep(&["--out", "s1", "--shard", "1/2"]);
+    first[1] = SHUTTLE_FILE;
+    succeed(dir.path(), &first);
+    let mut second = small_sweep(&["--out", "s2", "--shard", "2/2"]);
+    second[1] = &spelled;
+    succeed(dir.path(), &second);
+    succeed(dir.path(), &["merge", "s1", "s2", "--out", "m"]);
+    assert_eq!(csv_rows(&dir.path().join("m/sweep.csv")).len(), 2);
+}
+
+/// Regression: an edited manifest with a point missing its value panicked
+/// the chart code of `deepmud plot`.
+#[test]
+fn an_inconsistent_manifest_is_refused_not_a_panic() {
+    let dir = folder_with_scenario();
+    succeed(dir.path(), &small_sweep(&["--out", "out"]));
+    let path = dir.path().join("out/sweep.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("json");
+    manifest["points"][0]["values"] = serde_json::json!([]);
+    fs::write(&path, manifest.to_string()).expect("write");
+    let stderr = refused(dir.path(), &["plot", "out"]);
+    assert!(stderr.contains("no readable sweep.json"), "{stderr}");
+}
+
+/// Regression: `--vary a.b` with `--vary a` let the second overwrite the
+/// first, so a varied parameter silently changed nothing.
+#[test]
+fn overlapping_vary_paths_are_refused() {
+    let dir = folder_with_scenario();
+    let stderr = refused(
+        dir.path(),
+        &[
+            "sweep",
+            SHUTTLE_FILE,
+            "--vary",
+            "weather.hs_median_m[0]=1,2",
+            "--vary",
+            "weather.hs_median_m=2",
+        ],
+    );
+    assert!(
+        stderr.contains("overlap: one would overwrite the other"),
+        "{stderr}"
+    );
+}
+
+/// Every point that fails to load is reported, the first in full.
+#[test]
+fn every_failing_point_is_reported() {
+    let dir = folder_with_scenario();
+    let stderr = refused(
+        dir.path(),
+        &[
+            "sweep",
+            SHUTTLE_FILE,
+            "--vary",
+            "fleet.shuttles=1,-1",
+            "--vary",
+            "port.berths=1,0",
+        ],
+    );
+    assert!(
+        stderr.contains(
+            "point 2 of 4 (fleet.shuttles=1, port.berths=0), and 2 more points fail (point 3"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--vary: port.berths = 0: must be in [1, 100]"),
+        "{stderr}"
+    );
+}
