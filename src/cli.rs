@@ -147,6 +147,11 @@ pub struct CompareArgs {
     /// e.g. `--set fleet.shuttles=6` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// One more alternative of the base, its values separated by `;`, e.g.
+    /// `--variant 'fleet.shuttles=6;fleet.speed_kn=14'` (repeatable: each is
+    /// an alternative).
+    #[arg(long = "variant", value_name = "PATH=VALUE[;PATH=VALUE]")]
+    pub variants: Vec<String>,
     /// Metrics to compare (repeatable or comma-separated); default every metric.
     #[arg(long = "metric", value_name = "METRIC")]
     pub metrics: Vec<String>,

@@ -10,7 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::experiment::design::{Design, parse_delta};
-use crate::experiment::plan::{self, Base, Plan, PlanError, Shard};
+use crate::experiment::plan::{self, Base, Plan, PlanError, Shard, Variant};
 use crate::experiment::run::RunOptions;
 use crate::ops::experiment::{ExperimentOptions, Status};
 use crate::ops::{self, Charts, FolderOptions};
@@ -223,12 +223,12 @@ pub fn tornado(
 pub fn compare(
     base: &Base,
     alternatives: &[PathBuf],
-    variant: &[String],
+    variants: &[Variant],
     metrics: &[String],
     request: &ExperimentRequest,
 ) -> anyhow::Result<()> {
     experiment(
-        &plan::compare(base, alternatives, variant, metrics)?,
+        &plan::compare(base, alternatives, variants, metrics)?,
         request,
     )
 }

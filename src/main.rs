@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use deepmud::experiment::plan::{Base, PlanError};
+use deepmud::experiment::plan::{Base, PlanError, Variant};
 use deepmud::experiment::run::{RunOptions, TraceReplicationError};
 use deepmud::ops::experiment::{ExperimentFolderError, MergeError};
 use deepmud::output::folder::FolderError;
@@ -57,10 +57,27 @@ fn main() -> ExitCode {
             let mut scenarios = args.scenarios.into_iter();
             let first = scenarios.next();
             let alternatives: Vec<PathBuf> = scenarios.collect();
+            let mut variants = Vec::new();
+            if !args.set.is_empty() {
+                variants.push(Variant {
+                    flag: "--set",
+                    set: args.set,
+                });
+            }
+            variants.extend(args.variants.iter().map(|text| {
+                Variant {
+                    flag: "--variant",
+                    set: text
+                        .split(';')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                }
+            }));
             commands::compare(
                 &base(first, Vec::new(), &args.common),
                 &alternatives,
-                &args.set,
+                &variants,
                 &args.metrics,
                 &experiment(&args.common),
             )

@@ -845,14 +845,21 @@ fn percent(share: f64) -> String {
     format!("{}%", value_text(share * 100.0))
 }
 
+/// One alternative of a comparison made from the base: `path=value`
+/// overrides and the flag that gave them (`--set` or `--variant`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub flag: &'static str,
+    pub set: Vec<String>,
+}
+
 /// A comparison of `base` with each of `alternatives` (files, with the
-/// base's `--set` too) and, when `variant` is not empty, with the base
-/// under those `--set` values. Every scenario runs the base's seed and
-/// replications.
+/// base's `--set` too) and with each of `variants` (the base under those
+/// overrides). Every scenario runs the base's seed and replications.
 pub fn compare(
     base: &Base,
     alternatives: &[PathBuf],
-    variant: &[String],
+    variants: &[Variant],
     metrics: &[String],
 ) -> Result<Plan, PlanError> {
     let all: Vec<&str> = super::metrics::METRICS.iter().map(|m| m.name).collect();
@@ -862,17 +869,19 @@ pub fn compare(
     for selector in &selectors {
         selector.check_years(base_scenario.scenario.years)?;
     }
-    for text in variant {
-        if let Ok((path, _)) = scenario::parse_override(text) {
-            refuse_fixed("--set", text, &path)?;
+    for variant in variants {
+        for text in &variant.set {
+            if let Ok((path, _)) = scenario::parse_override(text) {
+                refuse_fixed(variant.flag, text, &path)?;
+            }
         }
     }
-    if alternatives.is_empty() && variant.is_empty() {
+    if alternatives.is_empty() && variants.is_empty() {
         return Err(DesignError {
             flag: "compare",
             text: String::new(),
-            reason: "nothing to compare: give ALT.toml files, or --set PATH=VALUE values that \
-                     make an alternative of the base"
+            reason: "nothing to compare: give ALT.toml files, --set PATH=VALUE values that \
+                     make an alternative of the base, or --variant alternatives"
                 .into(),
         }
         .into());
@@ -911,11 +920,12 @@ pub fn compare(
         sources.push(source(&alternative, &scenario));
         scenarios.push(scenario);
     }
-    if !variant.is_empty() {
+    for variant in variants {
         let overrides: Vec<Override> = variant
+            .set
             .iter()
             .map(|text| Override {
-                flag: "--set",
+                flag: variant.flag,
                 text: text.clone(),
             })
             .collect();
@@ -926,7 +936,7 @@ pub fn compare(
         points.push(Point {
             scenario: 0,
             values: Vec::new(),
-            set: variant.to_vec(),
+            set: variant.set.clone(),
             digest: digest(&scenario),
         });
         scenarios.push(scenario);

@@ -1381,3 +1381,44 @@ fn every_failing_point_is_reported() {
         "{stderr}"
     );
 }
+
+/// `--variant` makes one alternative each, `;` separating its values; an
+/// alternative given by `--set` and the same one by `--variant` give the
+/// same differences, since both run the base's replications.
+#[test]
+fn each_variant_is_an_alternative_of_the_base() {
+    let dir = folder_with_scenario();
+    succeed(
+        dir.path(),
+        &[
+            "compare",
+            SHUTTLE_FILE,
+            "--set",
+            "fleet.shuttles=2",
+            "--variant",
+            "fleet.shuttles=2",
+            "--variant",
+            "fleet.shuttles=2; fleet.speed_kn=12",
+            "--metric",
+            "mud_delivered_wet_t",
+            "--reps",
+            "2",
+            "-q",
+            "--out",
+            "out",
+        ],
+    );
+    let rows = csv_rows(&dir.path().join("out/compare.csv"));
+    let alternatives: Vec<&str> = rows.iter().map(|r| r["alternative"].as_str()).collect();
+    assert_eq!(
+        alternatives,
+        [
+            "shuttle-limited + fleet.shuttles=2",
+            "shuttle-limited + fleet.shuttles=2",
+            "shuttle-limited + fleet.shuttles=2 + fleet.speed_kn=12"
+        ]
+    );
+    assert_eq!(rows[0]["difference"], rows[1]["difference"]);
+    assert_ne!(rows[1]["difference"], rows[2]["difference"]);
+    assert!(dir.path().join("out/compare_3.png").is_file());
+}
