@@ -54,28 +54,38 @@ pub enum Command {
     Merge(MergeArgs),
 }
 
-/// What every experiment (sweep, tornado, compare) takes besides its design.
+/// Replications, seed, horizon and threads: of a run, and of every point
+/// of an experiment.
 #[derive(Debug, Args)]
-pub struct ExperimentArgs {
-    /// Replications per point, 1 to 1000000 (overrides `scenario.replications`).
+pub struct RunFlags {
+    /// Number of replications (of each point), 1 to 1000000 (overrides
+    /// `scenario.replications`).
     #[arg(long, allow_hyphen_values = true,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
     pub reps: Option<u32>,
-    /// Random seed of every point (overrides `scenario.seed`).
+    /// Random seed (of every point; overrides `scenario.seed`); TOML
+    /// integers stop at 2^63 − 1.
     #[arg(long, allow_hyphen_values = true,
           value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Simulated years, more than 0 and at most 200 (overrides `scenario.years`).
     #[arg(long, allow_hyphen_values = true, value_parser = parse_years)]
     pub years: Option<f64>,
-    /// Output folder; default `output/<scenario name>-<sweep|tornado|compare>`.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
     /// Worker threads, 1 to 1024; 0 (the default) is one per core. Results
     /// do not depend on it.
     #[arg(long, default_value_t = 0, allow_hyphen_values = true,
           value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS))]
     pub threads: usize,
+}
+
+/// What every experiment (sweep, tornado, compare) takes besides its design.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    #[command(flatten)]
+    pub run: RunFlags,
+    /// Output folder; default `output/<scenario name>-<sweep|tornado|compare>`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Continue an interrupted experiment: finished points are kept, the
     /// rest run; the files are those of an uninterrupted run.
     #[arg(long, conflicts_with = "restart")]
@@ -210,25 +220,11 @@ pub struct ScenarioArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Number of replications, 1 to 1000000 (overrides `scenario.replications`).
-    #[arg(long, allow_hyphen_values = true,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
-    pub reps: Option<u32>,
-    /// Random seed (overrides `scenario.seed`); TOML integers stop at 2^63 − 1.
-    #[arg(long, allow_hyphen_values = true,
-          value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    pub seed: Option<u64>,
-    /// Simulated years, more than 0 and at most 200 (overrides `scenario.years`).
-    #[arg(long, allow_hyphen_values = true, value_parser = parse_years)]
-    pub years: Option<f64>,
+    #[command(flatten)]
+    pub run: RunFlags,
     /// Output folder; default `output/<scenario name>`.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads, 1 to 1024; 0 (the default) is one per core. Results
-    /// do not depend on it.
-    #[arg(long, default_value_t = 0, allow_hyphen_values = true,
-          value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS))]
-    pub threads: usize,
     /// Which replications' deliveries shipments.csv lists (it is streamed
     /// to disk, so memory stays flat either way).
     #[arg(long, value_enum, default_value = "all")]

@@ -24,11 +24,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => commands::run(&commands::RunRequest {
             scenario: args.scenario.scenario,
-            overrides: with_flags(args.scenario.set, args.reps, args.seed, args.years),
+            overrides: with_flags(args.scenario.set, &args.run),
             out: args.out,
             quiet: args.quiet,
             options: RunOptions {
-                threads: args.threads,
+                threads: args.run.threads,
                 shipments: args.shipments.into(),
                 target_ci: args.target_ci,
                 trace: args.trace,
@@ -138,19 +138,14 @@ fn charts(args: &cli::ChartArgs) -> ops::Charts {
 
 /// `--reps`, `--seed` and `--years` are overrides like `--set`, validated
 /// the same way.
-fn with_flags(
-    mut overrides: Vec<String>,
-    reps: Option<u32>,
-    seed: Option<u64>,
-    years: Option<f64>,
-) -> Vec<String> {
-    if let Some(reps) = reps {
+fn with_flags(mut overrides: Vec<String>, flags: &cli::RunFlags) -> Vec<String> {
+    if let Some(reps) = flags.reps {
         overrides.push(format!("scenario.replications={reps}"));
     }
-    if let Some(seed) = seed {
+    if let Some(seed) = flags.seed {
         overrides.push(format!("scenario.seed={seed}"));
     }
-    if let Some(years) = years {
+    if let Some(years) = flags.years {
         overrides.push(format!("scenario.years={years:?}"));
     }
     overrides
@@ -160,14 +155,14 @@ fn with_flags(
 fn base(file: Option<PathBuf>, set: Vec<String>, common: &cli::ExperimentArgs) -> Base {
     Base {
         file,
-        set: with_flags(set, common.reps, common.seed, common.years),
+        set: with_flags(set, &common.run),
     }
 }
 
 fn experiment(common: &cli::ExperimentArgs) -> commands::ExperimentRequest {
     commands::ExperimentRequest {
         out: common.out.clone(),
-        threads: common.threads,
+        threads: common.run.threads,
         resume: common.resume,
         restart: common.restart,
         shard: common.shard,

@@ -404,7 +404,7 @@ fn load_points(
     text: &Text,
     base: &Base,
     points: &[Vec<Override>],
-    labels: impl Fn(usize) -> String,
+    labels: &[String],
     selectors: &[Selector],
 ) -> Result<Vec<Scenario>, PlanError> {
     let mut scenarios = Vec::with_capacity(points.len());
@@ -422,14 +422,14 @@ fn load_points(
                     failed = Some(PointError {
                         number: index + 1,
                         count: points.len(),
-                        label: labels(index),
+                        label: labels[index].clone(),
                         others: Vec::new(),
                         source,
                     })
                 }
                 Some(first) => first.others.push((
                     index + 1,
-                    labels(index),
+                    labels[index].clone(),
                     source
                         .problems
                         .first()
@@ -564,9 +564,38 @@ pub fn sweep(
         .iter()
         .map(|row| point_overrides("--vary", &parameters, row))
         .collect();
-    let label = |i: usize| pairs(&parameters, &rows[i]);
-    let scenarios = load_points(&text, base, &overrides, label, &selectors)?;
-    let points = rows
+    let labels = rows.iter().map(|row| pairs(&parameters, row)).collect();
+    let points = PointRows {
+        rows,
+        overrides: &overrides,
+        labels,
+    };
+    let (kind, design) = (Kind::Sweep, design.name());
+    one_source_plan(kind, design, &text, base, parameters, points, selectors)
+}
+
+/// The points of an experiment on one source: each row of parameter
+/// values, its overrides and its label.
+struct PointRows<'a> {
+    rows: Vec<Vec<String>>,
+    overrides: &'a [Vec<Override>],
+    labels: Vec<String>,
+}
+
+/// Loads every point of an experiment on `base` alone and plans it.
+fn one_source_plan(
+    kind: Kind,
+    design: String,
+    text: &Text,
+    base: &Base,
+    parameters: Vec<Parameter>,
+    points: PointRows,
+    selectors: Vec<Selector>,
+) -> Result<Plan, PlanError> {
+    let base_scenario = text.load(&base.set, &[])?;
+    let scenarios = load_points(text, base, points.overrides, &points.labels, &selectors)?;
+    let manifest_points = points
+        .rows
         .into_iter()
         .zip(&scenarios)
         .map(|(values, scenario)| Point {
@@ -578,13 +607,13 @@ pub fn sweep(
         .collect();
     Ok(Plan {
         manifest: manifest(
-            Kind::Sweep,
-            design.name(),
+            kind,
+            design,
             &base_scenario,
             &selectors,
             vec![source(base, &base_scenario)],
             parameters,
-            points,
+            manifest_points,
         ),
         scenarios,
         selectors,
@@ -809,31 +838,22 @@ pub fn tornado(
         0 => "base".to_string(),
         i => overrides[i][0].text.clone(),
     };
-    let selectors = vec![selector];
-    let scenarios = load_points(&text, base, &overrides, label, &selectors)?;
-    let points = rows
-        .into_iter()
-        .zip(&scenarios)
-        .map(|(values, scenario)| Point {
-            scenario: 0,
-            values,
-            set: Vec::new(),
-            digest: digest(scenario),
-        })
-        .collect();
-    Ok(Plan {
-        manifest: manifest(
-            Kind::Tornado,
-            "one-at-a-time".to_string(),
-            &base_scenario,
-            &selectors,
-            vec![source(base, &base_scenario)],
-            parameters,
-            points,
-        ),
-        scenarios,
-        selectors,
-    })
+    let labels = (0..rows.len()).map(label).collect();
+    let points = PointRows {
+        rows,
+        overrides: &overrides,
+        labels,
+    };
+    let design = "one-at-a-time".to_string();
+    one_source_plan(
+        Kind::Tornado,
+        design,
+        &text,
+        base,
+        parameters,
+        points,
+        vec![selector],
+    )
 }
 
 /// A tornado input to six significant figures: the value run and shown.
