@@ -7,6 +7,8 @@
 //! value.
 
 use rand::RngExt;
+
+use crate::scenario::normalize_path;
 use rand_chacha::ChaCha8Rng;
 
 /// The most points one experiment may have: beyond this a typo
@@ -57,11 +59,9 @@ pub struct Vary {
     pub text: String,
 }
 
-/// Splits `PATH=REST`, naming `flag` in the error.
-pub fn split_path<'a>(
-    flag: &'static str,
-    text: &'a str,
-) -> Result<(&'a str, &'a str), DesignError> {
+/// Splits `PATH=REST`, naming `flag` in the error; the path in its one
+/// spelling ([`normalize_path`]).
+pub fn split_path<'a>(flag: &'static str, text: &'a str) -> Result<(String, &'a str), DesignError> {
     let (path, rest) = text.split_once('=').ok_or_else(|| {
         DesignError::new(flag, text, "expected PATH=VALUES, e.g. fleet.shuttles=1..5")
     })?;
@@ -69,6 +69,7 @@ pub fn split_path<'a>(
     if path.is_empty() {
         return Err(DesignError::new(flag, text, "the path before `=` is empty"));
     }
+    let path = normalize_path(path).map_err(|reason| DesignError::new(flag, text, reason))?;
     Ok((path, rest.trim()))
 }
 
@@ -179,7 +180,7 @@ impl Vary {
             Spec::List(values)
         };
         Ok(Vary {
-            path: path.to_string(),
+            path,
             spec,
             text: text.to_string(),
         })

@@ -350,6 +350,59 @@ fn refuse_fixed(flag: &'static str, text: &str, path: &str) -> Result<(), Design
     Ok(())
 }
 
+/// Refuses a path that is no key of the scenario, with the loader's
+/// closest valid key; a key the scenario leaves unset is fine.
+fn known_key(
+    text: &Text,
+    base: &Base,
+    base_scenario: &Scenario,
+    flag: &'static str,
+    path: &str,
+) -> Result<(), PlanError> {
+    if resolved(base_scenario, path).is_some() {
+        return Ok(());
+    }
+    let probe = Override {
+        flag,
+        text: format!("{path}=1"),
+    };
+    let loaded = text.load(&base.set, &[probe]);
+    let unknown = loaded.as_ref().err().and_then(|error| {
+        error
+            .problems
+            .iter()
+            .find(|p| p.origin == flag && p.message.contains("unknown key"))
+    });
+    match unknown {
+        Some(problem) => Err(DesignError {
+            flag,
+            text: path.to_string(),
+            reason: problem.message.clone(),
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses varying both the lift rate and the lift design: a given rate
+/// replaces the design.
+fn refuse_both_lift_alternatives(paths: &[String]) -> Result<(), DesignError> {
+    const RATE: &str = "mining.lift_rate_t_per_h";
+    const DESIGN: &str = "mining.lift_design";
+    let rate = paths.iter().find(|p| scenario::is_within(p, RATE));
+    let design = paths.iter().find(|p| scenario::is_within(p, DESIGN));
+    match (rate, design) {
+        (Some(rate), Some(design)) => Err(DesignError {
+            flag: "--vary",
+            text: design.clone(),
+            reason: format!(
+                "{rate} and {design}: a lift rate replaces the lift design, so vary one of them"
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The digest of a resolved scenario.
 fn digest(scenario: &Scenario) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -519,6 +572,11 @@ pub fn sweep(
         }
         .into());
     }
+    for vary in &parsed {
+        known_key(&text, base, &base_scenario, "--vary", &vary.path)?;
+    }
+    let paths: Vec<String> = parsed.iter().map(|v| v.path.clone()).collect();
+    refuse_both_lift_alternatives(&paths)?;
     // An integer key: one the scenario holds as an integer, or, where it
     // has no value, one given an integer range.
     let integer = |vary: &Vary| match resolved(&base_scenario, &vary.path) {
@@ -699,39 +757,20 @@ pub fn tornado(
             ))),
         }
     };
-    // A key the scenario does not have may be no key at all: the loader
-    // says so, with the closest valid key.
-    let known = |flag: &'static str, path: &str| -> Result<(), PlanError> {
-        if resolved(&base_scenario, path).is_some() {
-            return Ok(());
-        }
-        let probe = Override {
-            flag,
-            text: format!("{path}=1"),
-        };
-        let loaded = text.load(&base.set, &[probe]);
-        let unknown = loaded.as_ref().err().and_then(|error| {
-            error
-                .problems
-                .iter()
-                .find(|p| p.origin == flag && p.message.contains("unknown key"))
-        });
-        match unknown {
-            Some(problem) => Err(DesignError {
-                flag,
-                text: path.to_string(),
-                reason: problem.message.clone(),
-            }
-            .into()),
-            None => Ok(()),
-        }
-    };
+    let known = |flag: &'static str, path: &str| known_key(&text, base, &base_scenario, flag, path);
     let names: Vec<String> = params
         .iter()
         .flat_map(|p| p.split(','))
-        .map(|p| p.trim().to_string())
+        .map(str::trim)
         .filter(|p| !p.is_empty())
-        .collect();
+        .map(|p| {
+            scenario::normalize_path(p).map_err(|reason| DesignError {
+                flag: "--params",
+                text: p.to_string(),
+                reason,
+            })
+        })
+        .collect::<Result<_, _>>()?;
     for path in &names {
         duplicate(&parameters, "--params", path, path)?;
         known("--params", path)?;
@@ -766,6 +805,7 @@ pub fn tornado(
     }
     for text in ranges {
         let (path, range) = split_path("--range", text)?;
+        let path = path.as_str();
         duplicate(&parameters, "--range", text, path)?;
         known("--range", path)?;
         let (lo, hi) = range.split_once("..").ok_or_else(|| DesignError {
@@ -889,7 +929,23 @@ pub fn compare(
     for selector in &selectors {
         selector.check_years(base_scenario.scenario.years)?;
     }
-    for variant in variants {
+    for (index, variant) in variants.iter().enumerate() {
+        if variant.set.is_empty() {
+            return Err(DesignError {
+                flag: variant.flag,
+                text: String::new(),
+                reason: "an alternative with no values is the base".into(),
+            }
+            .into());
+        }
+        if variants[..index].iter().any(|v| v.set == variant.set) {
+            return Err(DesignError {
+                flag: variant.flag,
+                text: variant.set.join(";"),
+                reason: "the same alternative is given twice".into(),
+            }
+            .into());
+        }
         for text in &variant.set {
             if let Ok((path, _)) = scenario::parse_override(text) {
                 refuse_fixed(variant.flag, text, &path)?;

@@ -157,10 +157,32 @@ pub fn run_experiment(
     };
     let journal_path = work.join(journal::FILE_NAME);
     let manifest_path = work.join(MANIFEST);
+    if out
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().ends_with(".partial"))
+    {
+        return Err(FolderError {
+            path: out.clone(),
+            problem: "names ending in .partial are experiments' work folders: choose another --out"
+                .into(),
+        }
+        .into());
+    }
+    check_held(&manifest)?;
     check_work_folder(&work)?;
-    // A work folder without a readable manifest is a start killed before
-    // any point was recorded: nothing to keep.
+    // A work folder without a manifest is a start killed before any point
+    // was recorded: nothing to keep. A manifest that cannot be read beside
+    // recorded points is not discarded unasked.
     let unfinished = read_manifest(&manifest_path);
+    let recorded = fs::metadata(&journal_path)
+        .is_ok_and(|m| m.len() > journal::header(&manifest.metrics).len() as u64);
+    if unfinished.is_none() && manifest_path.exists() && recorded && !options.restart {
+        return Err(refuse(format!(
+            "holds recorded points, but its {MANIFEST} cannot be read (edited, or written by \
+             another deepmud version): --restart discards them"
+        ))
+        .into());
+    }
     // The output folder must be one a run may replace: checked now, so a
     // long experiment does not fail at its end.
     check_replaceable(&out, &manifest)?;
@@ -211,22 +233,6 @@ pub fn run_experiment(
         }
     };
     let owned = manifest.owned_points();
-    let held =
-        owned.len() as u64 * u64::from(manifest.replications) * manifest.metrics.len() as u64;
-    if held > MAX_VALUES {
-        return Err(PlanError::from(DesignError {
-            flag: "--reps",
-            text: manifest.replications.to_string(),
-            reason: format!(
-                "{} points × {} replications × {} metrics is {held} values to hold, more than \
-                 {MAX_VALUES} (0.8 GB): fewer replications, points or metrics, or --shard K/N",
-                owned.len(),
-                manifest.replications,
-                manifest.metrics.len()
-            ),
-        })
-        .into());
-    }
     let jobs: Vec<Job> = owned
         .iter()
         .filter(|point| !values.contains_key(point))
@@ -310,6 +316,26 @@ pub fn run_experiment(
     })
 }
 
+/// Refuses an experiment whose values (points × replications × metrics)
+/// would not fit in memory; before anything is created.
+fn check_held(manifest: &Manifest) -> Result<(), PlanError> {
+    let owned = manifest.owned_points().len() as u64;
+    let held = owned * u64::from(manifest.replications) * manifest.metrics.len() as u64;
+    if held <= MAX_VALUES {
+        return Ok(());
+    }
+    Err(PlanError::from(DesignError {
+        flag: "--reps",
+        text: manifest.replications.to_string(),
+        reason: format!(
+            "{owned} points × {} replications × {} metrics is {held} values to hold, more than \
+             {MAX_VALUES} (0.8 GB): fewer replications, points or metrics, or --shard K/N",
+            manifest.replications,
+            manifest.metrics.len()
+        ),
+    }))
+}
+
 /// Refuses a work folder holding anything deepmud does not write there, so
 /// that discarding it never deletes a user's files.
 fn check_work_folder(work: &Path) -> Result<(), ExperimentFolderError> {
@@ -320,9 +346,14 @@ fn check_work_folder(work: &Path) -> Result<(), ExperimentFolderError> {
         .filter_map(Result::ok)
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .filter(|name| {
-            name != MANIFEST
-                && name != journal::FILE_NAME
-                && !(name.starts_with('.') && name.ends_with(".tmp"))
+            let ours = [MANIFEST, journal::FILE_NAME];
+            // `write_atomic`'s temporary files: `.<name>.<pid>.tmp`.
+            let temporary = ours.iter().any(|file| {
+                name.strip_prefix(&format!(".{file}."))
+                    .and_then(|rest| rest.strip_suffix(".tmp"))
+                    .is_some_and(|pid| pid.chars().all(|c| c.is_ascii_digit()))
+            });
+            !ours.contains(&name.as_str()) && !temporary
         })
         .collect();
     if foreign.is_empty() {
@@ -365,10 +396,9 @@ fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
         ),
     ];
     match fields.iter().find(|(_, differs)| *differs) {
-        Some((field, _)) => format!(
-            "their {field} differ (a scenario file edited since changes its points' digests)"
-        ),
-        None => "they differ".to_string(),
+        Some((field, _)) => format!("their {field} differ"),
+        None => "their points differ (a scenario file edited since changes its points' digests)"
+            .to_string(),
     }
 }
 
@@ -515,7 +545,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: Charts) -> anyhow::Result<Exp
                 ))
                 .into());
             }
+            // The merged manifest is shard 1's (or the lowest given), so
+            // the order of the folders does not matter.
+            Some(_) if shards.iter().all(|(index, _, _)| shard.index < *index) => {
+                merged = Some(whole);
+            }
             Some(_) => {}
+        }
+        if let Some((_, count, other)) = shards.iter().find(|(_, n, _)| *n != shard.count) {
+            return Err(refuse(format!(
+                "{} is a shard of {}, {} of {}: the shards of one run share N",
+                other.display(),
+                count,
+                dir.display(),
+                shard.count
+            ))
+            .into());
         }
         if let Some(&(_, _, twin)) = shards
             .iter()

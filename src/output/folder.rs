@@ -45,6 +45,19 @@ impl Staged {
             problem,
         };
         let target = resolve(target).map_err(|e| refuse(e.to_string()))?;
+        // Replacing the folder the process stands in (or one holding it)
+        // would leave the shell in a deleted folder.
+        let here = std::env::current_dir().and_then(fs::canonicalize);
+        let whole = fs::canonicalize(&target);
+        if let (Ok(here), Ok(whole)) = (here, whole)
+            && here.starts_with(&whole)
+        {
+            return Err(refuse(
+                "is the current folder or holds it, and a run replaces its output folder as \
+                 a whole: choose a subfolder, e.g. --out results"
+                    .into(),
+            ));
+        }
         let name = target
             .file_name()
             .and_then(|n| n.to_str())

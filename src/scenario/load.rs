@@ -96,6 +96,9 @@ pub fn load_str_overridden(
 
     let mut set_paths = Vec::new();
     let mut set_problems = Vec::new();
+    if let Some(problem) = both_lift_alternatives(overrides) {
+        set_problems.push(problem);
+    }
     for arg in overrides {
         let applied = parse_override(&arg.text).and_then(|(path, value)| {
             replace_lift_alternative(&mut table, &path);
@@ -162,6 +165,28 @@ fn replace_lift_alternative(table: &mut Table, path: &str) {
     if let Some(Value::Table(mining)) = table.get_mut("mining") {
         mining.remove(key);
     }
+}
+
+/// Overrides of both the lift rate and the lift design contradict each
+/// other (whichever comes last would silently undo the other).
+fn both_lift_alternatives(overrides: &[Override]) -> Option<Problem> {
+    let path_of = |arg: &Override| parse_override(&arg.text).ok().map(|(path, _)| path);
+    let rate = overrides
+        .iter()
+        .find(|a| path_of(a).is_some_and(|p| is_within(&p, LIFT_RATE)))?;
+    let design = overrides
+        .iter()
+        .find(|a| path_of(a).is_some_and(|p| is_within(&p, LIFT_DESIGN)))?;
+    Some(problem(
+        design.flag,
+        None,
+        "",
+        None,
+        format!(
+            "`{}` ({}) and `{}` ({}): a lift rate replaces the lift design, so give one of them",
+            rate.text, rate.flag, design.text, design.flag
+        ),
+    ))
 }
 
 /// Where the failure modes live in the tree.

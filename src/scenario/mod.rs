@@ -37,7 +37,7 @@ pub use error::{ErrorKind, Problem, ScenarioError};
 pub use load::{
     Override, load_file, load_file_overridden, load_str, load_str_overridden, read_text,
 };
-pub use overrides::{apply_override, parse_override};
+pub use overrides::{apply_override, normalize_path, parse_override};
 pub(crate) use overrides::{is_within, lookup};
 pub use schema::*;
 

@@ -197,13 +197,44 @@ pub fn parse_override(arg: &str) -> Result<(String, Value), String> {
     if path.is_empty() {
         return Err(format!("`{arg}`: the path before `=` is empty"));
     }
-    parse_path(path).map_err(|e| format!("`{arg}`: {e}"))?;
+    let path = normalize_path(path).map_err(|e| format!("`{arg}`: {e}"))?;
     let text = text.trim();
     let value = text
         .parse::<Value>()
         .or_else(|_| text.parse::<f64>().map(Value::Float))
         .unwrap_or_else(|_| Value::String(text.to_string()));
-    Ok((path.to_string(), value))
+    Ok((path, value))
+}
+
+/// `path` in one spelling: keys quoted only where they must be, indices
+/// without leading zeros (`"mining".failure[00]` → `mining.failure[0]`),
+/// so that two spellings of one key compare equal. A path into a phase's
+/// overrides must name one dotted key: `phase[1].set.mining.systems` would
+/// replace the phase's whole `mining` table, so it is refused in favour of
+/// `phase[1].set."mining.systems"`.
+pub fn normalize_path(path: &str) -> Result<String, String> {
+    let parts = parse_path(path)?;
+    let mut normal = String::new();
+    for part in &parts {
+        normal = child_key(&normal, part.key);
+        for &index in &part.indices {
+            normal = child_index(&normal, index);
+        }
+    }
+    if let [phase, set, keys @ ..] = parts.as_slice()
+        && phase.key == "phase"
+        && !phase.indices.is_empty()
+        && set.key == "set"
+        && keys.len() > 1
+    {
+        let dotted: Vec<&str> = keys.iter().map(|k| k.key).collect();
+        return Err(format!(
+            "`{path}`: a phase's overrides are dotted keys; write `{}.set.\"{}\"`",
+            child_index("phase", phase.indices[0]),
+            dotted.join(".")
+        ));
+    }
+    Ok(normal)
 }
 
 #[cfg(test)]
@@ -212,6 +243,27 @@ mod tests {
 
     fn table(text: &str) -> Table {
         text.parse().expect("test TOML is valid")
+    }
+
+    #[test]
+    fn paths_have_one_spelling_and_phase_keys_are_dotted() {
+        assert_eq!(
+            normalize_path("\"scenario\".\"seed\"").unwrap(),
+            "scenario.seed"
+        );
+        assert_eq!(
+            normalize_path("mining.failure[00].tbf_h").unwrap(),
+            "mining.failure[0].tbf_h"
+        );
+        assert_eq!(
+            normalize_path("phase[1].set.\"mining.systems\"").unwrap(),
+            "phase[1].set.\"mining.systems\""
+        );
+        assert_eq!(
+            normalize_path("phase[1].set.mining.systems").unwrap_err(),
+            "`phase[1].set.mining.systems`: a phase's overrides are dotted keys; write \
+             `phase[1].set.\"mining.systems\"`"
+        );
     }
 
     #[test]

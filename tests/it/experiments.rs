@@ -1250,24 +1250,26 @@ fn small_sweep<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
-/// Regression: with `--out .` the work folder was named inside the output
-/// folder, so the run could never replace it and failed at its end.
+/// Regressions: with `--out .` the work folder was named inside the output
+/// folder, so the run could never finish; then the swap of the output
+/// folder removed the folder the user stood in. Such a folder is refused.
 #[test]
-fn an_experiment_into_out_dot_finishes_in_that_folder() {
+fn an_output_folder_holding_the_current_folder_is_refused() {
     let dir = folder_with_scenario();
-    let out = dir.path().join("here");
-    fs::create_dir(&out).expect("a folder");
+    let here = dir.path().join("here");
+    fs::create_dir(&here).expect("a folder");
     let scenario = format!("../{SHUTTLE_FILE}");
-    let mut args = small_sweep(&["--out", "."]);
-    args[1] = &scenario;
-    let output = deepmud(&out, &args).output().expect("deepmud runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(out.join("sweep.csv").is_file());
-    assert!(!dir.path().join("here.partial").exists());
+    for out in [".", "../here"] {
+        let mut args = small_sweep(&["--out", out]);
+        args[1] = &scenario;
+        let stderr = refused(&here, &args);
+        assert!(
+            stderr.contains("is the current folder or holds it"),
+            "{stderr}"
+        );
+    }
+    assert!(here.is_dir());
+    assert_eq!(entries(dir.path()), ["here", SHUTTLE_FILE]);
 }
 
 /// Regression: a `<out>.partial` folder holding a user's files was
@@ -1382,23 +1384,17 @@ fn every_failing_point_is_reported() {
     );
 }
 
-/// `--variant` makes one alternative each, `;` separating its values; an
-/// alternative given by `--set` and the same one by `--variant` give the
-/// same differences, since both run the base's replications.
+/// `--variant` makes one alternative each, `;` separating its values,
+/// beside the one `--set` makes; the same alternative twice is refused.
 #[test]
 fn each_variant_is_an_alternative_of_the_base() {
     let dir = folder_with_scenario();
-    succeed(
-        dir.path(),
-        &[
-            "compare",
-            SHUTTLE_FILE,
-            "--set",
-            "fleet.shuttles=2",
-            "--variant",
-            "fleet.shuttles=2",
-            "--variant",
-            "fleet.shuttles=2; fleet.speed_kn=12",
+    fn compare<'a>(variants: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["compare", SHUTTLE_FILE, "--set", "fleet.shuttles=2"];
+        for variant in variants {
+            args.extend(["--variant", variant]);
+        }
+        args.extend([
             "--metric",
             "mud_delivered_wet_t",
             "--reps",
@@ -1406,7 +1402,12 @@ fn each_variant_is_an_alternative_of_the_base() {
             "-q",
             "--out",
             "out",
-        ],
+        ]);
+        args
+    }
+    succeed(
+        dir.path(),
+        &compare(&["fleet.shuttles=3", "fleet.shuttles=2; fleet.speed_kn=12"]),
     );
     let rows = csv_rows(&dir.path().join("out/compare.csv"));
     let alternatives: Vec<&str> = rows.iter().map(|r| r["alternative"].as_str()).collect();
@@ -1414,11 +1415,94 @@ fn each_variant_is_an_alternative_of_the_base() {
         alternatives,
         [
             "shuttle-limited + fleet.shuttles=2",
-            "shuttle-limited + fleet.shuttles=2",
+            "shuttle-limited + fleet.shuttles=3",
             "shuttle-limited + fleet.shuttles=2 + fleet.speed_kn=12"
         ]
     );
-    assert_eq!(rows[0]["difference"], rows[1]["difference"]);
-    assert_ne!(rows[1]["difference"], rows[2]["difference"]);
+    assert_ne!(rows[0]["difference"], rows[1]["difference"]);
     assert!(dir.path().join("out/compare_3.png").is_file());
+    let stderr = refused(dir.path(), &compare(&["fleet.shuttles=2"]));
+    assert!(
+        stderr.contains("the same alternative is given twice"),
+        "{stderr}"
+    );
+    let stderr = refused(dir.path(), &compare(&[";"]));
+    assert!(
+        stderr.contains("an alternative with no values is the base"),
+        "{stderr}"
+    );
+}
+
+/// Regressions from the second review, each refused before anything is
+/// created: an unquoted path into a phase's overrides (it replaced the
+/// phase's whole `mining` table), a quoted spelling of the seed (it got
+/// past the fixed-key check), a sweep of both the lift rate and the lift
+/// design (the rate silently undid the design), and an experiment too big
+/// to hold (it left a work folder that blocked the next run).
+#[test]
+fn second_review_inputs_are_refused_before_anything_is_created() {
+    let dir = folder_with_scenario();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "sweep",
+                SHUTTLE_FILE,
+                "--vary",
+                "phase[0].set.mining.systems=1,2",
+            ],
+            "write `phase[0].set.\"mining.systems\"`",
+        ),
+        (
+            &["compare", SHUTTLE_FILE, "--set", "scenario.\"seed\"=5"],
+            "scenario.seed cannot be varied",
+        ),
+        (
+            &[
+                "sweep",
+                SHUTTLE_FILE,
+                "--vary",
+                "mining.lift_rate_t_per_h=100,200",
+                "--vary",
+                "mining.lift_design.pipe_bore_m=0.3,0.4",
+            ],
+            "a lift rate replaces the lift design",
+        ),
+        (
+            &[
+                "sweep",
+                SHUTTLE_FILE,
+                "--vary",
+                "fleet.speed_kn=1..40:5000",
+                "--reps",
+                "10000",
+            ],
+            "values to hold, more than 100000000",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut args = args.to_vec();
+        args.extend(["--out", "out"]);
+        let stderr = refused(dir.path(), &args);
+        assert!(stderr.contains(expected), "{}: {stderr}", args.join(" "));
+        assert_eq!(entries(dir.path()), [SHUTTLE_FILE], "{}", args.join(" "));
+    }
+}
+
+/// Regression: `--resume` with a manifest that no longer reads (edited,
+/// or from another version) beside recorded points started again and
+/// dropped them.
+#[test]
+fn recorded_points_beside_an_unreadable_manifest_are_not_dropped() {
+    let dir = folder_with_scenario();
+    let work = dir.path().join("out.partial");
+    fs::create_dir(&work).expect("a folder");
+    fs::write(work.join("sweep.json"), "{ not json").expect("write");
+    let journal = "point,replication,mud_delivered_wet_t,reo_produced_t,physical_availability\n1,1,1,1,1\n1,2,1,1,1\n";
+    fs::write(work.join("replications.csv"), journal).expect("write");
+    let stderr = refused(dir.path(), &small_sweep(&["--out", "out", "--resume"]));
+    assert!(stderr.contains("--restart discards them"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(work.join("replications.csv")).expect("kept"),
+        journal
+    );
 }
