@@ -31,13 +31,18 @@ fn sweep(c: &mut Criterion) {
     let varies: Vec<String> = VARY.iter().map(|v| v.to_string()).collect();
     group.bench_function("commercial 5x5 grid x 30 reps (plan and run)", |b| {
         b.iter(|| {
-            let plan = plan::sweep(&commercial(), &varies, Design::Grid, &[])
+            let plan = plan::sweep(&commercial(), &varies, Design::Grid, &[], None)
                 .unwrap_or_else(|e| panic!("{e}"));
             let jobs: Vec<Job> = plan
                 .scenarios
                 .iter()
                 .enumerate()
-                .map(|(point, scenario)| Job { point, scenario })
+                .filter_map(|(point, scenario)| {
+                    Some(Job {
+                        point,
+                        scenario: scenario.as_ref()?,
+                    })
+                })
                 .collect();
             let batch = Batch {
                 seed: plan.manifest.seed,

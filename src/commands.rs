@@ -197,7 +197,8 @@ pub fn sweep(
     request: &ExperimentRequest,
 ) -> anyhow::Result<()> {
     let design = Design::parse(design).map_err(PlanError::from)?;
-    experiment(&plan::sweep(base, varies, design, metrics)?, request)
+    let plan = plan::sweep(base, varies, design, metrics, request.shard)?;
+    experiment(&plan, request)
 }
 
 /// `deepmud tornado`.

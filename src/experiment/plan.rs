@@ -293,8 +293,9 @@ pub enum PlanError {
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub manifest: Manifest,
-    /// One per point of the manifest, in order.
-    pub scenarios: Vec<Scenario>,
+    /// One per point of the manifest, in order: its scenario, or `None`
+    /// for a point of another shard.
+    pub scenarios: Vec<Option<Scenario>>,
     pub selectors: Vec<Selector>,
 }
 
@@ -452,14 +453,16 @@ fn selectors(metrics: &[String], defaults: &[&str]) -> Result<Vec<Selector>, Sel
 }
 
 /// Loads every point (`overrides` each, by flag) on `text`, checking the
-/// selectors' years against each; the first point that fails is reported.
+/// selectors' years against each; every point that fails is reported.
+/// Returns each point's digest and, if it is `shard`'s, its scenario.
 fn load_points(
     text: &Text,
     base: &Base,
     points: &[Vec<Override>],
     labels: &[String],
     selectors: &[Selector],
-) -> Result<Vec<Scenario>, PlanError> {
+    shard: Option<Shard>,
+) -> Result<Vec<(String, Option<Scenario>)>, PlanError> {
     let mut scenarios = Vec::with_capacity(points.len());
     let mut failed: Option<PointError> = None;
     for (index, overrides) in points.iter().enumerate() {
@@ -468,7 +471,10 @@ fn load_points(
                 for selector in selectors {
                     selector.check_years(scenario.scenario.years)?;
                 }
-                scenarios.push(scenario);
+                // Every point is checked and hashed; only this shard's
+                // are kept.
+                let kept = shard.is_none_or(|shard| shard.owns(index));
+                scenarios.push((digest(&scenario), kept.then_some(scenario)));
             }
             Err(source) => match &mut failed {
                 None => {
@@ -530,12 +536,14 @@ pub const SWEEP_METRICS: [&str; 3] = [
 /// The default metric of a tornado: the headline.
 pub const TORNADO_METRIC: &str = "reo_produced_t";
 
-/// A sweep of `base` over `varies`, on a full grid or a Latin hypercube.
+/// A sweep of `base` over `varies`, on a full grid or a Latin hypercube;
+/// every point is checked, and the scenarios of `shard`'s kept.
 pub fn sweep(
     base: &Base,
     varies: &[String],
     design: Design,
     metrics: &[String],
+    shard: Option<Shard>,
 ) -> Result<Plan, PlanError> {
     let selectors = selectors(metrics, &SWEEP_METRICS)?;
     let text = Text::read(base.file.as_deref())?;
@@ -627,6 +635,7 @@ pub fn sweep(
         rows,
         overrides: &overrides,
         labels,
+        shard,
     };
     let (kind, design) = (Kind::Sweep, design.name());
     one_source_plan(kind, design, &text, base, parameters, points, selectors)
@@ -638,6 +647,8 @@ struct PointRows<'a> {
     rows: Vec<Vec<String>>,
     overrides: &'a [Vec<Override>],
     labels: Vec<String>,
+    /// Whose scenarios to keep.
+    shard: Option<Shard>,
 }
 
 /// Loads every point of an experiment on `base` alone and plans it.
@@ -651,18 +662,28 @@ fn one_source_plan(
     selectors: Vec<Selector>,
 ) -> Result<Plan, PlanError> {
     let base_scenario = text.load(&base.set, &[])?;
-    let scenarios = load_points(text, base, points.overrides, &points.labels, &selectors)?;
-    let manifest_points = points
+    let loaded = load_points(
+        text,
+        base,
+        points.overrides,
+        &points.labels,
+        &selectors,
+        points.shard,
+    )?;
+    let (manifest_points, scenarios) = points
         .rows
         .into_iter()
-        .zip(&scenarios)
-        .map(|(values, scenario)| Point {
-            scenario: 0,
-            values,
-            set: Vec::new(),
-            digest: digest(scenario),
+        .zip(loaded)
+        .map(|(values, (digest, scenario))| {
+            let point = Point {
+                scenario: 0,
+                values,
+                set: Vec::new(),
+                digest,
+            };
+            (point, scenario)
         })
-        .collect();
+        .unzip();
     Ok(Plan {
         manifest: manifest(
             kind,
@@ -883,6 +904,7 @@ pub fn tornado(
         rows,
         overrides: &overrides,
         labels,
+        shard: None,
     };
     let design = "one-at-a-time".to_string();
     one_source_plan(
@@ -970,7 +992,7 @@ pub fn compare(
         ),
     ];
     let mut sources = vec![source(base, &base_scenario)];
-    let mut scenarios = vec![base_scenario.clone()];
+    let mut scenarios = vec![Some(base_scenario.clone())];
     let mut points = vec![Point {
         scenario: 0,
         values: Vec::new(),
@@ -994,7 +1016,7 @@ pub fn compare(
             digest: digest(&scenario),
         });
         sources.push(source(&alternative, &scenario));
-        scenarios.push(scenario);
+        scenarios.push(Some(scenario));
     }
     for variant in variants {
         let overrides: Vec<Override> = variant
@@ -1015,7 +1037,7 @@ pub fn compare(
             set: variant.set.clone(),
             digest: digest(&scenario),
         });
-        scenarios.push(scenario);
+        scenarios.push(Some(scenario));
     }
     Ok(Plan {
         manifest: manifest(

@@ -112,11 +112,13 @@ pub struct ExperimentFolderError {
 
 /// The default output folder: `output/<scenario name>-<kind>`.
 pub fn default_folder(plan: &Plan) -> PathBuf {
-    let scenario = super::default_folder(&plan.scenarios[0]);
-    let name = scenario
-        .file_name()
-        .map_or_else(|| "scenario".into(), |n| n.to_string_lossy().into_owned());
-    scenario.with_file_name(format!("{name}-{}", plan.manifest.kind.name()))
+    let manifest = &plan.manifest;
+    let name = manifest
+        .scenarios
+        .first()
+        .map_or("scenario", |s| s.name.as_str());
+    let kind = manifest.kind.name();
+    Path::new("output").join(format!("{}-{kind}", super::folder_name(name)))
 }
 
 /// A manifest from its file: `None` when it is missing, unreadable or not
@@ -236,11 +238,13 @@ pub fn run_experiment(
     let jobs: Vec<Job> = owned
         .iter()
         .filter(|point| !values.contains_key(point))
-        .map(|&point| Job {
-            point,
-            scenario: &plan.scenarios[point],
+        .map(|&point| {
+            let scenario = plan.scenarios.get(point).and_then(Option::as_ref);
+            scenario
+                .map(|scenario| Job { point, scenario })
+                .with_context(|| format!("point {} of the plan was not loaded", point + 1))
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     start(jobs.len() as u64 * u64::from(manifest.replications));
     let started = Instant::now();
     let mut finished = Vec::new();

@@ -113,7 +113,7 @@ pub fn run_to_folder(
 
 /// A folder name from a scenario name: letters, digits, `-` and `_` kept,
 /// anything else becomes `_`.
-fn folder_name(name: &str) -> String {
+pub(crate) fn folder_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

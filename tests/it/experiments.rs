@@ -315,12 +315,15 @@ fn sweep_points_differing_in_fleet_size_share_weather_and_the_shared_systems_fai
         &["mining.systems=2,3".to_string()],
         Design::Grid,
         &[],
+        None,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let seed = plan.manifest.seed;
     for replication in 0..u64::from(plan.manifest.replications) {
-        let two = run_replication_traced(&plan.scenarios[0], seed, replication).unwrap();
-        let three = run_replication_traced(&plan.scenarios[1], seed, replication).unwrap();
+        let two =
+            run_replication_traced(plan.scenarios[0].as_ref().unwrap(), seed, replication).unwrap();
+        let three =
+            run_replication_traced(plan.scenarios[1].as_ref().unwrap(), seed, replication).unwrap();
         assert_eq!(two.years.len(), 2);
         assert_eq!(three.years.len(), 2);
         for (year, (a, b)) in two.years.iter().zip(&three.years).enumerate() {
@@ -364,10 +367,11 @@ fn every_point_runs_the_base_seed_and_replications() {
         &["mining.systems=1,2".to_string()],
         Design::Grid,
         &metrics,
+        None,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plan.manifest.seed, 7);
-    for scenario in &plan.scenarios {
+    for scenario in plan.scenarios.iter().flatten() {
         assert_eq!(scenario.scenario.seed, 7);
         assert_eq!(scenario.scenario.replications, 2);
     }
@@ -396,7 +400,7 @@ fn every_point_runs_the_base_seed_and_replications() {
     for row in &rows {
         let point = number(row, "point") as usize - 1;
         let replication = number(row, "replication") as u64 - 1;
-        let scenario = &plan.scenarios[point];
+        let scenario = plan.scenarios[point].as_ref().unwrap();
         let rep = run_replication(scenario, 7, replication).unwrap();
         let other = run_replication(scenario, 8, replication).unwrap();
         for (selector, metric) in plan.selectors.iter().zip(&metrics) {
@@ -411,8 +415,14 @@ fn every_point_runs_the_base_seed_and_replications() {
     assert!(another_seed_differs, "the check can tell seeds apart");
     // The seed and replications are not a point's to vary, and an
     // alternative compared runs the base's, whatever its file says.
-    let error =
-        plan::sweep(&base, &["scenario.seed=1,2".to_string()], Design::Grid, &[]).unwrap_err();
+    let error = plan::sweep(
+        &base,
+        &["scenario.seed=1,2".to_string()],
+        Design::Grid,
+        &[],
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(error, PlanError::Design(_)), "{error}");
     assert!(error.to_string().contains("cannot be varied"), "{error}");
     let error = plan::tornado(
@@ -443,11 +453,14 @@ fn every_point_runs_the_base_seed_and_replications() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        plan.scenarios[1].scenario.seed,
-        plan.scenarios[0].scenario.seed
+        plan.scenarios[1].as_ref().unwrap().scenario.seed,
+        plan.scenarios[0].as_ref().unwrap().scenario.seed
     );
-    assert_eq!(plan.scenarios[1].scenario.replications, 2);
-    assert_eq!(plan.manifest.seed, plan.scenarios[0].scenario.seed);
+    assert_eq!(plan.scenarios[1].as_ref().unwrap().scenario.replications, 2);
+    assert_eq!(
+        plan.manifest.seed,
+        plan.scenarios[0].as_ref().unwrap().scenario.seed
+    );
 }
 
 #[test]
