@@ -241,12 +241,42 @@ fn process_is_running(pid: u32) -> bool {
 /// Temporary files of the per-file atomic writes (`.summary.json.123.tmp`,
 /// `.throughput.123.tmp.png`), left by runs killed mid-write.
 fn is_temporary_file(name: &str) -> bool {
-    name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp."))
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    // `.<file>.<pid>.tmp` or `.<stem>.<pid>.tmp.<extension>`.
+    let before_tmp = match rest.rsplit_once(".tmp") {
+        Some((before, "")) => before,
+        Some((before, extension))
+            if extension.starts_with('.') && !extension[1..].contains('.') =>
+        {
+            before
+        }
+        _ => return false,
+    };
+    before_tmp.rsplit_once('.').is_some_and(|(file, pid)| {
+        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_deepmuds_own_temporary_files_count_as_temporary() {
+        assert!(is_temporary_file(".summary.json.123.tmp"));
+        assert!(is_temporary_file(".throughput.123.tmp.png"));
+        for name in [
+            ".draft.tmp",
+            ".cache.tmp.d",
+            ".notes.tmp.txt",
+            "summary.json.1.tmp",
+            ".x.12a.tmp",
+        ] {
+            assert!(!is_temporary_file(name), "{name}");
+        }
+    }
 
     #[test]
     fn a_file_added_to_the_folder_during_a_run_is_kept_in_the_new_one() {
