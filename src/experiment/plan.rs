@@ -960,7 +960,27 @@ pub fn compare(
             }
             .into());
         }
-        if variants[..index].iter().any(|v| v.set == variant.set) {
+        let normal = |variant: &Variant| -> Vec<(String, toml::Value)> {
+            variant
+                .set
+                .iter()
+                .filter_map(|text| scenario::parse_override(text).ok())
+                .collect()
+        };
+        let this = normal(variant);
+        if let Some(repeated) = this
+            .iter()
+            .enumerate()
+            .find(|(i, (path, _))| this[..*i].iter().any(|(p, _)| p == path))
+        {
+            return Err(DesignError {
+                flag: variant.flag,
+                text: variant.set.join(";"),
+                reason: format!("{} is set twice in one alternative", repeated.1.0),
+            }
+            .into());
+        }
+        if variants[..index].iter().any(|v| normal(v) == this) {
             return Err(DesignError {
                 flag: variant.flag,
                 text: variant.set.join(";"),

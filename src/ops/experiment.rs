@@ -159,25 +159,17 @@ pub fn run_experiment(
     };
     let journal_path = work.join(journal::FILE_NAME);
     let manifest_path = work.join(MANIFEST);
-    if out
-        .file_name()
-        .is_some_and(|name| name.to_string_lossy().ends_with(".partial"))
-    {
-        return Err(FolderError {
-            path: out.clone(),
-            problem: "names ending in .partial are experiments' work folders: choose another --out"
-                .into(),
-        }
-        .into());
-    }
     check_held(&manifest)?;
     check_work_folder(&work)?;
     // A work folder without a manifest is a start killed before any point
     // was recorded: nothing to keep. A manifest that cannot be read beside
     // recorded points is not discarded unasked.
     let unfinished = read_manifest(&manifest_path);
-    let recorded = fs::metadata(&journal_path)
-        .is_ok_and(|m| m.len() > journal::header(&manifest.metrics).len() as u64);
+    // Rows after the journal's own header line.
+    let recorded = fs::read_to_string(&journal_path).is_ok_and(|text| {
+        text.split_once('\n')
+            .is_some_and(|(_, rows)| !rows.is_empty())
+    });
     if unfinished.is_none() && manifest_path.exists() && recorded && !options.restart {
         return Err(refuse(format!(
             "holds recorded points, but its {MANIFEST} cannot be read (edited, or written by \
@@ -220,6 +212,15 @@ pub fn run_experiment(
             if options.resume && !work.exists() {
                 return Err(refuse(
                     "there is no unfinished experiment to resume (run without --resume)".into(),
+                )
+                .into());
+            }
+            let here = std::env::current_dir().and_then(fs::canonicalize);
+            if let (Ok(here), Ok(work)) = (here, fs::canonicalize(&work))
+                && here.starts_with(&work)
+            {
+                return Err(refuse(
+                    "is the current folder or holds it, and starting again removes it".into(),
                 )
                 .into());
             }
@@ -400,7 +401,7 @@ fn first_difference(found: &Manifest, wanted: &Manifest) -> String {
         ),
     ];
     match fields.iter().find(|(_, differs)| *differs) {
-        Some((field, _)) => format!("their {field} differ"),
+        Some((field, _)) => format!("the {field} differ"),
         None => "their points differ (a scenario file edited since changes its points' digests)"
             .to_string(),
     }
@@ -515,6 +516,19 @@ pub struct MergeError {
 /// same experiment writes, byte for byte.
 pub fn merge(dirs: &[PathBuf], out: &Path, charts: Charts) -> anyhow::Result<ExperimentDone> {
     let refuse = |problem: String| MergeError { problem };
+    let target = folder::resolve(out).and_then(fs::canonicalize).ok();
+    if let Some(input) = dirs
+        .iter()
+        .find(|dir| target.is_some() && fs::canonicalize(dir).ok() == target)
+        .filter(|_| dirs.len() > 1)
+    {
+        return Err(refuse(format!(
+            "--out {} is one of the shards merged ({}): choose another folder",
+            out.display(),
+            input.display()
+        ))
+        .into());
+    }
     let mut merged: Option<Manifest> = None;
     let mut values = Values::new();
     let mut shards: Vec<(usize, usize, &Path)> = Vec::new();

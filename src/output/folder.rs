@@ -45,6 +45,15 @@ impl Staged {
             problem,
         };
         let target = resolve(target).map_err(|e| refuse(e.to_string()))?;
+        if target
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().ends_with(".partial"))
+        {
+            return Err(refuse(
+                "names ending in .partial are experiments' work folders: choose another folder"
+                    .into(),
+            ));
+        }
         // Replacing the folder the process stands in (or one holding it)
         // would leave the shell in a deleted folder.
         let here = std::env::current_dir().and_then(fs::canonicalize);
@@ -172,7 +181,7 @@ fn foreign_files(dir: &Path, owned: &[String]) -> io::Result<Vec<String>> {
     let mut foreign = Vec::new();
     for entry in fs::read_dir(dir)? {
         let file = entry?.file_name().to_string_lossy().to_string();
-        if !owned.contains(&file) && !is_temporary_file(&file) {
+        if !owned.contains(&file) && !is_temporary_file(&file, owned) {
             foreign.push(file);
         }
     }
@@ -183,6 +192,10 @@ fn foreign_files(dir: &Path, owned: &[String]) -> io::Result<Vec<String>> {
 /// `target` with symbolic links and a trailing `.` or `..` resolved, so the
 /// folder replaced is the one the user means.
 pub fn resolve(target: &Path) -> io::Result<PathBuf> {
+    // `out/` is `out`: a trailing separator would follow a link and put
+    // the swap's renames inside the folder.
+    let target: PathBuf = target.components().collect();
+    let target = target.as_path();
     let is_link = fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
     if is_link || target.file_name().is_none() {
         fs::canonicalize(target)
@@ -240,23 +253,23 @@ fn process_is_running(pid: u32) -> bool {
 
 /// Temporary files of the per-file atomic writes (`.summary.json.123.tmp`,
 /// `.throughput.123.tmp.png`), left by runs killed mid-write.
-fn is_temporary_file(name: &str) -> bool {
+fn is_temporary_file(name: &str, owned: &[String]) -> bool {
     let Some(rest) = name.strip_prefix('.') else {
         return false;
     };
-    // `.<file>.<pid>.tmp` or `.<stem>.<pid>.tmp.<extension>`.
-    let before_tmp = match rest.rsplit_once(".tmp") {
-        Some((before, "")) => before,
-        Some((before, extension))
-            if extension.starts_with('.') && !extension[1..].contains('.') =>
-        {
-            before
-        }
+    // `.<file>.<pid>.tmp` or `.<stem>.<pid>.tmp.<extension>`, for a file
+    // deepmud writes here.
+    let (before, extension) = match rest.rsplit_once(".tmp") {
+        Some((before, "")) => (before, ""),
+        Some((before, extension)) if extension.starts_with('.') => (before, extension),
         _ => return false,
     };
-    before_tmp.rsplit_once('.').is_some_and(|(file, pid)| {
-        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-    })
+    let Some((file, pid)) = before.rsplit_once('.') else {
+        return false;
+    };
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && owned.iter().any(|own| *own == format!("{file}{extension}"))
 }
 
 #[cfg(test)]
@@ -265,16 +278,19 @@ mod tests {
 
     #[test]
     fn only_deepmuds_own_temporary_files_count_as_temporary() {
-        assert!(is_temporary_file(".summary.json.123.tmp"));
-        assert!(is_temporary_file(".throughput.123.tmp.png"));
+        let owned = ["summary.json".to_string(), "throughput.png".to_string()];
+        assert!(is_temporary_file(".summary.json.123.tmp", &owned));
+        assert!(is_temporary_file(".throughput.123.tmp.png", &owned));
         for name in [
             ".draft.tmp",
             ".cache.tmp.d",
             ".notes.tmp.txt",
             "summary.json.1.tmp",
-            ".x.12a.tmp",
+            ".summary.json.12a.tmp",
+            ".backup.2024.tmp",
+            ".mynotes.1.tmp.txt",
         ] {
-            assert!(!is_temporary_file(name), "{name}");
+            assert!(!is_temporary_file(name, &owned), "{name}");
         }
     }
 

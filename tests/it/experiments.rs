@@ -1519,3 +1519,34 @@ fn recorded_points_beside_an_unreadable_manifest_are_not_dropped() {
         journal
     );
 }
+
+/// Regressions from the third review: `--out DIR/` failed at the end of a
+/// second run (the swap renamed the folder into itself); `--out X.partial`
+/// let a run or merge replace an experiment's work folder; a repeated
+/// alternative spelt differently, or a key set twice in one, got through.
+#[test]
+fn third_review_inputs_run_or_are_refused_cleanly() {
+    let dir = folder_with_scenario();
+    for _ in 0..2 {
+        succeed(dir.path(), &small_sweep(&["--out", "out/"]));
+    }
+    assert!(dir.path().join("out/sweep.csv").is_file());
+    let stderr = refused(dir.path(), &small_sweep(&["--out", "x.partial"]));
+    assert!(stderr.contains("experiments' work folders"), "{stderr}");
+    let stderr = refused(dir.path(), &["merge", "out", "--out", "y.partial"]);
+    assert!(stderr.contains("experiments' work folders"), "{stderr}");
+    let compare = |a: &'static str, b: &'static str| {
+        let args = ["compare", SHUTTLE_FILE, "--variant", a, "--variant", b];
+        refused(dir.path(), &args)
+    };
+    let stderr = compare("fleet.shuttles = 3", "\"fleet\".shuttles=3");
+    assert!(
+        stderr.contains("the same alternative is given twice"),
+        "{stderr}"
+    );
+    let stderr = compare("fleet.shuttles=3;fleet.shuttles=4", "fleet.shuttles=2");
+    assert!(
+        stderr.contains("fleet.shuttles is set twice in one alternative"),
+        "{stderr}"
+    );
+}
