@@ -172,8 +172,9 @@ pub struct Interrupted {
 /// Raised by Ctrl-C: no replication starts after it.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-/// Makes Ctrl-C stop an experiment cleanly: the replications running
-/// finish, finished points are kept; a second Ctrl-C quits at once.
+/// Makes Ctrl-C (and SIGTERM, SIGHUP: a scheduler pre-empting a shard)
+/// stop an experiment cleanly: the replications running finish, finished
+/// points are kept; a second signal quits at once.
 fn stop_on_ctrl_c() {
     // Only the first handler of a process can be set; later calls (a
     // library caller running several experiments) keep it.

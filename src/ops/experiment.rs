@@ -656,6 +656,17 @@ fn abbreviate(items: &[String]) -> String {
 /// Redraws an experiment folder's files from its manifest and
 /// `replications.csv`, in place, keeping its `timing.json`.
 pub fn redraw(dir: &Path, charts: Charts) -> anyhow::Result<ExperimentDone> {
+    if let Some(shard) = read_manifest(&dir.join(MANIFEST)).and_then(|m| m.shard) {
+        return Err(ExperimentFolderError {
+            path: dir.to_path_buf(),
+            problem: format!(
+                "holds shard {}/{} of an experiment, which has no charts: `deepmud merge` \
+                 the shards, then plot the merged folder",
+                shard.index, shard.count
+            ),
+        }
+        .into());
+    }
     let timing_path = dir.join(output::TIMING_FILE);
     let timing = fs::read(&timing_path).ok();
     let mut done = merge(&[dir.to_path_buf()], dir, charts)?;
