@@ -10,7 +10,7 @@ use super::super::Drawn;
 use super::super::axis::Chart2d;
 use super::super::legend::{Entry, Swatch, draw_row_legend, row_legend_height};
 use super::super::theme::{Theme, draw_message, palette, text_width};
-use super::layout::{Beside, Rows, Side, XAxis, extent, significant, titled};
+use super::layout::{Beside, Rows, Side, XAxis, capped_line, extent, significant, titled};
 use super::{Comparison, Difference};
 
 /// The paired CI, drawn thick.
@@ -153,19 +153,7 @@ fn draw_row<DB: DrawingBackend>(
     if let Some((lo, hi)) = interval(row.unpaired_pct) {
         let style = unpaired_colour().stroke_width(theme.px(3.0) as u32);
         let cap = ((rows.row_px * 0.2).round() as i32).max(1);
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(lo, y), (hi, y)],
-                style,
-            )))
-            .drawn()?;
-        for x in [lo, hi] {
-            chart
-                .draw_series(std::iter::once(
-                    EmptyElement::at((x, y)) + PathElement::new(vec![(0, -cap), (0, cap)], style),
-                ))
-                .drawn()?;
-        }
+        capped_line(chart, (lo, hi), y, cap, style)?;
     }
     let thick = (theme.px(10.0) as f64).min(rows.row_px * 0.4).max(1.0) as u32;
     if let Some((lo, hi)) = interval(row.paired_pct) {

@@ -470,6 +470,31 @@ impl Rows {
     }
 }
 
+/// A horizontal line from `lo` to `hi` at `y` with a vertical cap `cap` px
+/// each side of both ends: a confidence-interval whisker.
+pub(super) fn capped_line<DB: DrawingBackend>(
+    chart: &mut Chart2d<'_, DB>,
+    (lo, hi): (f64, f64),
+    y: f64,
+    cap: i32,
+    style: ShapeStyle,
+) -> anyhow::Result<()> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(lo, y), (hi, y)],
+            style,
+        )))
+        .drawn()?;
+    for x in [lo, hi] {
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, y)) + PathElement::new(vec![(0, -cap), (0, cap)], style),
+            ))
+            .drawn()?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{pieces, significant, spread};

@@ -10,7 +10,7 @@ use super::super::Drawn;
 use super::super::axis::Chart2d;
 use super::super::legend::{Entry, Swatch, draw_row_legend, row_legend_height};
 use super::super::theme::{Theme, draw_message, em, palette, text_width};
-use super::layout::{Beside, Rows, Side, XAxis, extent, significant, titled};
+use super::layout::{Beside, Rows, Side, XAxis, capped_line, extent, significant, titled};
 use super::{Band, Tornado, TornadoBar};
 
 /// Bars at the low input.
@@ -260,20 +260,7 @@ fn draw_whisker<DB: DrawingBackend>(
     let y = (end.y.0 + end.y.1) / 2.0;
     let style = palette::BLACK.stroke_width(theme.px(2.5) as u32);
     let cap = ((end.y.1 - end.y.0) * rows.row_px * 0.3).round() as i32;
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(lo, y), (hi, y)],
-            style,
-        )))
-        .drawn()?;
-    for x in [lo, hi] {
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((x, y)) + PathElement::new(vec![(0, -cap), (0, cap)], style),
-            ))
-            .drawn()?;
-    }
-    Ok(())
+    capped_line(chart, (lo, hi), y, cap, style)
 }
 
 /// "Base: value" above the plot, centred on the base line but kept inside
