@@ -638,7 +638,16 @@ pub fn sweep(
         shard,
     };
     let (kind, design) = (Kind::Sweep, design.name());
-    one_source_plan(kind, design, &text, base, parameters, points, selectors)
+    let plan = (kind, design);
+    one_source_plan(
+        plan,
+        &text,
+        base,
+        &base_scenario,
+        parameters,
+        points,
+        selectors,
+    )
 }
 
 /// The points of an experiment on one source: each row of parameter
@@ -653,15 +662,14 @@ struct PointRows<'a> {
 
 /// Loads every point of an experiment on `base` alone and plans it.
 fn one_source_plan(
-    kind: Kind,
-    design: String,
+    (kind, design): (Kind, String),
     text: &Text,
     base: &Base,
+    base_scenario: &Scenario,
     parameters: Vec<Parameter>,
     points: PointRows,
     selectors: Vec<Selector>,
 ) -> Result<Plan, PlanError> {
-    let base_scenario = text.load(&base.set, &[])?;
     let loaded = load_points(
         text,
         base,
@@ -688,9 +696,9 @@ fn one_source_plan(
         manifest: manifest(
             kind,
             design,
-            &base_scenario,
+            base_scenario,
             &selectors,
-            vec![source(base, &base_scenario)],
+            vec![source(base, base_scenario)],
             parameters,
             manifest_points,
         ),
@@ -908,10 +916,10 @@ pub fn tornado(
     };
     let design = "one-at-a-time".to_string();
     one_source_plan(
-        Kind::Tornado,
-        design,
+        (Kind::Tornado, design),
         &text,
         base,
+        &base_scenario,
         parameters,
         points,
         vec![selector],
