@@ -41,17 +41,21 @@ pub struct MetricSensitivity {
     pub measures: Sensitivity,
 }
 
-/// The parameter values of each point as numbers, `[parameter][point]`;
-/// `None` when one is not a number.
+/// Parameter `parameter`'s value at each point as a number; `None` when
+/// one is not a number (`retrieve`, `hang_off`).
+pub fn numeric_parameter(manifest: &Manifest, parameter: usize) -> Option<Vec<f64>> {
+    manifest
+        .points
+        .iter()
+        .map(|point| point.values[parameter].parse::<f64>().ok())
+        .collect()
+}
+
+/// Every parameter's values as numbers, `[parameter][point]`; `None` when
+/// one is not a number.
 pub fn numeric_parameters(manifest: &Manifest) -> Option<Vec<Vec<f64>>> {
     (0..manifest.parameters.len())
-        .map(|parameter| {
-            manifest
-                .points
-                .iter()
-                .map(|point| point.values[parameter].parse::<f64>().ok())
-                .collect()
-        })
+        .map(|parameter| numeric_parameter(manifest, parameter))
         .collect()
 }
 

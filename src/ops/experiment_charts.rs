@@ -42,12 +42,7 @@ fn is_lhs(manifest: &Manifest) -> bool {
 /// The parameters whose values are all numbers, by index.
 fn numeric(manifest: &Manifest) -> Vec<usize> {
     (0..manifest.parameters.len())
-        .filter(|&p| {
-            manifest
-                .points
-                .iter()
-                .all(|point| point.values[p].parse::<f64>().is_ok())
-        })
+        .filter(|&p| analysis::numeric_parameter(manifest, p).is_some())
         .collect()
 }
 
