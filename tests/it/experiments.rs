@@ -1017,6 +1017,19 @@ fn a_killed_sweep_is_refused_without_resume_and_resumes_to_the_uninterrupted_fil
 
 #[test]
 fn ctrl_c_stops_a_sweep_with_exit_130_keeping_its_points_and_the_previous_results() {
+    stops_cleanly_on("-INT");
+}
+
+/// A scheduler pre-empting a shard sends SIGTERM: the same clean stop.
+#[test]
+fn sigterm_stops_a_sweep_as_ctrl_c_does() {
+    stops_cleanly_on("-TERM");
+}
+
+/// Sends `signal` (as `kill` spells it) to a long sweep and asserts it
+/// stops with exit code 130, keeping its finished points in the work
+/// folder and the previous results in the output folder whole.
+fn stops_cleanly_on(signal: &str) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let dir = dir.path();
     let out = dir.join("out");
@@ -1043,10 +1056,10 @@ fn ctrl_c_stops_a_sweep_with_exit_130_keeping_its_points_and_the_previous_result
             let previous = files(&out);
             interrupt(dir, &long_sweep(points, "out"), "out", |child| {
                 let sent = Command::new("kill")
-                    .args(["-INT", &child.id().to_string()])
+                    .args([signal, &child.id().to_string()])
                     .status()
                     .expect("kill runs");
-                assert!(sent.success(), "SIGINT sent");
+                assert!(sent.success(), "{signal} sent");
             })
             .map(|output| (points, previous, output))
         })
