@@ -4,7 +4,7 @@
 //! metric is added by adding a row. Also the mining industry's time-usage
 //! ratios the availability metrics are made of.
 
-use crate::model::{Replication, SystemState, YearRecord};
+use crate::model::{Replication, SystemState, YearMoney, YearRecord};
 use crate::scenario::Scenario;
 use crate::stats::budget::TimeBudget;
 
@@ -64,6 +64,8 @@ pub struct Metric {
     /// Whether `deepmud run` prints it in its short KPI table (every metric
     /// is in `summary.json` and `report.md`).
     pub kpi_table: bool,
+    /// Whether it is money, reported only for a scenario with `[economics]`.
+    pub money: bool,
     /// The value of one replication over `period` (a flow as a rate per
     /// year of the period); `None` where undefined, e.g. the grade of a year
     /// with no deliveries, which summaries across replications leave out.
@@ -99,6 +101,7 @@ pub const METRICS: &[Metric] = &[
         label: "Mud lifted, wet (t/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.lifted_wet_t)),
     },
     Metric {
@@ -107,6 +110,7 @@ pub const METRICS: &[Metric] = &[
         label: "Mud delivered, wet (t/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.delivered_wet_t)),
     },
     Metric {
@@ -115,6 +119,7 @@ pub const METRICS: &[Metric] = &[
         label: "Mud delivered, dry (t/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.delivered_dry_t)),
     },
     Metric {
@@ -123,6 +128,7 @@ pub const METRICS: &[Metric] = &[
         label: "Delivered grade (REY ppm)",
         kind: Kind::Level,
         kpi_table: true,
+        money: false,
         // Mass-weighted over the period's deliveries.
         value: |p| {
             ratio(
@@ -137,6 +143,7 @@ pub const METRICS: &[Metric] = &[
         label: "REO in delivered mud (t/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.delivered_reo_t)),
     },
     Metric {
@@ -145,6 +152,7 @@ pub const METRICS: &[Metric] = &[
         label: "REO produced (t/yr)",
         kind: Kind::Flow,
         kpi_table: false,
+        money: false,
         // The sum of the two rates below, so it equals light + heavy exactly.
         value: |p| Some(p.rate(|y| y.reo_light_t) + p.rate(|y| y.reo_heavy_t)),
     },
@@ -154,6 +162,7 @@ pub const METRICS: &[Metric] = &[
         label: "REO produced, light (t/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.reo_light_t)),
     },
     Metric {
@@ -162,6 +171,7 @@ pub const METRICS: &[Metric] = &[
         label: "REO produced, heavy (t/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.reo_heavy_t)),
     },
     Metric {
@@ -170,6 +180,7 @@ pub const METRICS: &[Metric] = &[
         label: "REO refined at home (t/yr)",
         kind: Kind::Flow,
         kpi_table: false,
+        money: false,
         value: |p| Some(p.rate(|y| y.reo_home_t)),
     },
     Metric {
@@ -178,7 +189,29 @@ pub const METRICS: &[Metric] = &[
         label: "REO exported to refine (t/yr)",
         kind: Kind::Flow,
         kpi_table: false,
+        money: false,
         value: |p| Some(p.rate(|y| y.reo_export_t)),
+    },
+    Metric {
+        name: "reo_exported_purity_t",
+        unit: "t",
+        label: "REO exported for purity (t/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: false,
+        value: |p| Some(p.rate(|y| y.reo_export_purity_t)),
+    },
+    Metric {
+        name: "home_refined_share",
+        unit: "fraction",
+        label: "Share of REO refined at home",
+        kind: Kind::Level,
+        kpi_table: true,
+        money: false,
+        value: |p| {
+            let home = p.total(|y| y.reo_home_t);
+            ratio(home, home + p.total(|y| y.reo_export_t))
+        },
     },
     Metric {
         name: "reo_cumulative_t",
@@ -186,6 +219,7 @@ pub const METRICS: &[Metric] = &[
         label: "REO produced, cumulative (t)",
         kind: Kind::Level,
         kpi_table: false,
+        money: false,
         // Since the start of the run, to the end of the period.
         value: |p| {
             let recovered = p.since_start().iter();
@@ -198,6 +232,7 @@ pub const METRICS: &[Metric] = &[
         label: "Physical availability",
         kind: Kind::Level,
         kpi_table: true,
+        money: false,
         value: |p| p.usage().physical_availability(),
     },
     Metric {
@@ -206,6 +241,7 @@ pub const METRICS: &[Metric] = &[
         label: "Use of availability",
         kind: Kind::Level,
         kpi_table: true,
+        money: false,
         value: |p| p.usage().use_of_availability(),
     },
     Metric {
@@ -214,6 +250,7 @@ pub const METRICS: &[Metric] = &[
         label: "Operating utilisation",
         kind: Kind::Level,
         kpi_table: true,
+        money: false,
         value: |p| p.usage().operating_utilisation(),
     },
     Metric {
@@ -222,6 +259,7 @@ pub const METRICS: &[Metric] = &[
         label: "Lifting share of calendar",
         kind: Kind::Level,
         kpi_table: true,
+        money: false,
         value: |p| p.usage().effective_utilisation(),
     },
     Metric {
@@ -230,6 +268,7 @@ pub const METRICS: &[Metric] = &[
         label: "Typhoon warnings (/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.typhoons as f64)),
     },
     Metric {
@@ -238,6 +277,7 @@ pub const METRICS: &[Metric] = &[
         label: "Typhoon retrievals late (/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.typhoon_unfinished_retrievals as f64)),
     },
     Metric {
@@ -246,6 +286,7 @@ pub const METRICS: &[Metric] = &[
         label: "Failures (/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.failures as f64)),
     },
     Metric {
@@ -254,6 +295,7 @@ pub const METRICS: &[Metric] = &[
         label: "Shipments (/yr)",
         kind: Kind::Flow,
         kpi_table: true,
+        money: false,
         value: |p| Some(p.rate(|y| y.shipments as f64)),
     },
     Metric {
@@ -262,11 +304,216 @@ pub const METRICS: &[Metric] = &[
         label: "Replications lifting nothing",
         kind: Kind::WholeRun,
         kpi_table: true,
+        money: false,
         // 1 for a replication that lifts nothing, else 0: the mean across
         // replications is the share, its CI that of a proportion.
         value: |p| Some(f64::from(u8::from(p.total(|y| y.lifted_wet_t) <= 0.0))),
     },
+    Metric {
+        name: "cost_per_kg",
+        unit: "USD/kg",
+        label: "Cost per kg REO (USD/kg)",
+        kind: Kind::Level,
+        kpi_table: true,
+        money: true,
+        // Every cost of the period over the oxide it produced.
+        value: |p| {
+            let kg = p.total(|y| y.reo_light_t + y.reo_heavy_t) * KG_PER_T;
+            p.money_total(YearMoney::cost_usd)
+                .and_then(|cost| ratio(cost, kg))
+        },
+    },
+    Metric {
+        name: "price_usd_per_kg",
+        unit: "USD/kg",
+        label: "Market price of the basket (USD/kg)",
+        kind: Kind::Level,
+        kpi_table: true,
+        money: true,
+        // Over several years: weighted by the oxide sold, or the mean of
+        // the years' prices when none was.
+        value: |p| {
+            let money = p.money()?;
+            let kg = p.total(|y| y.reo_light_t + y.reo_heavy_t) * KG_PER_T;
+            let revenue: f64 = money.iter().map(|m| m.revenue_usd).sum();
+            let mean = money.iter().map(|m| m.price_usd_per_kg).sum::<f64>() / money.len() as f64;
+            Some(ratio(revenue, kg).unwrap_or(mean))
+        },
+    },
+    Metric {
+        name: "cost_to_price_ratio",
+        unit: "ratio",
+        label: "Cost per kg ÷ market price",
+        kind: Kind::Level,
+        kpi_table: true,
+        money: true,
+        // Cost over revenue: cost per kg ÷ the price the oxide sold at.
+        value: |p| {
+            let cost = p.money_total(YearMoney::cost_usd)?;
+            ratio(cost, p.money_total(|m| m.revenue_usd)?)
+        },
+    },
+    Metric {
+        name: "revenue_usd",
+        unit: "USD",
+        label: "Revenue (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.revenue_usd),
+    },
+    Metric {
+        name: "cost_usd",
+        unit: "USD",
+        label: "Cost (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(YearMoney::cost_usd),
+    },
+    Metric {
+        name: "cost_vessels_usd",
+        unit: "USD",
+        label: "Cost: vessel day rates (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.vessels_usd),
+    },
+    Metric {
+        name: "cost_fuel_usd",
+        unit: "USD",
+        label: "Cost: fuel (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.fuel_usd),
+    },
+    Metric {
+        name: "cost_capex_usd",
+        unit: "USD",
+        label: "Cost: capital (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.capex_usd),
+    },
+    Metric {
+        name: "cost_processing_usd",
+        unit: "USD",
+        label: "Cost: processing (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.processing_usd),
+    },
+    Metric {
+        name: "cost_transport_usd",
+        unit: "USD",
+        label: "Cost: transport (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.transport_usd),
+    },
+    Metric {
+        name: "cost_refining_home_usd",
+        unit: "USD",
+        label: "Cost: refining at home (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.refining_home_usd),
+    },
+    Metric {
+        name: "cost_refining_abroad_usd",
+        unit: "USD",
+        label: "Cost: refining abroad, with freight (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.refining_abroad_usd),
+    },
+    Metric {
+        name: "cost_programme_usd",
+        unit: "USD",
+        label: "Cost: programme (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.programme_usd),
+    },
+    Metric {
+        name: "cash_flow_usd",
+        unit: "USD",
+        label: "Cash flow (USD/yr)",
+        kind: Kind::Flow,
+        kpi_table: false,
+        money: true,
+        value: |p| p.money_rate(|m| m.cash_flow_usd),
+    },
+    Metric {
+        name: "cumulative_cash_flow_usd",
+        unit: "USD",
+        label: "Cumulative cash flow (USD)",
+        kind: Kind::Level,
+        kpi_table: false,
+        money: true,
+        // Since the start of the run, to the end of the period.
+        value: |p| {
+            let money = p.money_since_start()?;
+            Some(money.iter().map(|m| m.cash_flow_usd).sum())
+        },
+    },
+    Metric {
+        name: "npv_usd",
+        unit: "USD",
+        label: "Net present value (USD)",
+        kind: Kind::WholeRun,
+        kpi_table: true,
+        money: true,
+        value: |p| p.replication.money.as_ref().map(|m| m.npv_usd),
+    },
+    Metric {
+        name: "irr",
+        unit: "fraction",
+        label: "Internal rate of return",
+        kind: Kind::WholeRun,
+        kpi_table: true,
+        money: true,
+        // Undefined where the cash flows never change sign.
+        value: |p| p.replication.money.as_ref().and_then(|m| m.irr),
+    },
+    Metric {
+        name: "breakeven_year",
+        unit: "year",
+        label: "Break-even year",
+        kind: Kind::WholeRun,
+        kpi_table: true,
+        money: true,
+        // Undefined for a replication that does not break even within the
+        // horizon: breakeven_share counts those that do.
+        value: |p| {
+            let money = p.replication.money.as_ref()?;
+            money.breakeven_year.map(|year| year as f64)
+        },
+    },
+    Metric {
+        name: "breakeven_share",
+        unit: "fraction",
+        label: "Replications breaking even",
+        kind: Kind::WholeRun,
+        kpi_table: true,
+        money: true,
+        value: |p| {
+            let money = p.replication.money.as_ref()?;
+            Some(f64::from(u8::from(money.breakeven_year.is_some())))
+        },
+    },
 ];
+
+/// kg per t.
+const KG_PER_T: f64 = 1000.0;
 
 /// The metric of [`METRICS`] called `name`. Meant for constants
 /// (`const M: &Metric = named("…")`), where a name not in the table is a
@@ -350,6 +597,34 @@ impl Period<'_> {
     /// `field` per simulated year of the period: its total ÷ the length.
     pub fn rate(&self, field: fn(&YearRecord) -> f64) -> f64 {
         self.total(field) / self.length_years()
+    }
+
+    /// The money of the period's years; `None` without `[economics]`.
+    pub fn money(&self) -> Option<&[YearMoney]> {
+        let years = &self.replication.money.as_ref()?.years;
+        Some(match self.span {
+            Span::Year(year) => &years[year..=year],
+            Span::Horizon => years,
+        })
+    }
+
+    /// The money from the start of the run to the end of the period.
+    pub fn money_since_start(&self) -> Option<&[YearMoney]> {
+        let years = &self.replication.money.as_ref()?.years;
+        Some(match self.span {
+            Span::Year(year) => &years[..=year],
+            Span::Horizon => years,
+        })
+    }
+
+    /// `field` summed over the period's money.
+    pub fn money_total(&self, field: fn(&YearMoney) -> f64) -> Option<f64> {
+        Some(self.money()?.iter().map(field).sum())
+    }
+
+    /// `field` per simulated year of the period.
+    pub fn money_rate(&self, field: fn(&YearMoney) -> f64) -> Option<f64> {
+        Some(self.money_total(field)? / self.length_years())
     }
 
     /// The mining systems' time usage over the period.

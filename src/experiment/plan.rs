@@ -469,7 +469,7 @@ fn load_points(
         match text.load(&base.set, overrides) {
             Ok(scenario) => {
                 for selector in selectors {
-                    selector.check_years(scenario.scenario.years)?;
+                    selector.check(&scenario)?;
                 }
                 // Every point is checked and hashed; only this shard's
                 // are kept.
@@ -952,12 +952,16 @@ pub fn compare(
     variants: &[Variant],
     metrics: &[String],
 ) -> Result<Plan, PlanError> {
-    let all: Vec<&str> = super::metrics::METRICS.iter().map(|m| m.name).collect();
-    let selectors = selectors(metrics, &all)?;
     let text = Text::read(base.file.as_deref())?;
     let base_scenario = text.load(&base.set, &[])?;
+    let all: Vec<&str> = super::metrics::METRICS
+        .iter()
+        .filter(|m| !m.money || base_scenario.economics.is_some())
+        .map(|m| m.name)
+        .collect();
+    let selectors = selectors(metrics, &all)?;
     for selector in &selectors {
-        selector.check_years(base_scenario.scenario.years)?;
+        selector.check(&base_scenario)?;
     }
     for (index, variant) in variants.iter().enumerate() {
         if variant.set.is_empty() {
@@ -1035,7 +1039,7 @@ pub fn compare(
         let text = Text::read(Some(file))?;
         let scenario = text.load(&alternative.set, &[])?;
         for selector in &selectors {
-            selector.check_years(scenario.scenario.years)?;
+            selector.check(&scenario)?;
         }
         points.push(Point {
             scenario: sources.len(),
@@ -1057,7 +1061,7 @@ pub fn compare(
             .collect();
         let scenario = text.load(&base.set, &overrides)?;
         for selector in &selectors {
-            selector.check_years(scenario.scenario.years)?;
+            selector.check(&scenario)?;
         }
         points.push(Point {
             scenario: 0,

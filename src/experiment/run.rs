@@ -529,6 +529,7 @@ impl Aggregate {
         let years = scenario.scenario.years.ceil().max(1.0) as usize;
         let columns = metrics
             .iter()
+            .filter(|metric| !metric.money || scenario.economics.is_some())
             .map(|metric| Column {
                 metric,
                 annual: vec![Vec::new(); if metric.kind.is_annual() { years } else { 0 }],
@@ -712,6 +713,7 @@ mod tests {
         label: "First delivery (year)",
         kind: Kind::WholeRun,
         kpi_table: false,
+        money: false,
         value: |p| {
             let years = &p.replication.years;
             let first = years.iter().position(|year| year.shipments > 0)?;

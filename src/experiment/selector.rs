@@ -107,8 +107,23 @@ impl Selector {
         value.unwrap_or(f64::NAN)
     }
 
+    /// Refuses a money metric of a scenario without `[economics]`, and a
+    /// year past its horizon.
+    pub fn check(&self, scenario: &Scenario) -> Result<(), SelectorError> {
+        if self.metric.money && scenario.economics.is_none() {
+            return Err(SelectorError {
+                text: self.to_string(),
+                reason: format!(
+                    "scenario `{}` has no [economics] section, so no money is reported",
+                    scenario.scenario.name
+                ),
+            });
+        }
+        self.check_years(scenario.scenario.years)
+    }
+
     /// Refuses a year past the horizon of a scenario running `years`.
-    pub fn check_years(&self, years: f64) -> Result<(), SelectorError> {
+    fn check_years(&self, years: f64) -> Result<(), SelectorError> {
         let last = years.ceil().max(1.0) as usize;
         match self.at {
             At::Year(year) if year > last => Err(SelectorError {

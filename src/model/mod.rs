@@ -8,6 +8,7 @@
 //! [`run_replication_traced`] adds its vessel timeline ([`trace`]).
 
 mod berths;
+mod economics;
 mod fleet;
 mod hub;
 mod lift;
@@ -21,6 +22,7 @@ pub mod trace;
 mod unit;
 pub mod weather;
 
+pub use economics::{Money, YearMoney, annuity_usd, breakeven, irr, npv};
 pub use fleet::ShuttleState;
 pub use hub::HubShipState;
 pub use lift::{PlannedWork, SystemEvent, SystemState};
@@ -160,7 +162,12 @@ fn simulate(
     operation.start(&mut sim)?;
     let horizon = SimTime::from_hours(operation.horizon_h).map_err(EngineError::from)?;
     sim.run_until(&mut operation, horizon)?;
-    Ok(operation.finish(sim.now().hours(), sim.events_fired()))
+    let mut record = operation.finish(sim.now().hours(), sim.events_fired());
+    record.money = scenario
+        .economics
+        .as_ref()
+        .map(|economics| economics::account(scenario, economics, &record, seed, replication));
+    Ok(record)
 }
 
 impl Operation {
@@ -434,6 +441,7 @@ impl Operation {
             mass_balance,
             events,
             trace: self.trace.as_ref().map(Recorder::take),
+            money: None,
         }
     }
 }

@@ -67,11 +67,18 @@ impl Operation {
         let reo_t = self.assay.reo_t(&feed) * port.recovery;
         let year = self.year_of(now_h);
         let record = &mut self.years[year];
-        let home_t = refined_at_home_t(reo_t, port.home_refining_reo_t_per_y, record.reo_home_t);
+        let refining = &self.scenario.refining;
+        let purity_t = reo_t * refining.purity_export_share();
+        let home_t = refined_at_home_t(
+            reo_t - purity_t,
+            refining.home_capacity_reo_t_per_y,
+            record.reo_home_t,
+        );
         record.processed_dry_t += feed.dry_t;
         record.reo_heavy_t += reo_t * self.assay.heavy_share();
         record.reo_light_t += reo_t * (1.0 - self.assay.heavy_share());
         record.reo_home_t += home_t;
         record.reo_export_t += reo_t - home_t;
+        record.reo_export_purity_t += purity_t;
     }
 }

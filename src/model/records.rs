@@ -27,6 +27,9 @@ pub struct YearRecord {
     /// Recovered REO refined at home and exported for refining, t.
     pub reo_home_t: f64,
     pub reo_export_t: f64,
+    /// Of the exported REO, what was exported because it needs a purity
+    /// home refining does not reach, t.
+    pub reo_export_purity_t: f64,
     /// Typhoon warnings, failures and shipments unloaded.
     pub typhoons: u64,
     pub failures: u64,
@@ -148,6 +151,9 @@ pub struct Replication {
     pub events: u64,
     /// Every unit's state changes, from [`super::run_replication_traced`].
     pub trace: Option<Trace>,
+    /// The money, settled after the simulation, when the scenario has an
+    /// `[economics]` section.
+    pub money: Option<super::economics::Money>,
 }
 
 /// Adds `parcel` to the year records' delivered figures.

@@ -21,8 +21,9 @@
 //! points, tornado bars and comparisons use common random numbers. Nothing
 //! depends on the thread that runs a replication.
 
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rand_distr::Open01;
 
 /// What a random stream is used for; each has its own independent stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,16 +38,19 @@ pub enum Purpose {
     Logistics,
     /// Repairs after typhoon retrievals that could not finish in time.
     TyphoonRepairs,
+    /// The stochastic factor on oxide prices, year by year.
+    Prices,
 }
 
 impl Purpose {
     /// Every purpose, in stream-number order.
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 6] = [
         Purpose::Weather,
         Purpose::Failures,
         Purpose::Ore,
         Purpose::Logistics,
         Purpose::TyphoonRepairs,
+        Purpose::Prices,
     ];
 
     /// The ChaCha stream number of this purpose. Fixed forever: changing it
@@ -58,6 +62,7 @@ impl Purpose {
             Purpose::Ore => 3,
             Purpose::Logistics => 4,
             Purpose::TyphoonRepairs => 5,
+            Purpose::Prices => 6,
         }
     }
 }
@@ -98,6 +103,33 @@ pub fn stream(seed: u64, replication: u64, purpose: Purpose, owner: Owner) -> Ch
     let mut rng = ChaCha8Rng::from_seed(key);
     rng.set_stream(owner.number() << 8 | purpose.number());
     rng
+}
+
+const FIGURE_TAG: &[u8; 16] = b"deepmud-figures\0";
+
+/// The uniform in (0, 1) that replication `replication` of seed `seed`
+/// draws the economic figure at dotted path `path` with: the ChaCha key is
+/// `s`, `r` and the 16 bytes `deepmud-figures\0`, the stream number the
+/// 64-bit FNV-1a hash of the path. A figure keeps its draw whatever else
+/// the scenario or a sweep point changes, and a phase that changes the
+/// figure's distribution draws it at the same quantile.
+pub fn figure_uniform(seed: u64, replication: u64, path: &str) -> f64 {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&replication.to_le_bytes());
+    key[16..].copy_from_slice(FIGURE_TAG);
+    let mut rng = ChaCha8Rng::from_seed(key);
+    rng.set_stream(fnv1a(path.as_bytes()));
+    rng.sample(Open01)
+}
+
+/// The 64-bit FNV-1a hash: fixed by its definition, unlike `std`'s hashers.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes.iter().fold(OFFSET, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
 }
 
 const DESIGN_TAG: &[u8; 24] = b"deepmud-design\0\0\0\0\0\0\0\0\0\0";

@@ -9,6 +9,7 @@ use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
 use super::de::{Fault, deserialize_all, deserialize_all_at, quote};
+use super::economics::{Economics, Figure};
 use super::error::{ErrorKind, Problem, ScenarioError};
 use super::overrides::{
     child_index, child_key, is_within, lookup, override_value, parent, parse_override,
@@ -360,8 +361,41 @@ fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
         .into_iter()
         .map(|found| locator.locate(&found.path, found.value, found.message))
         .collect();
+    if let Some(economics) = typed.as_ref().and_then(|s| s.economics.as_ref()) {
+        problems.extend(unsorted_paths(locator, economics));
+    }
     sort_in_file_order(&mut problems);
     (typed, problems)
+}
+
+/// The yearly paths of `economics` whose years are not written in
+/// ascending order in the file: a path reads like a timeline, and one out
+/// of order is more likely a typo than meant.
+fn unsorted_paths(locator: &Locator<'_>, economics: &Economics) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (path, figure) in economics.figures() {
+        let Figure::Path(points) = figure else {
+            continue;
+        };
+        let written: Vec<(usize, i64)> = points
+            .iter()
+            .filter_map(|&(year, _)| {
+                let offset = locator.offsets.get(&child_key(&path, &year.to_string()))?;
+                Some((*offset, year))
+            })
+            .collect();
+        let mut in_file_order = written.clone();
+        in_file_order.sort_unstable();
+        if in_file_order != written {
+            let years: Vec<String> = in_file_order.iter().map(|(_, y)| y.to_string()).collect();
+            let message = format!(
+                "the years of a yearly path must be written in ascending order; found {}",
+                years.join(", ")
+            );
+            problems.push(locator.locate(&path, None, message));
+        }
+    }
+    problems
 }
 
 /// In the order of their positions in the file, then those of `--set`.
@@ -616,7 +650,9 @@ unload_rate_t_per_h = 1200
 plant_capacity_dry_t_per_d = 1000
 plant_availability = 0.95
 recovery = 0.85
-home_refining_reo_t_per_y = 500
+
+[refining]
+home_capacity_reo_t_per_y = 500
 
 [ore]
 rey_ppm = { dist = "lognormal", median = 670, p90 = 2000 }

@@ -24,6 +24,7 @@
 
 mod de;
 mod dist;
+mod economics;
 mod error;
 mod load;
 mod overrides;
@@ -31,6 +32,7 @@ mod schema;
 mod validate;
 
 pub use dist::Dist;
+pub use economics::*;
 pub(crate) use error::did_you_mean;
 pub(crate) use error::type_name;
 pub use error::{ErrorKind, Problem, ScenarioError};

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use super::dist::Dist;
+use super::economics::{Economics, Refining};
 use super::error::type_name;
 
 /// A whole scenario, as read from TOML.
@@ -41,6 +42,12 @@ pub struct Scenario {
     /// `[learning]`: learning curves over cumulative operating hours.
     #[serde(default)]
     pub learning: Learning,
+    /// `[refining]`: the domestic refining route; the rest is exported.
+    #[serde(default)]
+    pub refining: Refining,
+    /// `[economics]`: costs and prices; without it no money is reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economics: Option<Economics>,
     /// `[[phase]]`: scale-up phases, each a set of dotted-path overrides
     /// from its start year.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -460,8 +467,6 @@ pub struct Port {
     pub plant_availability: f64,
     /// Fraction of contained rare-earth oxide recovered.
     pub recovery: f64,
-    /// Domestic refining capacity, t REO/year; the rest is exported.
-    pub home_refining_reo_t_per_y: f64,
 }
 
 impl Default for Port {
@@ -472,7 +477,6 @@ impl Default for Port {
             plant_capacity_dry_t_per_d: 5000.0,
             plant_availability: 0.9,
             recovery: 0.8,
-            home_refining_reo_t_per_y: 0.0,
         }
     }
 }

@@ -7,6 +7,8 @@
 use std::fmt;
 
 use super::dist::Dist;
+use super::economics::{ELEMENTS, Economics, Figure, Price};
+use super::error::unknown_word_hint;
 use super::overrides::{child_index, child_key, is_within};
 use super::schema::{FailureMode, LiftDesign, Monthly, Phase, Scenario};
 
@@ -150,7 +152,6 @@ const RANGES: &[Rule] = &[
     real("port.plant_capacity_dry_t_per_d", |s| Some(s.port.plant_capacity_dry_t_per_d), POSITIVE, "dry t/d"),
     real("port.plant_availability", |s| Some(s.port.plant_availability), FRACTION, ""),
     real("port.recovery", |s| Some(s.port.recovery), FRACTION, ""),
-    real("port.home_refining_reo_t_per_y", |s| Some(s.port.home_refining_reo_t_per_y), Range::ge(0.0), "t REO/y"),
 
     dist("ore.rey_ppm", |s| Some(&s.ore.rey_ppm), "ppm"),
     real("ore.block_t", |s| Some(s.ore.block_t), Range::ge(MIN_BLOCK_T), "t"),
@@ -175,7 +176,21 @@ const RANGES: &[Rule] = &[
     real("learning.failure_progress_ratio", |s| Some(s.learning.failure_progress_ratio), FRACTION, ""),
     real("learning.trip_progress_ratio", |s| Some(s.learning.trip_progress_ratio), FRACTION, ""),
     real("learning.reference_h", |s| Some(s.learning.reference_h), POSITIVE, "h"),
+
+    real("refining.home_capacity_reo_t_per_y", |s| Some(s.refining.home_capacity_reo_t_per_y), Range::ge(0.0), "t REO/y"),
+    real("refining.home_purity", |s| Some(s.refining.home_purity.0), PURITY, "nines"),
+    real("refining.high_purity_share", |s| Some(s.refining.high_purity_share), Range::ge_le(0.0, 1.0), ""),
+    real("refining.high_purity", |s| Some(s.refining.high_purity.0), PURITY, "nines"),
+
+    whole("economics.start_year", |s| s.economics.as_ref().map(|e| e.start_year.max(0) as u64), CALENDAR),
+    whole("economics.usd_base_year", |s| s.economics.as_ref().map(|e| e.usd_base_year.max(0) as u64), CALENDAR),
+    real("economics.discount_rate", |s| s.economics.as_ref().map(|e| e.discount_rate), Range::gt_le(-1.0, 1.0), "per year"),
 ];
+
+/// Purity grades, in nines: 2N (99 %) to 7N.
+const PURITY: Range = Range::ge_le(2.0, 7.0);
+/// Calendar years a scenario may name.
+const CALENDAR: Range = Range::ge_le(1900.0, 2300.0);
 
 /// The allowed range of a whole-number key, for the message of a value
 /// that does not even fit its type (a negative count, say).
@@ -197,6 +212,9 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         check_failure_mode(&mut c, index, mode);
     }
     check_phases(&mut c, &scenario.phase);
+    if let Some(economics) = &scenario.economics {
+        check_economics(&mut c, economics);
+    }
     c.findings
 }
 
@@ -246,6 +264,115 @@ fn check_relations(c: &mut Checker, s: &Scenario) {
         );
     }
 }
+
+/// The figures, fuel use, capital costs and prices of `[economics]`.
+fn check_economics(c: &mut Checker, e: &Economics) {
+    for (path, figure) in e.figures() {
+        match figure {
+            Figure::Dist(dist) => c.dist(&path, dist, "USD"),
+            Figure::Path(points) => {
+                for &(year, value) in points {
+                    c.real(
+                        &child_key(&path, &year.to_string()),
+                        value,
+                        Range::ge(0.0),
+                        "USD",
+                    );
+                }
+            }
+        }
+    }
+    for (vessel, fuel) in e.fuel_t_per_d.each() {
+        for (group, &t_per_d) in fuel.each() {
+            let path = format!("economics.fuel_t_per_d.{vessel}.{group}");
+            c.real(&path, t_per_d, Range::ge_le(0.0, 10_000.0), "t/d");
+        }
+    }
+    for (asset, capex) in e.capex.each() {
+        let path = format!("economics.capex.{asset}");
+        c.real(
+            &child_key(&path, "life_y"),
+            capex.life_y,
+            Range::gt_le(0.0, 200.0),
+            "years",
+        );
+        c.real(
+            &child_key(&path, "salvage_usd"),
+            capex.salvage_usd,
+            Range::ge(0.0),
+            "USD",
+        );
+    }
+    check_prices(c, &e.price);
+}
+
+/// A price basket by group (light and heavy) or by element, whose shares
+/// add up to 1, and the stochastic factor's parameters.
+fn check_prices(c: &mut Checker, price: &Price) {
+    const PATH: &str = "economics.price";
+    let groups = price.light_usd_per_kg.is_some() || price.heavy_usd_per_kg.is_some();
+    match &price.elements {
+        Some(_) if groups => c.fail(
+            PATH,
+            "give prices by group (light_usd_per_kg, heavy_usd_per_kg) or by element ([economics.price.elements]), not both",
+        ),
+        Some(elements) => {
+            for (name, element) in elements {
+                let path = format!("{PATH}.elements.{name}");
+                if !ELEMENTS.contains(&name.as_str()) {
+                    let hint = unknown_word_hint(name, &ELEMENTS);
+                    c.fail(&path, &format!("`{name}` is not a rare-earth element symbol; {hint}"));
+                }
+                c.real(&child_key(&path, "share"), element.share, Range::ge_le(0.0, 1.0), "");
+            }
+            let total: f64 = elements.values().map(|element| element.share).sum();
+            if elements.is_empty() || (total - 1.0).abs() > SHARE_TOLERANCE {
+                c.fail(
+                    &format!("{PATH}.elements"),
+                    &format!("the elements' shares must add up to 1 (they add up to {total})"),
+                );
+            }
+        }
+        None if price.light_usd_per_kg.is_none() || price.heavy_usd_per_kg.is_none() => c.fail(
+            PATH,
+            "give both light_usd_per_kg and heavy_usd_per_kg, or the basket by element in [economics.price.elements]",
+        ),
+        None => {}
+    }
+    if let Some(s) = &price.stochastic {
+        let path = |key: &str| format!("{PATH}.stochastic.{key}");
+        c.real(
+            &path("volatility"),
+            s.volatility,
+            Range::ge_le(0.0, 3.0),
+            "",
+        );
+        c.real(
+            &path("reversion_per_y"),
+            s.reversion_per_y,
+            Range::ge_le(0.0, 10.0),
+            "per year",
+        );
+        c.real(
+            &path("shock_probability_per_y"),
+            s.shock_probability_per_y,
+            Range::ge_le(0.0, 1.0),
+            "",
+        );
+        c.real(&path("shock_factor"), s.shock_factor, SHOCK, "");
+        for (index, shock) in s.shocks.iter().enumerate() {
+            let at = child_index(&path("shocks"), index);
+            c.whole(&child_key(&at, "year"), shock.year.max(0) as u64, CALENDAR);
+            c.real(&child_key(&at, "factor"), shock.factor, SHOCK, "");
+        }
+    }
+}
+
+/// How far the element shares may add up from 1: rounding of shares
+/// written to a few decimals.
+const SHARE_TOLERANCE: f64 = 1e-6;
+/// What a price shock may multiply the price by.
+const SHOCK: Range = Range::gt_le(0.0, 100.0);
 
 /// A patch must take at least [`MIN_CYCLE_H`] to lift and relocate, on
 /// average: a tiny patch with an instant relocation would relocate for ever.
