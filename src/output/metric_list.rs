@@ -53,6 +53,13 @@ fn render(metrics: &[Metric]) -> String {
             let _ = writeln!(text, "{}: {}.", kind.name(), kind.meaning());
         }
     }
+    if metrics.iter().any(|metric| metric.money) {
+        let _ = writeln!(
+            text,
+            "Money (USD of the scenario's economics.usd_base_year) is reported only for a\n\
+             scenario with an [economics] section."
+        );
+    }
     let _ = writeln!(text, "\n{}", selector::SYNTAX);
     text
 }
