@@ -40,6 +40,7 @@ use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+pub(crate) use axis::format_number;
 pub use data::RunFileError;
 use data::{EconomicsData, RunData};
 
