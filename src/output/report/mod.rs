@@ -3,6 +3,8 @@
 //! (Monks et al. 2019, "Strengthening the reporting of empirical simulation
 //! studies") a reader needs to judge the numbers.
 
+mod economics;
+
 use std::fmt::Write;
 
 use super::{Exporter, Inputs};
@@ -134,6 +136,10 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
              cause); each pixel column shows the state that held most of its time, dashed lines mark \
              phase starts.\n"
         );
+    }
+
+    if let Some(economics) = &run.scenario.economics {
+        economics::write_section(&mut md, run, economics, chart_extension);
     }
 
     let _ = writeln!(md, "## Time budget over the horizon\n");
