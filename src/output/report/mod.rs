@@ -7,7 +7,7 @@ mod economics;
 
 use std::fmt::Write;
 
-use super::{Exporter, Inputs};
+use super::{Exporter, Inputs, money};
 use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
 
 pub struct ReportMd;
@@ -52,16 +52,21 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
     for (metric, s) in &run.kpis {
         let unit = metric.horizon_unit();
+        // Dollar amounts of billions read in millions or billions.
+        let cell = |x: f64| match metric.unit {
+            "USD" if x.is_finite() => money::usd(x),
+            _ => number(x),
+        };
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} |",
             metric.name,
             unit,
-            number(s.mean),
-            number(s.ci95_half_width),
-            number(s.p10),
-            number(s.p50),
-            number(s.p90)
+            cell(s.mean),
+            cell(s.ci95_half_width),
+            cell(s.p10),
+            cell(s.p50),
+            cell(s.p90)
         );
     }
     if let Some(target) = run.precision.target {
