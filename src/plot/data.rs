@@ -288,6 +288,7 @@ impl RunData {
         let annual_path = dir.join("annual.csv");
         let annual: Vec<AnnualRow> = read_csv(&annual_path)?;
         check_annual(&annual_path, &annual)?;
+        check_complete(&annual_path)?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
         let grades = read_grades(&dir.join("shipments.csv"))?;
         let weather = read_weather(&dir.join("weather_monthly.csv"))?;
@@ -588,6 +589,20 @@ fn check_annual(path: &Path, rows: &[AnnualRow]) -> Result<(), RunFileError> {
         }
     }
     Ok(())
+}
+
+/// Refuses a file whose last line has no line break: one cut mid-row,
+/// whose last cell may still read as a (shorter) number.
+fn check_complete(path: &Path) -> Result<(), RunFileError> {
+    let bytes = std::fs::read(path).map_err(|error| RunFileError::new(path, error))?;
+    if bytes.last() == Some(&b'\n') {
+        Ok(())
+    } else {
+        Err(RunFileError::new(
+            path,
+            "does not end with a line break: the file is truncated",
+        ))
+    }
 }
 
 /// Bins the grades of `shipments.csv` in three passes over the file (range,

@@ -688,3 +688,22 @@ fn a_money_run_that_produced_nothing_says_so_instead_of_drawing() {
         assert!(read_svg(dir.path(), stem).contains(message), "{stem}");
     }
 }
+
+/// Cut mid-row, the last row of `annual.csv` can still parse, its last
+/// cell a shorter number: money metrics' long figures made that likely.
+#[test]
+fn an_annual_csv_cut_mid_row_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    // The last cell, 0, written as 000000 and cut to 0000.
+    let annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    let long = format!("{}00000\n", annual.trim_end());
+    fs::write(dir.path().join("annual.csv"), &long[..long.len() - 3]).unwrap();
+    let error = draw_all(dir.path(), Format::Svg, 1200, 800).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("annual.csv") && message.contains("truncated"),
+        "{message}"
+    );
+}
