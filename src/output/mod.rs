@@ -9,6 +9,7 @@ pub mod experiment;
 pub mod folder;
 pub mod journal;
 pub mod metric_list;
+pub mod money;
 mod phases;
 pub mod report;
 pub mod shipments;

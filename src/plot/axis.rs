@@ -26,12 +26,14 @@ pub(crate) fn nice_step(raw: f64) -> f64 {
 }
 
 /// A numeric axis whose ends are multiples of a nice step, so that plotters
-/// puts a labelled tick at both ends and at every step between.
+/// puts a labelled tick at both ends and at every step between. A log axis
+/// runs over log10 of the quantity and is labelled with the quantity.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct ValueAxis {
     pub lo: f64,
     pub hi: f64,
     pub step: f64,
+    pub log: bool,
 }
 
 impl ValueAxis {
@@ -69,6 +71,7 @@ impl ValueAxis {
                 lo: axis_lo,
                 hi: axis_hi,
                 step,
+                log: false,
             };
             if axis.n_labels() <= max_labels {
                 return axis;
@@ -83,12 +86,25 @@ impl ValueAxis {
         let max_labels = max_labels.max(2);
         let mut step = nice_step(((hi - lo) / max_labels as f64).max(f64::MIN_POSITIVE));
         loop {
-            let axis = ValueAxis { lo, hi, step };
+            let axis = ValueAxis {
+                lo,
+                hi,
+                step,
+                log: false,
+            };
             if axis.n_labels() <= max_labels {
                 return axis;
             }
             step = nice_step(step * 1.5);
         }
+    }
+
+    /// A log axis over whole decades holding `lo..=hi` (positive values),
+    /// with at most `max_labels` labels: its coordinates are log10 of the
+    /// quantity, labelled at powers of ten.
+    pub fn decades(lo: f64, hi: f64, max_labels: usize) -> Self {
+        let axis = Self::covering(lo.log10().floor(), hi.log10().ceil(), max_labels, true);
+        ValueAxis { log: true, ..axis }
     }
 
     pub fn range(&self) -> Range<f64> {
@@ -111,7 +127,12 @@ impl ValueAxis {
     }
 
     pub fn format(&self, value: f64) -> String {
-        format_number(value, self.decimals())
+        if self.log {
+            let decimals = (-value.round()).max(0.0) as usize;
+            format_number(10f64.powf(value), decimals)
+        } else {
+            format_number(value, self.decimals())
+        }
     }
 
     /// Every tick label, bottom to top.
@@ -167,6 +188,20 @@ pub(crate) fn tonnes_unit(max_t: f64) -> (f64, &'static str) {
         (1e3, "kt")
     } else {
         (1.0, "t")
+    }
+}
+
+/// Unit for US dollars whose largest magnitude is `max_usd`, so tick labels
+/// keep to four digits: (divisor, unit).
+pub(crate) fn usd_unit(max_usd: f64) -> (f64, &'static str) {
+    if max_usd >= 1e10 {
+        (1e9, "USD billion")
+    } else if max_usd >= 1e7 {
+        (1e6, "USD million")
+    } else if max_usd >= 1e4 {
+        (1e3, "USD thousand")
+    } else {
+        (1.0, "USD")
     }
 }
 
@@ -234,6 +269,31 @@ impl YearAxis {
         } else {
             format_number(value, 1)
         }
+    }
+
+    /// A calendar year: no thousands separator (2035, not 2,035).
+    pub fn format_calendar(value: f64) -> String {
+        if !value.is_finite() {
+            String::new()
+        } else if (value - value.round()).abs() < 1e-6 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.1}")
+        }
+    }
+
+    /// A tick label: a calendar year, or a simulated year.
+    pub fn label(value: f64, calendar: bool) -> String {
+        if calendar {
+            Self::format_calendar(value)
+        } else {
+            Self::format(value)
+        }
+    }
+
+    /// The axis title for calendar or simulated years.
+    pub fn title(calendar: bool) -> &'static str {
+        if calendar { "Year" } else { "Simulated year" }
     }
 }
 
@@ -340,7 +400,7 @@ mod tests {
     use plotters::coord::ranged1d::Ranged;
     use plotters::coord::types::RangedCoordf64;
 
-    use super::{ValueAxis, format_number, nice_step};
+    use super::{ValueAxis, YearAxis, format_number, nice_step, usd_unit};
 
     /// The ticks plotters draws when asked for `axis.n_labels()` labels.
     fn plotters_ticks(axis: &ValueAxis) -> Vec<String> {
@@ -372,6 +432,34 @@ mod tests {
         let axis = ValueAxis::from_zero(6_900.0, 5);
         assert_eq!((axis.lo, axis.hi, axis.step), (0.0, 8_000.0, 2_000.0));
         assert_eq!(axis.labels(), ["0", "2,000", "4,000", "6,000", "8,000"]);
+    }
+
+    #[test]
+    fn a_log_axis_spans_whole_decades_labelled_with_the_quantity() {
+        let axis = ValueAxis::decades(30.0, 12_600.0, 8);
+        assert_eq!((axis.lo, axis.hi, axis.step), (1.0, 5.0, 1.0));
+        assert_eq!(axis.labels(), ["10", "100", "1,000", "10,000", "100,000"]);
+        assert_eq!(
+            ValueAxis::decades(0.05, 3.0, 8).labels(),
+            ["0.01", "0.1", "1", "10"]
+        );
+        assert_eq!(plotters_ticks(&axis), axis.labels());
+    }
+
+    #[test]
+    fn dollars_keep_tick_labels_to_four_digits() {
+        assert_eq!(usd_unit(3.0e10), (1e9, "USD billion"));
+        assert_eq!(usd_unit(1.4e9), (1e6, "USD million"));
+        assert_eq!(usd_unit(450_000.0), (1e3, "USD thousand"));
+        assert_eq!(usd_unit(900.0), (1.0, "USD"));
+    }
+
+    #[test]
+    fn calendar_years_have_no_thousands_separator() {
+        assert_eq!(YearAxis::format_calendar(2028.0), "2028");
+        assert_eq!(YearAxis::format_calendar(2035.5), "2035.5");
+        assert_eq!(YearAxis::format_calendar(f64::NAN), "");
+        assert_eq!(YearAxis::label(2028.0, false), "2,028");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! One panel of an annual quantity: its P10–P90 range as a shaded band and
-//! its median as a line, over simulated years, with optional dashed phase
-//! lines. The throughput and cumulative REO charts are built from it.
+//! One panel of annual quantities: each one's P10–P90 range as a shaded
+//! band and its median as a line, over simulated years (labelled as such or
+//! as calendar years), with optional dashed phase lines. The throughput,
+//! cumulative REO, cost per kg and cash flow charts are built from it.
 
 use std::ops::Range;
 
@@ -10,9 +11,11 @@ use plotters::prelude::*;
 
 use super::Drawn;
 use super::axis::{
-    Mesh, ValueAxis, YearAxis, draw_mesh, tick_only_area_height, x_label_area_height,
+    Chart2d, Mesh, ValueAxis, YearAxis, draw_mesh, tick_only_area_height, x_label_area_height,
+    x_to_pixel, y_label_area_width, y_labels_for_height,
 };
-use super::data::YearQuantiles;
+use super::data::{Phase, YearQuantiles};
+use super::phase_strip::PhaseStrip;
 use super::theme::{Theme, draw_message, palette};
 
 /// Space around a panel's plotting area, in pixels.
@@ -59,10 +62,33 @@ impl Margins {
     }
 }
 
-pub(crate) struct BandPanel<'a> {
-    /// The quantity, already in the axis's unit.
+/// One quantity of a panel and its colours.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Band<'a> {
+    /// The quantity, already in the axis's unit (log10 of it on a log axis).
     pub series: &'a [YearQuantiles],
+    pub median: RGBColor,
+    /// `None`: the median only, no P10–P90 band.
+    pub range: Option<RGBColor>,
+}
+
+impl<'a> Band<'a> {
+    /// In the colours every single-quantity chart uses.
+    pub fn standard(series: &'a [YearQuantiles]) -> Self {
+        Band {
+            series,
+            median: palette::MEDIAN,
+            range: Some(palette::RANGE),
+        }
+    }
+}
+
+pub(crate) struct BandPanel<'a> {
+    /// Drawn in order: every band's range, then every median.
+    pub bands: &'a [Band<'a>],
     pub years: YearAxis,
+    /// Whether the years are calendar years (else simulated years).
+    pub calendar: bool,
     pub x_labels: usize,
     /// `None`: tick marks only (a panel with another one below it).
     pub x_title: Option<&'a str>,
@@ -100,12 +126,12 @@ impl BandPanel<'_> {
     }
 }
 
-/// Draws `panel` into `area`.
-pub(crate) fn draw_band_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+/// Draws `panel` into `area`; returns the chart, for marks drawn on top.
+pub(crate) fn draw_band_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
     theme: &Theme,
     panel: &BandPanel<'_>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Chart2d<'a, DB>> {
     let m = panel.margins;
     let x_area = match panel.x_title {
         Some(_) => x_label_area_height(theme),
@@ -121,7 +147,7 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
 
     let y_format = |v: &f64| panel.y.format(*v);
     let x_format = |v: &f64| match panel.x_title {
-        Some(_) => YearAxis::format(*v),
+        Some(_) => YearAxis::label(*v, panel.calendar),
         None => String::new(),
     };
     draw_mesh(
@@ -140,27 +166,16 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
     )?;
 
     let clamp = |v: f64| v.clamp(panel.y.lo, panel.y.hi);
-    let band = palette::RANGE.mix(palette::RANGE_ALPHA).filled();
-    for run in runs(panel.series, |p| p.q.p10.is_finite() && p.q.p90.is_finite()) {
-        if let ([p], false) = (run, panel.steps) {
-            // A lone point has no width: show its range as a short bar.
-            let half = 0.02 * (panel.years.hi - panel.years.lo);
-            let corners = [
-                ((p.year - half).max(panel.years.lo), clamp(p.q.p10)),
-                ((p.year + half).min(panel.years.hi), clamp(p.q.p90)),
-            ];
-            chart
-                .draw_series(std::iter::once(Rectangle::new(corners, band)))
-                .drawn()?;
-            continue;
+    for band in panel.bands {
+        if let Some(colour) = band.range {
+            draw_range(
+                &mut chart,
+                panel,
+                band.series,
+                colour.mix(palette::RANGE_ALPHA).filled(),
+                clamp,
+            )?;
         }
-        let mut outline = trace(run, panel.steps, |p| clamp(p.q.p90));
-        let mut lower = trace(run, panel.steps, |p| clamp(p.q.p10));
-        lower.reverse();
-        outline.extend(lower);
-        chart
-            .draw_series(std::iter::once(Polygon::new(outline, band)))
-            .drawn()?;
     }
 
     let phase_line = palette::BLACK.stroke_width(theme.axis_width());
@@ -175,26 +190,138 @@ pub(crate) fn draw_band_panel<DB: DrawingBackend>(
             .drawn()?;
     }
 
-    let median = palette::MEDIAN.stroke_width(theme.line_width());
-    for run in runs(panel.series, |p| p.q.p50.is_finite()) {
-        let points = trace(run, panel.steps, |p| clamp(p.q.p50));
-        if let [point] = points[..] {
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    point,
-                    theme.line_width() * 3 / 2,
-                    median.filled(),
-                )))
-                .drawn()?;
-        } else {
-            chart.draw_series(LineSeries::new(points, median)).drawn()?;
+    for band in panel.bands {
+        let median = band.median.stroke_width(theme.line_width());
+        for run in runs(band.series, |p| p.q.p50.is_finite()) {
+            let points = trace(run, panel.steps, |p| clamp(p.q.p50));
+            if let [point] = points[..] {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        point,
+                        theme.line_width() * 3 / 2,
+                        median.filled(),
+                    )))
+                    .drawn()?;
+            } else {
+                chart.draw_series(LineSeries::new(points, median)).drawn()?;
+            }
         }
     }
 
-    if panel.series.iter().all(|p| p.q.finite_max().is_none()) {
+    let no_data = panel
+        .bands
+        .iter()
+        .all(|band| band.series.iter().all(|p| p.q.finite_max().is_none()));
+    if no_data {
         draw_message(&chart.plotting_area().strip_coord_spec(), theme, "No data")?;
     }
+    Ok(chart)
+}
+
+/// Draws the P10–P90 range of `series` as a shaded band in `style`.
+fn draw_range<DB: DrawingBackend>(
+    chart: &mut Chart2d<'_, DB>,
+    panel: &BandPanel<'_>,
+    series: &[YearQuantiles],
+    style: ShapeStyle,
+    clamp: impl Fn(f64) -> f64,
+) -> anyhow::Result<()> {
+    for run in runs(series, |p| p.q.p10.is_finite() && p.q.p90.is_finite()) {
+        if let ([p], false) = (run, panel.steps) {
+            // A lone point has no width: show its range as a short bar.
+            let half = 0.02 * (panel.years.hi - panel.years.lo);
+            let corners = [
+                ((p.year - half).max(panel.years.lo), clamp(p.q.p10)),
+                ((p.year + half).min(panel.years.hi), clamp(p.q.p90)),
+            ];
+            chart
+                .draw_series(std::iter::once(Rectangle::new(corners, style)))
+                .drawn()?;
+            continue;
+        }
+        let mut outline = trace(run, panel.steps, |p| clamp(p.q.p90));
+        let mut lower = trace(run, panel.steps, |p| clamp(p.q.p10));
+        lower.reverse();
+        outline.extend(lower);
+        chart
+            .draw_series(std::iter::once(Polygon::new(outline, style)))
+            .drawn()?;
+    }
     Ok(())
+}
+
+/// A chart of one band panel with its phases named above the plot.
+pub(crate) struct SinglePanel<'a> {
+    pub bands: &'a [Band<'a>],
+    pub phases: &'a [Phase],
+    /// As in [`BandPanel::calendar`].
+    pub calendar: bool,
+    pub y_title: &'a str,
+    /// As in [`BandPanel::steps`].
+    pub steps: bool,
+}
+
+/// Draws `panel` on `body`, its y axis from `y_axis` given the most labels
+/// that fit, then `marks` on top of the chart.
+pub(crate) fn draw_single_panel<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    panel: &SinglePanel<'_>,
+    y_axis: impl Fn(usize) -> ValueAxis,
+    marks: impl FnOnce(&mut Chart2d<'_, DB>, &ValueAxis) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    // A phase starting with year s is marked at s − 0.5, where year s begins.
+    let phase_starts: Vec<f64> = panel.phases.iter().map(|p| p.start_year - 0.5).collect();
+    let half = if panel.steps { 0.5 } else { 0.0 };
+    let years = YearAxis::spanning(
+        panel
+            .bands
+            .iter()
+            .flat_map(|band| band.series.iter())
+            .flat_map(|p| [p.year - half, p.year + half]),
+        &phase_starts,
+    );
+    let margins = Margins::standard(theme);
+    let chrome = BandPanel::chrome_height(theme, margins, true);
+    let estimated_strip = if phase_starts.is_empty() {
+        0
+    } else {
+        PhaseStrip::row_height(theme)
+    };
+    let plot_h = body.dim_in_pixel().1 as i32 - estimated_strip - chrome;
+    let y = y_axis(y_labels_for_height(theme, plot_h));
+    let y_label_width = y_label_area_width(body, theme, &y.labels())?;
+    let columns = BandPanel::plot_columns(body, margins, y_label_width);
+    let x_labels = years.n_labels(body, theme, columns.end - columns.start)?;
+    let phases: Vec<(i32, &str)> = phase_starts
+        .iter()
+        .zip(panel.phases)
+        .map(|(&start, phase)| {
+            let line = x_to_pixel(start, &years.range(), &columns);
+            (line, phase.name.as_str())
+        })
+        .collect();
+    let strip = PhaseStrip::layout(body, theme, &phases, &columns)?;
+    let (strip_area, plot_area) = body.split_vertically(strip.height());
+    let mut chart = draw_band_panel(
+        &plot_area,
+        theme,
+        &BandPanel {
+            bands: panel.bands,
+            years,
+            calendar: panel.calendar,
+            x_labels,
+            x_title: Some(YearAxis::title(panel.calendar)),
+            y,
+            y_title: panel.y_title,
+            y_label_width,
+            margins,
+            phase_starts: &phase_starts,
+            steps: panel.steps,
+        },
+    )?;
+    marks(&mut chart, &y)?;
+    strip.draw(&strip_area, theme, margins.top)
 }
 
 /// The (x, y) vertices of `value` along `run`: one per year, or with

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{ValueAxis, YearAxis, tonnes_unit, y_label_area_width, y_labels_for_height};
-use super::band::{BandPanel, Margins, draw_band_panel};
+use super::band::{Band, BandPanel, Margins, draw_band_panel};
 use super::data::{CumulativeData, YearQuantiles, series_max};
 use super::legend::{self, draw_row_legend, row_legend_height};
 use super::theme::{Theme, draw_message, titled};
@@ -44,8 +44,9 @@ pub(crate) fn draw_cumulative_reo<DB: DrawingBackend>(
         &body,
         &theme,
         &BandPanel {
-            series: &series,
+            bands: &[Band::standard(&series)],
             years,
+            calendar: false,
             x_labels: years.n_labels(&body, &theme, columns.end - columns.start)?,
             x_title: Some("Simulated year"),
             y,
@@ -55,5 +56,6 @@ pub(crate) fn draw_cumulative_reo<DB: DrawingBackend>(
             phase_starts: &[],
             steps: false,
         },
-    )
+    )?;
+    Ok(())
 }

@@ -3,14 +3,14 @@
 //! Numbers are Rust `f64` Display text, so `NaN` may appear; it is kept as
 //! `NaN` here and each chart decides what a missing value means for it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::grade::{Bins, GradeRange};
-use crate::experiment::metrics::{Metric, named};
+use crate::experiment::metrics::{METRICS, Metric, named};
 use crate::model::trace::{HORIZON, NEW, RETIRED};
 
 /// The annual metrics the charts draw, from the metric table.
@@ -18,6 +18,9 @@ const REO_PRODUCED: &Metric = named("reo_produced_t");
 const DRY_MUD_DELIVERED: &Metric = named("mud_delivered_dry_t");
 const REO_CUMULATIVE: &Metric = named("reo_cumulative_t");
 const CHARTED: &[&Metric] = &[REO_PRODUCED, DRY_MUD_DELIVERED, REO_CUMULATIVE];
+const COST_PER_KG: &Metric = named("cost_per_kg");
+const PRICE: &Metric = named("price_usd_per_kg");
+const CUMULATIVE_CASH: &Metric = named("cumulative_cash_flow_usd");
 
 /// P10, median and P90 of one quantity across replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -149,6 +152,47 @@ pub(crate) struct TimelineData {
     pub phases: Vec<Phase>,
 }
 
+/// The break-even KPIs of a run, from `summary.json`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Breakeven {
+    /// Share of replications breaking even within the horizon.
+    pub share: f64,
+    /// Median calendar break-even year of those that do; `None` when none do.
+    pub p50_year: Option<f64>,
+}
+
+/// Input of the economics charts (cost per kg, cash flow, refining, cost
+/// breakdown). Its years, and its phases' starts, are calendar years when
+/// `summary.json` gives the calendar year of simulated year 1
+/// (`economics.start_year`), else simulated years.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EconomicsData {
+    /// Whether the years are calendar years.
+    pub calendar: bool,
+    pub phases: Vec<Phase>,
+    pub cost_per_kg: Vec<YearQuantiles>,
+    pub price_per_kg: Vec<YearQuantiles>,
+    pub cumulative_cash_usd: Vec<YearQuantiles>,
+    /// `None` without `summary.json` (or its break-even KPIs).
+    pub breakeven: Option<Breakeven>,
+    /// The years of [`Self::means`], ascending.
+    pub years: Vec<f64>,
+    /// Each annual metric's means across replications, by year of
+    /// [`Self::years`] (`NaN` where the file has none), by name.
+    means: BTreeMap<String, Vec<f64>>,
+}
+
+impl EconomicsData {
+    /// `metric`'s mean in each of [`Self::years`]; `NaN` where the file
+    /// has none.
+    pub fn means(&self, metric: &Metric) -> Vec<f64> {
+        self.means
+            .get(metric.name)
+            .cloned()
+            .unwrap_or_else(|| vec![f64::NAN; self.years.len()])
+    }
+}
+
 /// Everything the charts of one run draw.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RunData {
@@ -160,6 +204,8 @@ pub(crate) struct RunData {
     pub grades: GradeData,
     /// `None` without a `trace.csv`.
     pub timeline: Option<TimelineData>,
+    /// `None` for a run without money metrics (no `[economics]`).
+    pub economics: Option<EconomicsData>,
 }
 
 /// A statistic of `annual.csv`: an empty cell (no
@@ -173,11 +219,37 @@ struct AnnualRow {
     year: u32,
     metric: String,
     #[serde(deserialize_with = "statistic")]
+    mean: f64,
+    #[serde(deserialize_with = "statistic")]
     p10: f64,
     #[serde(deserialize_with = "statistic")]
     p50: f64,
     #[serde(deserialize_with = "statistic")]
     p90: f64,
+}
+
+/// What the charts read from `summary.json`; every other field is ignored.
+#[derive(Deserialize)]
+struct SummaryFile {
+    scenario: SummaryScenario,
+    #[serde(default)]
+    kpis: BTreeMap<String, KpiStatistics>,
+}
+
+#[derive(Deserialize)]
+struct SummaryScenario {
+    economics: Option<SummaryEconomics>,
+}
+
+#[derive(Deserialize)]
+struct SummaryEconomics {
+    start_year: i64,
+}
+
+#[derive(Deserialize)]
+struct KpiStatistics {
+    mean: Option<f64>,
+    p50: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -208,12 +280,15 @@ struct PhaseRow {
 }
 
 impl RunData {
-    /// Reads every CSV file the charts need from `dir`. `phases.csv` and
-    /// `trace.csv` are optional; every other file must exist.
+    /// Reads every CSV file the charts need from `dir`, and from
+    /// `summary.json` the calendar years and break-even of a run with money
+    /// metrics. `phases.csv`, `trace.csv` and `summary.json` are optional;
+    /// every other file must exist.
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
         let annual_path = dir.join("annual.csv");
         let annual: Vec<AnnualRow> = read_csv(&annual_path)?;
         check_annual(&annual_path, &annual)?;
+        check_complete(&annual_path)?;
         let budget: Vec<TimeBudgetRow> = read_csv(&dir.join("time_budget.csv"))?;
         let grades = read_grades(&dir.join("shipments.csv"))?;
         let weather = read_weather(&dir.join("weather_monthly.csv"))?;
@@ -240,6 +315,18 @@ impl RunData {
             None
         };
 
+        let economics = if annual.iter().any(|row| is_money(&row.metric)) {
+            let summary_path = dir.join("summary.json");
+            let summary = if summary_path.exists() {
+                Some(read_summary(&summary_path)?)
+            } else {
+                None
+            };
+            Some(economics(&annual, summary.as_ref(), &phases))
+        } else {
+            None
+        };
+
         Ok(RunData {
             throughput: ThroughputData {
                 reo_t: annual_series(&annual, REO_PRODUCED),
@@ -253,7 +340,64 @@ impl RunData {
             weather,
             grades,
             timeline,
+            economics,
         })
+    }
+}
+
+/// Whether `name` is a money metric, reported only with `[economics]`.
+fn is_money(name: &str) -> bool {
+    METRICS
+        .iter()
+        .any(|metric| metric.money && metric.name == name)
+}
+
+fn read_summary(path: &Path) -> Result<SummaryFile, RunFileError> {
+    let text = std::fs::read_to_string(path).map_err(|error| RunFileError::new(path, error))?;
+    serde_json::from_str(&text).map_err(|error| RunFileError::new(path, error))
+}
+
+/// The economics charts' input from the annual rows and `summary.json`.
+fn economics(rows: &[AnnualRow], summary: Option<&SummaryFile>, phases: &[Phase]) -> EconomicsData {
+    let mut years: Vec<u32> = rows.iter().map(|row| row.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let start = summary
+        .and_then(|summary| summary.scenario.economics.as_ref())
+        .map(|economics| economics.start_year);
+    // Simulated year 1 is calendar year `start`.
+    let offset = start.map_or(0.0, |start| (start - 1) as f64);
+    let shifted = |series: Vec<YearQuantiles>| -> Vec<YearQuantiles> {
+        series
+            .into_iter()
+            .map(|p| YearQuantiles {
+                year: p.year + offset,
+                ..p
+            })
+            .collect()
+    };
+    let breakeven = summary.and_then(|summary| {
+        let kpi = |name: &str| summary.kpis.get(name);
+        Some(Breakeven {
+            share: kpi("breakeven_share")?.mean?,
+            p50_year: kpi("breakeven_year").and_then(|k| k.p50),
+        })
+    });
+    EconomicsData {
+        calendar: start.is_some(),
+        phases: phases
+            .iter()
+            .map(|phase| Phase {
+                start_year: phase.start_year + offset,
+                name: phase.name.clone(),
+            })
+            .collect(),
+        cost_per_kg: shifted(annual_series(rows, COST_PER_KG)),
+        price_per_kg: shifted(annual_series(rows, PRICE)),
+        cumulative_cash_usd: shifted(annual_series(rows, CUMULATIVE_CASH)),
+        breakeven,
+        means: annual_means(rows, &years),
+        years: years.iter().map(|&year| f64::from(year) + offset).collect(),
     }
 }
 
@@ -447,6 +591,20 @@ fn check_annual(path: &Path, rows: &[AnnualRow]) -> Result<(), RunFileError> {
     Ok(())
 }
 
+/// Refuses a file whose last line has no line break: one cut mid-row,
+/// whose last cell may still read as a (shorter) number.
+fn check_complete(path: &Path) -> Result<(), RunFileError> {
+    let bytes = std::fs::read(path).map_err(|error| RunFileError::new(path, error))?;
+    if bytes.last() == Some(&b'\n') {
+        Ok(())
+    } else {
+        Err(RunFileError::new(
+            path,
+            "does not end with a line break: the file is truncated",
+        ))
+    }
+}
+
 /// Bins the grades of `shipments.csv` in three passes over the file (range,
 /// tails, bins), so a log of millions of deliveries is never held in memory.
 fn read_grades(path: &Path) -> Result<GradeData, RunFileError> {
@@ -503,6 +661,20 @@ fn annual_series(rows: &[AnnualRow], metric: &Metric) -> Vec<YearQuantiles> {
         .collect();
     series.sort_by(|a, b| a.year.total_cmp(&b.year));
     series
+}
+
+/// Every metric's means across replications in each of `years`; `NaN`
+/// for a year without a row.
+fn annual_means(rows: &[AnnualRow], years: &[u32]) -> BTreeMap<String, Vec<f64>> {
+    let mut means: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for row in rows {
+        if let Ok(index) = years.binary_search(&row.year) {
+            means
+                .entry(row.metric.clone())
+                .or_insert_with(|| vec![f64::NAN; years.len()])[index] = row.mean;
+        }
+    }
+    means
 }
 
 /// One unit type's shares, as a state × year table.

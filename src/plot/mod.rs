@@ -10,12 +10,17 @@
 
 mod axis;
 mod band;
+mod cash_flow;
+mod cost_breakdown;
+mod cost_per_kg;
 mod cumulative;
 mod data;
 pub mod experiment;
 mod grade;
 mod legend;
 mod phase_strip;
+mod refining;
+mod stacked;
 mod theme;
 mod throughput;
 mod time_budget;
@@ -35,8 +40,9 @@ use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use data::RunData;
+pub(crate) use axis::format_number;
 pub use data::RunFileError;
+use data::{EconomicsData, RunData};
 
 /// Output image format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +79,9 @@ pub const MIN_HEIGHT_PX: u32 = 150;
 pub const MAX_SIDE_PX: u32 = 10_000;
 
 /// Draws every chart from the CSV files in `dir` into `dir`, the timeline
-/// only when `dir` holds a `trace.csv`; returns the files written.
+/// only when `dir` holds a `trace.csv`, the economics charts only when
+/// `annual.csv` has money metrics (a scenario with `[economics]`); returns
+/// the files written.
 pub fn draw_all(
     dir: &Path,
     format: Format,
@@ -85,7 +93,7 @@ pub fn draw_all(
     let run = RunData::read(dir)?;
     let mut written = Vec::new();
     for chart in Chart::ALL {
-        if chart == Chart::Timeline && run.timeline.is_none() {
+        if !chart.drawn_for(&run) {
             continue;
         }
         let drawing = RunChart { chart, run: &run };
@@ -155,17 +163,37 @@ enum Chart {
     WeatherMonths,
     GradeHistogram,
     Timeline,
+    CostPerKg,
+    CashFlow,
+    Refining,
+    CostBreakdown,
 }
 
 impl Chart {
-    const ALL: [Chart; 6] = [
+    const ALL: [Chart; 10] = [
         Chart::Throughput,
         Chart::CumulativeReo,
         Chart::TimeBudget,
         Chart::WeatherMonths,
         Chart::GradeHistogram,
         Chart::Timeline,
+        Chart::CostPerKg,
+        Chart::CashFlow,
+        Chart::Refining,
+        Chart::CostBreakdown,
     ];
+
+    /// Whether the chart is drawn for `run`: the timeline needs a trace,
+    /// the economics charts money metrics.
+    fn drawn_for(self, run: &RunData) -> bool {
+        match self {
+            Chart::Timeline => run.timeline.is_some(),
+            Chart::CostPerKg | Chart::CashFlow | Chart::Refining | Chart::CostBreakdown => {
+                run.economics.is_some()
+            }
+            _ => true,
+        }
+    }
 
     fn stem(self) -> &'static str {
         match self {
@@ -175,6 +203,10 @@ impl Chart {
             Chart::WeatherMonths => "weather_months",
             Chart::GradeHistogram => "grade_histogram",
             Chart::Timeline => "timeline",
+            Chart::CostPerKg => "cost_per_kg",
+            Chart::CashFlow => "cash_flow",
+            Chart::Refining => "refining",
+            Chart::CostBreakdown => "cost_breakdown",
         }
     }
 }
@@ -204,7 +236,24 @@ impl Drawing for RunChart<'_> {
                 Some(timeline) => timeline::draw_timeline(root, timeline),
                 None => Ok(()),
             },
+            Chart::CostPerKg => economics(root, run, cost_per_kg::draw_cost_per_kg),
+            Chart::CashFlow => economics(root, run, cash_flow::draw_cash_flow),
+            Chart::Refining => economics(root, run, refining::draw_refining),
+            Chart::CostBreakdown => economics(root, run, cost_breakdown::draw_cost_breakdown),
         }
+    }
+}
+
+/// Draws an economics chart with `draw`; nothing for a run without money
+/// metrics.
+fn economics<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    run: &RunData,
+    draw: fn(&DrawingArea<DB, Shift>, &EconomicsData) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    match &run.economics {
+        Some(economics) => draw(root, economics),
+        None => Ok(()),
     }
 }
 

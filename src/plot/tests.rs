@@ -191,7 +191,13 @@ fn expected_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 }
 
 fn assert_charts(dir: &Path, written: &[PathBuf], size: (u32, u32)) {
-    assert_eq!(written, expected_files(dir, &["png", "svg"]));
+    assert_chart_files(dir, written, &expected_files(dir, &["png", "svg"]), size);
+}
+
+/// `written` is `expected`, each file an image of `size`, and no temporary
+/// file is left in `dir`.
+fn assert_chart_files(dir: &Path, written: &[PathBuf], expected: &[PathBuf], size: (u32, u32)) {
+    assert_eq!(written, expected);
     for path in written {
         let bytes = fs::read(path).unwrap();
         assert!(!bytes.is_empty(), "{} is empty", path.display());
@@ -433,4 +439,271 @@ fn a_trace_csv_adds_the_timeline_with_every_vessel_and_phase() {
             assert!(svg.contains(name), "{name} missing at {size:?}");
         }
     }
+}
+
+/// The economics charts, drawn for a run with money metrics.
+const MONEY_STEMS: [&str; 4] = ["cost_per_kg", "cash_flow", "refining", "cost_breakdown"];
+
+/// Break-even KPIs of a fixture's `summary.json`: (P50 year, share).
+type BreakevenKpis = Option<(f64, f64)>;
+
+/// Adds ten years of money rows to the run in `dir` (transport zero
+/// throughout, the programme's spend in year 1 only, no cost per kg in
+/// year 4) and, with `summary`, a `summary.json` starting in 2028 with
+/// `breakeven`.
+fn write_money(dir: &Path, summary: bool, breakeven: BreakevenKpis) {
+    let mut annual = fs::read_to_string(dir.join("annual.csv")).unwrap();
+    for year in 1..=10 {
+        let y = f64::from(year);
+        let cost_per_kg = if year == 1 {
+            40_000.0
+        } else {
+            400.0 + 10.0 * y
+        };
+        let cash = -2.0e9 + 3.5e8 * (y - 1.0);
+        let programme = if year == 1 { 2.5e8 } else { 0.0 };
+        let rows: [(&str, &str, [f64; 3]); 14] = [
+            ("reo_refined_home_t", "t", [900.0, 1000.0, 1000.0]),
+            ("reo_exported_t", "t", [150.0, 300.0, 450.0]),
+            ("reo_exported_purity_t", "t", [90.0, 100.0, 110.0]),
+            (
+                "cost_per_kg",
+                "USD/kg",
+                [0.6, 1.0, 1.5].map(|f| f * cost_per_kg),
+            ),
+            ("price_usd_per_kg", "USD/kg", [30.0, 40.0, 55.0]),
+            (
+                "cumulative_cash_flow_usd",
+                "USD",
+                [cash - 4e8, cash, cash + 4e8],
+            ),
+            ("cost_vessels_usd", "USD", [2.0e8; 3]),
+            ("cost_fuel_usd", "USD", [5.0e7; 3]),
+            ("cost_capex_usd", "USD", [1.0e8; 3]),
+            ("cost_processing_usd", "USD", [3.0e7; 3]),
+            ("cost_transport_usd", "USD", [0.0; 3]),
+            ("cost_refining_home_usd", "USD", [1.0e7; 3]),
+            ("cost_refining_abroad_usd", "USD", [5.0e6; 3]),
+            ("cost_programme_usd", "USD", [programme; 3]),
+        ];
+        for (metric, unit, [p10, p50, p90]) in rows {
+            if year == 4 && metric == "cost_per_kg" {
+                writeln!(annual, "{year},{metric},{unit},0,,,,,").unwrap();
+            } else {
+                writeln!(
+                    annual,
+                    "{year},{metric},{unit},20,{p50},1,{p10},{p50},{p90}"
+                )
+                .unwrap();
+            }
+        }
+    }
+    fs::write(dir.join("annual.csv"), annual).unwrap();
+    if summary {
+        let (year, share) = match breakeven {
+            Some((year, share)) => (year.to_string(), share),
+            None => ("null".to_string(), 0.0),
+        };
+        fs::write(
+            dir.join("summary.json"),
+            format!(
+                r#"{{"scenario": {{"scenario": {{"name": "fixture"}}, "economics": {{"start_year": 2028}}}},
+                  "kpis": {{"breakeven_year": {{"n": 8, "mean": {year}, "p50": {year}}},
+                           "breakeven_share": {{"n": 20, "mean": {share}, "p50": 0}}}}}}"#
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn read_svg(dir: &Path, stem: &str) -> String {
+    fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap()
+}
+
+/// Whether `svg` has a text element reading exactly `text`.
+fn has_text(svg: &str, text: &str) -> bool {
+    svg.contains(&format!(">\n{text}\n</text>"))
+}
+
+#[test]
+fn a_run_with_money_metrics_adds_the_four_economics_charts_without_nan() {
+    for size in [(1200, 800), (600, 400)] {
+        let dir = tempfile::tempdir().unwrap();
+        write_run(dir.path());
+        write_phases(dir.path());
+        write_money(dir.path(), true, Some((2033.0, 0.4)));
+        let written = draw_all(dir.path(), Format::Both, size.0, size.1).unwrap();
+        let mut expected = expected_files(dir.path(), &["png", "svg"]);
+        for stem in MONEY_STEMS {
+            expected.extend(["png", "svg"].map(|ext| dir.path().join(format!("{stem}.{ext}"))));
+        }
+        assert_chart_files(dir.path(), &written, &expected, size);
+        for stem in MONEY_STEMS {
+            let svg = read_svg(dir.path(), stem);
+            assert!(!svg.contains("NaN"), "{stem}.svg has a NaN at {size:?}");
+        }
+    }
+}
+
+#[test]
+fn a_run_without_money_metrics_draws_no_economics_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    draw_all(dir.path(), Format::Both, 1200, 800).unwrap();
+    for stem in MONEY_STEMS {
+        for ext in ["png", "svg"] {
+            assert!(
+                !dir.path().join(format!("{stem}.{ext}")).exists(),
+                "{stem}.{ext}"
+            );
+        }
+    }
+}
+
+#[test]
+fn cost_per_kg_is_drawn_on_a_log_scale_against_the_market_price() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_phases(dir.path());
+    write_money(dir.path(), true, None);
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    for text in [
+        "Cost per kg REO against the market price",
+        "USD per kg REO (log scale)",
+        "Cost per kg, median",
+        "Market price, P10–P90",
+        "Phase start",
+        "Demonstration",
+    ] {
+        assert!(svg.contains(text), "{text} missing");
+    }
+    // Decades on the y axis, calendar years on the x axis.
+    for label in ["100", "1,000", "10,000", "100,000", "2030", "Year"] {
+        assert!(has_text(&svg, label), "{label} missing");
+    }
+}
+
+#[test]
+fn without_summary_json_the_economics_charts_count_simulated_years() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), false, None);
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    for stem in MONEY_STEMS {
+        let svg = read_svg(dir.path(), stem);
+        assert!(has_text(&svg, "Simulated year"), "{stem}");
+        assert!(!has_text(&svg, "2030"), "{stem}");
+    }
+    let cash = read_svg(dir.path(), "cash_flow");
+    assert!(!cash.contains("Break-even") && !cash.contains("no break-even"));
+}
+
+#[test]
+fn the_cash_flow_chart_marks_the_median_break_even_year() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, Some((2033.0, 0.4)));
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cash_flow");
+    for text in [
+        "Cumulative cash flow",
+        "Cumulative (USD million)",
+        "Break-even, median: 2033 (40% of replications break even)",
+    ] {
+        assert!(svg.contains(text), "{text} missing");
+    }
+}
+
+#[test]
+fn with_no_break_even_the_cash_flow_legend_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cash_flow");
+    assert!(svg.contains("no break-even within the horizon"));
+    assert!(!svg.contains("Break-even, median"));
+}
+
+#[test]
+fn refining_stacks_home_and_the_two_export_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "refining");
+    for text in [
+        "REO refined at home and abroad (means)",
+        "Refined at home",
+        "Exported: over home capacity",
+        "Exported: purity above home grade",
+        "REO (t/yr)",
+    ] {
+        assert!(svg.contains(text), "{text} missing");
+    }
+}
+
+#[test]
+fn the_cost_breakdown_leaves_parts_that_are_always_zero_out_of_the_legend() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_breakdown");
+    for text in [
+        "Cost per year by part (means)",
+        "Cost (USD million/yr)",
+        "Vessels (day rates)",
+        "Fuel",
+        "Capital",
+        "Processing",
+        "Refining at home",
+        "Refining abroad, with freight",
+        "Programme",
+    ] {
+        assert!(svg.contains(text), "{text} missing");
+    }
+    assert!(!svg.contains("Transport"), "an all-zero part is listed");
+}
+
+#[test]
+fn a_money_run_that_produced_nothing_says_so_instead_of_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    write_empty_run(dir.path());
+    let mut annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    for year in 1..=5 {
+        writeln!(annual, "{year},cost_per_kg,USD/kg,0,,,,,").unwrap();
+        writeln!(annual, "{year},cumulative_cash_flow_usd,USD,0,,,,,").unwrap();
+    }
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let messages = [
+        ("cost_per_kg", "No cost per kg in this run"),
+        ("cash_flow", "No cash flow in this run"),
+        ("refining", "No REO produced in this run"),
+        ("cost_breakdown", "No cost in this run"),
+    ];
+    for (stem, message) in messages {
+        assert!(read_svg(dir.path(), stem).contains(message), "{stem}");
+    }
+}
+
+/// Cut mid-row, the last row of `annual.csv` can still parse, its last
+/// cell a shorter number: money metrics' long figures made that likely.
+#[test]
+fn an_annual_csv_cut_mid_row_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    // The last cell, 0, written as 000000 and cut to 0000.
+    let annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    let long = format!("{}00000\n", annual.trim_end());
+    fs::write(dir.path().join("annual.csv"), &long[..long.len() - 3]).unwrap();
+    let error = draw_all(dir.path(), Format::Svg, 1200, 800).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("annual.csv") && message.contains("truncated"),
+        "{message}"
+    );
 }

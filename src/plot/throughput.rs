@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::axis::{
     ValueAxis, YearAxis, tonnes_unit, x_to_pixel, y_label_area_width, y_labels_for_height,
 };
-use super::band::{BandPanel, Margins, draw_band_panel};
+use super::band::{Band, BandPanel, Margins, draw_band_panel};
 use super::data::{ThroughputData, YearQuantiles, series_max};
 use super::legend::{self, Entry, Swatch, draw_row_legend, row_legend_height};
 use super::phase_strip::PhaseStrip;
@@ -113,8 +113,9 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
         &top,
         &theme,
         &BandPanel {
-            series: &reo,
+            bands: &[Band::standard(&reo)],
             years,
+            calendar: false,
             x_labels,
             x_title: None,
             y: reo_axis,
@@ -129,8 +130,9 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
         &bottom,
         &theme,
         &BandPanel {
-            series: &mud,
+            bands: &[Band::standard(&mud)],
             years,
+            calendar: false,
             x_labels,
             x_title: Some("Simulated year"),
             y: mud_axis,

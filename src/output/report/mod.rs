@@ -3,9 +3,11 @@
 //! (Monks et al. 2019, "Strengthening the reporting of empirical simulation
 //! studies") a reader needs to judge the numbers.
 
+mod economics;
+
 use std::fmt::Write;
 
-use super::{Exporter, Inputs};
+use super::{Exporter, Inputs, money};
 use crate::experiment::run::{HEADLINE_METRIC, RunOutput};
 
 pub struct ReportMd;
@@ -50,16 +52,21 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
     for (metric, s) in &run.kpis {
         let unit = metric.horizon_unit();
+        // Dollar amounts of billions read in millions or billions.
+        let cell = |x: f64| match metric.unit {
+            "USD" if x.is_finite() => money::usd(x),
+            _ => number(x),
+        };
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} |",
             metric.name,
             unit,
-            number(s.mean),
-            number(s.ci95_half_width),
-            number(s.p10),
-            number(s.p50),
-            number(s.p90)
+            cell(s.mean),
+            cell(s.ci95_half_width),
+            cell(s.p10),
+            cell(s.p50),
+            cell(s.p90)
         );
     }
     if let Some(target) = run.precision.target {
@@ -134,6 +141,10 @@ pub fn render(run: &RunOutput, chart_extension: &str) -> String {
              cause); each pixel column shows the state that held most of its time, dashed lines mark \
              phase starts.\n"
         );
+    }
+
+    if let Some(economics) = &run.scenario.economics {
+        economics::write_section(&mut md, run, economics, chart_extension);
     }
 
     let _ = writeln!(md, "## Time budget over the horizon\n");

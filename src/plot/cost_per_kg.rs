@@ -1,0 +1,111 @@
+//! `cost_per_kg`: each year's cost per kg of REO against the market price
+//! of the basket, on a log scale (the two can be orders of magnitude
+//! apart), each as its median with its P10–P90 band, with phase starts.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::ValueAxis;
+use super::band::{Band, SinglePanel, draw_single_panel};
+use super::data::{EconomicsData, Quantiles, YearQuantiles};
+use super::legend::{Entry, Swatch, draw_row_legend, row_legend_height};
+use super::theme::{Theme, draw_message, palette, titled};
+
+/// The cost's colours: the median and range of every band chart.
+const COST: (RGBColor, RGBColor) = (palette::MEDIAN, palette::RANGE);
+/// The price's colours.
+const PRICE: (RGBColor, RGBColor) = (palette::VERMILLION, palette::ORANGE);
+
+pub(crate) fn draw_cost_per_kg<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &EconomicsData,
+) -> anyhow::Result<()> {
+    let theme = Theme::for_size(root.dim_in_pixel());
+    let body = titled(root, &theme, "Cost per kg REO against the market price")?;
+    let cost = log10_series(&data.cost_per_kg);
+    let price = log10_series(&data.price_per_kg);
+    let Some((lo, hi)) = positive_extent(data.cost_per_kg.iter().chain(&data.price_per_kg)) else {
+        return draw_message(
+            &body,
+            &theme,
+            "No cost per kg in this run (no REO produced)",
+        );
+    };
+    let price_varies = data.price_per_kg.iter().any(|p| spread(p.q));
+
+    let mut entries = vec![
+        Entry::new("Cost per kg, median", Swatch::Line(COST.0)),
+        Entry::new("Cost per kg, P10–P90", Swatch::Range(COST.1)),
+        Entry::new("Market price, median", Swatch::Line(PRICE.0)),
+    ];
+    if price_varies {
+        entries.push(Entry::new("Market price, P10–P90", Swatch::Range(PRICE.1)));
+    }
+    if !data.phases.is_empty() {
+        entries.push(Entry::new(
+            "Phase start",
+            Swatch::DashedLine(palette::BLACK),
+        ));
+    }
+    let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
+    draw_row_legend(&legend_area, &theme, &entries)?;
+
+    let bands = [
+        Band {
+            series: &cost,
+            median: COST.0,
+            range: Some(COST.1),
+        },
+        Band {
+            series: &price,
+            median: PRICE.0,
+            range: price_varies.then_some(PRICE.1),
+        },
+    ];
+    draw_single_panel(
+        &body,
+        &theme,
+        &SinglePanel {
+            bands: &bands,
+            phases: &data.phases,
+            calendar: data.calendar,
+            y_title: "USD per kg REO (log scale)",
+            steps: false,
+        },
+        |labels| ValueAxis::decades(lo, hi, labels),
+        |_, _| Ok(()),
+    )
+}
+
+/// The series with each quantile replaced by its log10; values that are
+/// not positive have none and become `NaN`.
+fn log10_series(series: &[YearQuantiles]) -> Vec<YearQuantiles> {
+    let log = |v: f64| if v > 0.0 { v.log10() } else { f64::NAN };
+    series
+        .iter()
+        .map(|p| YearQuantiles {
+            year: p.year,
+            q: Quantiles {
+                p10: log(p.q.p10),
+                p50: log(p.q.p50),
+                p90: log(p.q.p90),
+            },
+        })
+        .collect()
+}
+
+/// The least and greatest positive finite quantile of the points.
+fn positive_extent<'a>(points: impl Iterator<Item = &'a YearQuantiles>) -> Option<(f64, f64)> {
+    points
+        .flat_map(|p| [p.q.p10, p.q.p50, p.q.p90])
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold(None, |extent, v| match extent {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })
+}
+
+/// Whether P10 and P90 differ (a price that varies across replications).
+fn spread(q: Quantiles) -> bool {
+    q.p10.is_finite() && q.p90.is_finite() && q.p90 - q.p10 > 1e-9 * q.p90.abs()
+}
