@@ -151,10 +151,21 @@ pub(super) fn account(
         years.push(money);
     }
     let capital = Capital::of(scenario, economics, &draws);
+    let last = years.len().saturating_sub(1);
     for (index, money) in years.iter_mut().enumerate() {
         money.capex_usd = match economics.capex_method {
             CapexMethod::Annuity => capital.annuity_usd[index],
-            CapexMethod::Cash => capital.bought_usd[index] - capital.sold_usd[index],
+            // The book value of the units in service at the horizon is
+            // taken back in the last year, as if they were sold then
+            // (docs/MODEL.md §12.4); the cash flow does not receive it.
+            CapexMethod::Cash => {
+                let at_horizon = if index == last {
+                    capital.residual_usd
+                } else {
+                    0.0
+                };
+                capital.bought_usd[index] - capital.sold_usd[index] - at_horizon
+            }
         };
         let operating = money.cost_usd() - money.capex_usd;
         money.cash_flow_usd =

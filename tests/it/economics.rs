@@ -373,6 +373,34 @@ fn deterministic_money_equals_the_hand_computation_with_annuity_capital() {
 }
 
 #[test]
+fn deterministic_money_equals_the_hand_computation_with_cash_capital() {
+    let s = scenario(&with_economics(), &["economics.capex_method=\"cash\""]);
+    let rep = replicate(&s, 0);
+    let m = money(&rep);
+    // Capital as cash: the 101e6 bought in year 1, and the book value of
+    // both units at the horizon taken back in year 3.
+    close_all(
+        &each_year(m, |y| y.capex_usd),
+        &[101_000_000.0, 0.0, -RESIDUAL_USD],
+        "cash capital",
+    );
+    // The method changes the cost, not the cash: flows, NPV, IRR and the
+    // break-even year are those of the annuity.
+    close_all(
+        &each_year(m, |y| y.cash_flow_usd),
+        &CASH_FLOW_USD,
+        "cash flow",
+    );
+    assert!((m.npv_usd - NPV_USD).abs() < 0.01, "NPV {}", m.npv_usd);
+    assert!((m.irr.unwrap() - IRR).abs() < 1e-6);
+    assert_eq!(m.breakeven_year, Some(2032));
+    let cost_per_kg = horizon("cost_per_kg", &rep, &s).expect("oxide produced");
+    let by_hand = (OPERATING_USD.iter().sum::<f64>() + 101_000_000.0 - RESIDUAL_USD) / TOTAL_KG;
+    assert!((cost_per_kg - by_hand).abs() < 1e-9, "{cost_per_kg}");
+    assert!((cost_per_kg - 211.926547).abs() < 1e-6, "{cost_per_kg}");
+}
+
+#[test]
 fn without_revenue_enough_there_is_no_break_even_and_no_irr() {
     // Prices of 1 USD/kg: every year's flow is negative.
     let s = scenario(
@@ -775,6 +803,33 @@ fn phased_capital(method: &str) -> Replication {
         ],
     );
     replicate(&s, 0)
+}
+
+#[test]
+fn capital_bought_by_phases_renewed_and_valued_at_the_horizon_as_cash() {
+    let rep = phased_capital("cash");
+    let m = money(&rep);
+    close_all(
+        &each_year(m, |y| y.capex_usd),
+        &[100e6, 120e6, -20e6],
+        "cash capital",
+    );
+    close(m.residual_usd, 65e6, "residual value");
+    // The cash flow carries capital as bought less sold, without the
+    // residual value, which the NPV adds.
+    let bought_less_sold = [100e6, 120e6, 120e6 - 75e6];
+    for (index, (y, capital)) in m.years.iter().zip(bought_less_sold).enumerate() {
+        let operating = y.cost_usd() - y.capex_usd;
+        close(
+            y.cash_flow_usd,
+            y.revenue_usd - operating - capital,
+            &format!("cash flow, year {}", index + 1),
+        );
+    }
+    let flows = each_year(m, |y| y.cash_flow_usd);
+    let by_hand =
+        flows[0] / 1.08 + flows[1] / 1.08f64.powi(2) + (flows[2] + 65e6) / 1.08f64.powi(3);
+    close(m.npv_usd, by_hand, "NPV");
 }
 
 #[test]
