@@ -1086,6 +1086,74 @@ fn a_yearly_path_with_unsorted_years_is_refused() {
 }
 
 #[test]
+fn a_yearly_path_out_of_order_is_refused_however_it_is_written() {
+    // A year with a leading zero is still that year.
+    refused_edit(
+        "heavy_usd_per_kg = { 2030 = 400, 2032 = 800 }",
+        "heavy_usd_per_kg = { 2040 = 400, 02030 = 800 }",
+        &[
+            "economics.price.heavy_usd_per_kg",
+            "ascending order",
+            "2040, 02030",
+        ],
+    );
+    // In a phase's overrides, of a figure or inside a table of them.
+    let text = format!(
+        "{}\n[[phase]]\nname = \"later\"\nstart_year = 2\n[phase.set]\n\
+         \"economics.fuel_usd_per_t\" = {{ 2040 = 700, 2030 = 600 }}\n\
+         \"economics.refining\" = {{ home_usd_per_t_reo = {{ 2035 = 1, 2034 = 2 }} }}\n",
+        with_economics()
+    );
+    let fuel = line_with(&text, "\"economics.fuel_usd_per_t\" =");
+    let refining = line_with(&text, "\"economics.refining\" =");
+    refused_file(
+        &text,
+        &[],
+        &[
+            &format!(
+                "bad.toml:{fuel}:1: phase[0].set.\"economics.fuel_usd_per_t\": the years of a \
+                 yearly path must be written in ascending order; found 2040, 2030"
+            ),
+            &format!("bad.toml:{refining}:"),
+            "phase[0].set.\"economics.refining\".home_usd_per_t_reo: the years",
+            "found 2035, 2034",
+        ],
+    );
+    // On the command line.
+    refused_file(
+        &with_economics(),
+        &[
+            "--set",
+            "economics.price.heavy_usd_per_kg={2032 = 800, 2030 = 400}",
+        ],
+        &[
+            "--set: economics.price.heavy_usd_per_kg: the years of a yearly path must be written in \
+           ascending order; found 2032, 2030",
+        ],
+    );
+}
+
+#[test]
+fn a_yearly_path_in_order_is_accepted_wherever_it_is_written() {
+    let text = format!(
+        "{}\n[[phase]]\nname = \"later\"\nstart_year = 2\n[phase.set]\n\
+         \"economics.fuel_usd_per_t\" = {{ 2030 = 600, 2040 = 700 }}\n",
+        with_economics()
+    );
+    scenario(
+        &text,
+        &["economics.price.heavy_usd_per_kg={2030 = 1, 02031 = 2}"],
+    );
+    // A --set in order replaces a path out of order in the file.
+    let unsorted =
+        with_economics().replace("{ 2030 = 400, 2032 = 800 }", "{ 2032 = 800, 2030 = 400 }");
+    scenario(
+        &unsorted,
+        &["economics.price.heavy_usd_per_kg={2030 = 400, 2032 = 800}"],
+    );
+}
+
+#[test]
 fn a_yearly_path_with_a_year_given_twice_is_refused() {
     // Two spellings of one year.
     refused_edit(
