@@ -89,7 +89,7 @@ pub fn load_str_overridden(
     }
     let mut table: Table = text.parse().map_err(|error: toml::de::Error| {
         let position = error.span().map(|span| line_column(text, span.start));
-        let message = format!("TOML syntax error: {}", error.message());
+        let message = syntax_message(text, &error);
         let syntax = problem(origin, position, "", None, message);
         ScenarioError::new(ErrorKind::Syntax, origin, vec![syntax])
     })?;
@@ -148,6 +148,24 @@ pub fn load_str_overridden(
     }
     scenario.resolved_phases = phases;
     Ok(scenario)
+}
+
+/// The message of a TOML syntax error; a key given twice is named, as
+/// written at the second place (`{ 2030 = 1, 2030 = 2 }` names `2030`).
+fn syntax_message(text: &str, error: &toml::de::Error) -> String {
+    let reason = error.message().trim_end();
+    let key = error
+        .span()
+        .filter(|_| reason == "duplicate key")
+        .and_then(|span| text.get(span))
+        .map(str::trim)
+        .filter(|key| !key.is_empty());
+    match key {
+        Some(key) => format!(
+            "TOML syntax error: duplicate key `{key}`: a key may be given only once in a table"
+        ),
+        None => format!("TOML syntax error: {reason}"),
+    }
 }
 
 /// The two ways to give the lift rate: a rate, or a design it is derived

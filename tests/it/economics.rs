@@ -1168,7 +1168,21 @@ fn a_yearly_path_with_a_year_given_twice_is_refused() {
     refused_edit(
         "heavy_usd_per_kg = { 2030 = 400, 2032 = 800 }",
         "heavy_usd_per_kg = { 2030 = 400, 2030 = 800 }",
-        &["duplicate key"],
+        &["TOML syntax error: duplicate key `2030`"],
+    );
+    // Any key given twice is named.
+    let text = with_economics().replacen(
+        "discount_rate = 0.08\n",
+        "discount_rate = 0.08\ndiscount_rate = 0.05\n",
+        1,
+    );
+    let line = line_with(&text, "discount_rate = 0.05");
+    refused_file(
+        &text,
+        &[],
+        &[&format!(
+            "bad.toml:{line}:1: TOML syntax error: duplicate key `discount_rate`"
+        )],
     );
 }
 
