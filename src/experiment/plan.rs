@@ -959,10 +959,11 @@ pub fn compare(
         .filter(|m| !m.money || base_scenario.economics.is_some())
         .map(|m| m.name)
         .collect();
-    let selectors = selectors(metrics, &all)?;
+    let mut selectors = selectors(metrics, &all)?;
     for selector in &selectors {
         selector.check(&base_scenario)?;
     }
+    let by_default = metrics.is_empty();
     for (index, variant) in variants.iter().enumerate() {
         if variant.set.is_empty() {
             return Err(DesignError {
@@ -1038,9 +1039,7 @@ pub fn compare(
         };
         let text = Text::read(Some(file))?;
         let scenario = text.load(&alternative.set, &[])?;
-        for selector in &selectors {
-            selector.check(&scenario)?;
-        }
+        check_compared(&mut selectors, &scenario, by_default)?;
         points.push(Point {
             scenario: sources.len(),
             values: Vec::new(),
@@ -1060,9 +1059,7 @@ pub fn compare(
             })
             .collect();
         let scenario = text.load(&base.set, &overrides)?;
-        for selector in &selectors {
-            selector.check(&scenario)?;
-        }
+        check_compared(&mut selectors, &scenario, by_default)?;
         points.push(Point {
             scenario: 0,
             values: Vec::new(),
@@ -1084,6 +1081,24 @@ pub fn compare(
         scenarios,
         selectors,
     })
+}
+
+/// Checks the selectors of a comparison against one of its scenarios.
+/// Compared `by_default` (no `--metric`), every metric is every metric
+/// all the scenarios report: one without `[economics]` drops the money
+/// metrics rather than refusing a `--metric` no one gave.
+fn check_compared(
+    selectors: &mut Vec<Selector>,
+    scenario: &Scenario,
+    by_default: bool,
+) -> Result<(), SelectorError> {
+    if by_default && scenario.economics.is_none() {
+        selectors.retain(|selector| !selector.metric.money);
+    }
+    for selector in selectors.iter() {
+        selector.check(scenario)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1335,3 +1335,61 @@ fn without_economics_no_money_is_reported() {
     let s = scenario(OPERATION, &[]);
     assert!(replicate(&s, 0).money.is_none());
 }
+
+#[test]
+fn comparing_with_a_scenario_without_economics_compares_what_both_report() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("money.toml"), with_economics()).unwrap();
+    fs::write(
+        dir.path().join("plain.toml"),
+        OPERATION.replace("name = \"money\"", "name = \"plain\""),
+    )
+    .unwrap();
+    // No --metric: every metric both scenarios report, so no money.
+    let output = deepmud(
+        dir.path(),
+        &[
+            "compare",
+            "money.toml",
+            "plain.toml",
+            "--out",
+            "out",
+            "-q",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = fs::read_to_string(dir.path().join("out/compare.csv")).unwrap();
+    assert!(
+        csv.contains(",reo_produced_t,") || csv.contains("reo_produced_t,"),
+        "{csv}"
+    );
+    assert!(csv.contains("home_refined_share"), "{csv}");
+    for metric in deepmud::experiment::metrics::METRICS
+        .iter()
+        .filter(|m| m.money)
+    {
+        assert!(!csv.contains(metric.name), "{} in {csv}", metric.name);
+    }
+    // A money metric asked for is refused, naming the scenario without.
+    let output = deepmud(
+        dir.path(),
+        &[
+            "compare",
+            "money.toml",
+            "plain.toml",
+            "--metric",
+            "cost_per_kg",
+            "--out",
+            "out2",
+        ],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--metric cost_per_kg: scenario `plain` has no [economics] section"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out2").exists());
+}
