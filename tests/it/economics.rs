@@ -1393,3 +1393,51 @@ fn comparing_with_a_scenario_without_economics_compares_what_both_report() {
     );
     assert!(!dir.path().join("out2").exists());
 }
+
+#[test]
+fn the_figures_of_a_year_are_those_of_the_phase_in_force_at_its_middle() {
+    // A phase from year 2.6 is in force at the middle of year 3 only
+    // (t = 2.5 y); one from year 2 at the middle of years 2 and 3.
+    for (start, doubled) in [("2.6", [false, false, true]), ("2", [false, true, true])] {
+        let text = format!(
+            "{}\n[[phase]]\nname = \"dear fuel\"\nstart_year = {start}\n[phase.set]\n\
+             \"economics.fuel_usd_per_t\" = 1200\n",
+            with_economics()
+        );
+        let rep = replicate(&scenario(&text, &[]), 0);
+        let expected: Vec<f64> = doubled
+            .iter()
+            .map(|&d| if d { 2.0 * FUEL_USD } else { FUEL_USD })
+            .collect();
+        close_all(&each_year(money(&rep), |y| y.fuel_usd), &expected, start);
+    }
+}
+
+#[test]
+fn a_part_year_at_the_horizon_costs_its_part() {
+    // 2.5 years: the last half-year is 4,380 h, 30 cycles of 146 h, so
+    // half a year's vessel-days and fuel, and half a year of annuities.
+    // Book values at 2.5 y: the mining system 100e6 − 90e6 × 2.5/5 = 55e6,
+    // the plant 1e6 × (1 − 2.5/10) = 750,000.
+    let s = scenario(&with_economics(), &["scenario.years=2.5"]);
+    let rep = replicate(&s, 0);
+    let m = money(&rep);
+    close_all(
+        &each_year(m, |y| y.vessels_usd),
+        &[VESSELS_USD, VESSELS_USD, VESSELS_USD / 2.0],
+        "vessels",
+    );
+    close_all(
+        &each_year(m, |y| y.fuel_usd),
+        &[FUEL_USD, FUEL_USD, FUEL_USD / 2.0],
+        "fuel",
+    );
+    let annuity = MINING_ANNUITY_USD + PLANT_ANNUITY_USD;
+    for (capex, hand) in each_year(m, |y| y.capex_usd)
+        .iter()
+        .zip([annuity, annuity, annuity / 2.0])
+    {
+        assert!((capex - hand).abs() < 0.01, "{capex} ≠ {hand}");
+    }
+    close(m.residual_usd, 55_750_000.0, "residual value");
+}
