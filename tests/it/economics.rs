@@ -1441,3 +1441,124 @@ fn a_part_year_at_the_horizon_costs_its_part() {
     }
     close(m.residual_usd, 55_750_000.0, "residual value");
 }
+
+#[test]
+fn day_rates_and_fuel_follow_the_documented_state_groups() {
+    use deepmud::model::{HubShipState as H, ShuttleState as Sh, SystemState as M};
+    use deepmud::scenario::DEFAULT_SCENARIO;
+    // docs/MODEL.md §12.3, written out here rather than taken from the model.
+    let groups = ["operating", "standby", "transit", "in_port"];
+    let system: [&[M]; 4] = [
+        &[M::TrippingIn, M::TrippingOut, M::Lifting, M::Relocation],
+        &[
+            M::Blocked,
+            M::Weather,
+            M::Typhoon,
+            M::Failure,
+            M::Maintenance,
+            M::CrewChange,
+        ],
+        &[M::Transit],
+        &[M::Idle, M::PortQueue, M::Unloading],
+    ];
+    let shuttle: [&[Sh]; 4] = [
+        &[Sh::Transferring],
+        &[Sh::SiteQueue, Sh::WaitingCargo, Sh::Weather, Sh::Typhoon],
+        &[Sh::Transit],
+        &[Sh::Idle, Sh::PortQueue, Sh::Unloading],
+    ];
+    let hub_ship: [&[H]; 4] = [
+        &[H::Loading],
+        &[H::WaitingCargo],
+        &[H::Transit],
+        &[H::PortQueue, H::Unloading],
+    ];
+    for (g, group) in groups.iter().enumerate() {
+        for vessel in ["mining_system", "shuttle", "hub_ship"] {
+            // A day rate of 1 USD and 2 t of fuel at 1 USD/t per day in
+            // this group alone: the costs count its vessel-days.
+            let s = scenario(
+                DEFAULT_SCENARIO,
+                &[
+                    "hub={site_distance_nm = 100, port_distance_nm = 1000}",
+                    "scenario.years=1",
+                    &format!("economics.day_rate_usd={{ {vessel} = {{ {group} = 1 }} }}"),
+                    &format!("economics.fuel_t_per_d={{ {vessel} = {{ {group} = 2 }} }}"),
+                    "economics.fuel_usd_per_t=1",
+                ],
+            );
+            let rep = replicate(&s, 0);
+            let days = |budget: &deepmud::stats::budget::TimeBudget, states: Vec<usize>| {
+                states
+                    .iter()
+                    .map(|&state| budget.hours(0, state))
+                    .sum::<f64>()
+                    / 24.0
+            };
+            let expected = match vessel {
+                "mining_system" => days(
+                    &rep.system_budget,
+                    system[g].iter().map(|&s| s as usize).collect(),
+                ),
+                "shuttle" => days(
+                    &rep.shuttle_budget,
+                    shuttle[g].iter().map(|&s| s as usize).collect(),
+                ),
+                _ => days(
+                    &rep.hub_ship_budget,
+                    hub_ship[g].iter().map(|&s| s as usize).collect(),
+                ),
+            };
+            if g == 0 {
+                assert!(expected > 0.0, "{vessel} works");
+            }
+            let m = &money(&rep).years[0];
+            close(
+                m.vessels_usd,
+                expected,
+                &format!("{vessel} {group} day rate"),
+            );
+            close(
+                m.fuel_usd,
+                2.0 * expected,
+                &format!("{vessel} {group} fuel"),
+            );
+        }
+    }
+}
+
+#[test]
+fn every_asset_is_bought_at_the_start_by_its_count() {
+    use deepmud::scenario::DEFAULT_SCENARIO;
+    // Prices that tell the assets apart in the sum: 1e9 a mining system,
+    // 1e6 a shuttle, 1e3 a hub ship, 1e12 the hub, 1 per dry t/d of plant.
+    let s = scenario(
+        DEFAULT_SCENARIO,
+        &[
+            "hub={site_distance_nm = 100, port_distance_nm = 1000, ships = 3}",
+            "scenario.years=1",
+            "economics.capex_method=\"cash\"",
+            "economics.capex={ mining_system = { usd = 1e9, life_y = 10 }, shuttle = { usd = 1e6, life_y = 10 }, \
+             hub_ship = { usd = 1e3, life_y = 10 }, hub = { usd = 1e12, life_y = 10 }, \
+             plant_per_dry_t_per_d = { usd = 1, life_y = 10 } }",
+        ],
+    );
+    let rep = replicate(&s, 0);
+    let m = money(&rep);
+    let plant = s.port.plant_capacity_dry_t_per_d;
+    let bought = f64::from(s.mining.systems) * 1e9
+        + f64::from(s.fleet.shuttles) * 1e6
+        + 3.0 * 1e3
+        + 1e12
+        + plant;
+    // Bought in year 1, 9/10 of it left at the horizon (straight line to
+    // no salvage over 10 years), so the cash charge is a tenth of it.
+    close(m.residual_usd, 0.9 * bought, "residual value");
+    close(m.years[0].capex_usd, 0.1 * bought, "cash capital");
+    let operating = m.years[0].cost_usd() - m.years[0].capex_usd;
+    close(
+        m.years[0].cash_flow_usd,
+        m.years[0].revenue_usd - operating - bought,
+        "cash flow",
+    );
+}
