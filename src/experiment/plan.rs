@@ -774,9 +774,7 @@ pub fn tornado(
         match resolved(&base_scenario, path) {
             Some(toml::Value::Integer(v)) => Ok((v as f64, true)),
             Some(toml::Value::Float(v)) => Ok((v, false)),
-            Some(toml::Value::Table(_)) => Err(error(format!(
-                "{path} is a table (a distribution?): name a number in it, e.g. {path}.mean or {path}.median"
-            ))),
+            Some(toml::Value::Table(table)) => Err(error(table_hint(path, &table))),
             Some(other) => Err(error(format!(
                 "{path} is {}, not a number",
                 scenario::type_name(&other)
@@ -1081,6 +1079,32 @@ pub fn compare(
         scenarios,
         selectors,
     })
+}
+
+/// What to name instead of the table at `path`: one of its numbers, a
+/// year of a yearly path or a parameter of a distribution, by the keys it
+/// has.
+fn table_hint(path: &str, table: &toml::Table) -> String {
+    let numbers: Vec<String> = table
+        .iter()
+        .filter(|(_, value)| value.is_integer() || value.is_float())
+        .map(|(key, _)| format!("{path}.{key}"))
+        .take(2)
+        .collect();
+    let yearly = !table.is_empty() && table.keys().all(|key| key.trim().parse::<i64>().is_ok());
+    match (yearly, numbers.is_empty()) {
+        (true, false) => format!(
+            "{path} is a yearly path: name one of its years, e.g. {}",
+            numbers.join(" or ")
+        ),
+        (false, false) => format!(
+            "{path} is a table (a distribution?): name a number in it, e.g. {}",
+            numbers.join(" or ")
+        ),
+        _ => format!(
+            "{path} is a table (a distribution?): name a number in it, e.g. {path}.mean or {path}.median"
+        ),
+    }
 }
 
 /// Checks the selectors of a comparison against one of its scenarios.

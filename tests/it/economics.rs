@@ -1562,3 +1562,57 @@ fn every_asset_is_bought_at_the_start_by_its_count() {
         "cash flow",
     );
 }
+
+#[test]
+fn a_tornado_on_a_yearly_path_is_told_to_name_one_of_its_years() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("money.toml"), with_economics()).unwrap();
+    let path = "economics.price.heavy_usd_per_kg";
+    let output = deepmud(
+        dir.path(),
+        &[
+            "tornado",
+            "money.toml",
+            "--params",
+            path,
+            "--delta",
+            "20%",
+            "--out",
+            "out",
+        ],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "--params {path}: {path} is a yearly path: name one of its years, e.g. {path}.2030 or {path}.2032"
+        )),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+    // Which works: the price in 2030 does not move the cost per kg.
+    let output = deepmud(
+        dir.path(),
+        &[
+            "tornado",
+            "money.toml",
+            "--params",
+            &format!("{path}.2030"),
+            "--delta",
+            "20%",
+            "--metric",
+            "cost_per_kg",
+            "--out",
+            "out",
+            "-q",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = fs::read_to_string(dir.path().join("out/tornado.csv")).unwrap();
+    assert!(
+        csv.contains(&format!("{path}.2030,400,320,480,cost_per_kg")),
+        "{csv}"
+    );
+}
