@@ -586,7 +586,9 @@ pub fn npv(flows: &[f64], residual_usd: f64, r: f64) -> f64 {
 }
 
 /// The lowest rate in (−0.99, 10] at which [`npv`] is zero, by bisection
-/// from a scan for the first change of sign; none without one.
+/// from a scan for the first change of sign; none without one. Rates at
+/// which the NPV is not a number (∞ − ∞: discount factors near −1
+/// overflow over a long horizon) are passed over.
 pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
     const LOW: f64 = -0.99;
     const HIGH: f64 = 10.0;
@@ -597,6 +599,11 @@ pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
     for step in 1..=STEPS {
         let b = LOW + (HIGH - LOW) * step as f64 / STEPS as f64;
         let fb = f(b);
+        if fa.is_nan() || fb.is_nan() {
+            a = b;
+            fa = fb;
+            continue;
+        }
         if fa == 0.0 {
             return Some(a);
         }

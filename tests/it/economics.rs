@@ -1616,3 +1616,29 @@ fn a_tornado_on_a_yearly_path_is_told_to_name_one_of_its_years() {
         "{csv}"
     );
 }
+
+#[test]
+fn irr_of_a_long_horizon_is_not_thrown_off_by_overflow_at_low_rates() {
+    // 160 years: −100, then 20 a year, and −100 in the last year (a
+    // renewal). Near a rate of −1 the discount factors overflow (0.01^−160)
+    // and the NPV is ∞ − ∞, not a number: the IRR was that rate, −0.99,
+    // with an NPV of NaN. The NPV is 0 at a rate near −1/6 (where the last
+    // year's −100 weighs as much as the twenties) and near 0.2; the lowest
+    // is the IRR.
+    let mut flows = vec![20.0; 160];
+    flows[0] = -100.0;
+    flows[159] = -100.0;
+    let x = irr(&flows, 0.0).expect("the flows change sign");
+    let scale: f64 = flows
+        .iter()
+        .enumerate()
+        .map(|(t, cf)| cf.abs() * (1.0 + x).powi(-(t as i32 + 1)))
+        .sum();
+    let at = npv(&flows, 0.0, x);
+    assert!(at.abs() < 1e-9 * scale, "NPV at {x}: {at} (of {scale})");
+    assert!((-0.2..-0.1).contains(&x), "{x}");
+    // Without the last year's renewal, the one root.
+    flows[159] = 20.0;
+    let x = irr(&flows, 0.0).unwrap();
+    assert!((x - 0.2).abs() < 1e-6, "{x}");
+}
