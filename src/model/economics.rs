@@ -474,7 +474,9 @@ impl Capital {
             let s = in_force_at(scenario, t_y);
             let e = s.economics.as_ref().unwrap_or(economics);
             let capex: &Capex = capex_of(e, asset);
-            let year = e.start_year + t_y.max(0.0) as i64;
+            // The calendar and the rate are the whole run's (a phase
+            // replacing all of [economics] would bring its defaults).
+            let year = economics.start_year + t_y.max(0.0) as i64;
             let price_usd = capex.usd.value(year, draws.uniform(&path));
             Vintage {
                 bought_y: t_y,
@@ -486,7 +488,7 @@ impl Capital {
                     price_usd,
                     capex.salvage_usd,
                     capex.life_y,
-                    e.discount_rate,
+                    economics.discount_rate,
                 ),
             }
         };

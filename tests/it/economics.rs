@@ -1642,3 +1642,25 @@ fn irr_of_a_long_horizon_is_not_thrown_off_by_overflow_at_low_rates() {
     let x = irr(&flows, 0.0).unwrap();
     assert!((x - 0.2).abs() < 1e-6, "{x}");
 }
+
+#[test]
+fn capital_bought_in_a_phase_is_priced_in_the_runs_calendar() {
+    // The phase replaces all of [economics], so its start_year is the
+    // default, 2028: the second system, bought at t = 1, is still bought in
+    // 2031 (start 2030 + 1), at 120e6, and its annuity at the file's 8 %.
+    let text = format!(
+        "{}\n[[phase]]\nname = \"two\"\nstart_year = 2\n[phase.set]\n\"mining.systems\" = 2\n\
+         \"economics\" = {{ price = {{ light_usd_per_kg = 100, heavy_usd_per_kg = 400 }}, \
+         capex = {{ mining_system = {{ usd = {{ 2030 = 100e6, 2031 = 120e6 }}, life_y = 5 }} }} }}\n",
+        with_economics()
+    );
+    let s = scenario(&text, &["economics.capex_method=\"cash\""]);
+    let rep = replicate(&s, 0);
+    // Year 2's capital is the second system alone.
+    close(money(&rep).years[1].capex_usd, 120e6, "bought in 2031");
+    let s = scenario(&text, &[]);
+    let rep = replicate(&s, 0);
+    let a = annuity_usd(100e6, 10e6, 5.0, 0.08) + PLANT_ANNUITY_USD;
+    let b = annuity_usd(120e6, 0.0, 5.0, 0.08);
+    assert!((money(&rep).years[1].capex_usd - (a + b)).abs() < 0.01);
+}
