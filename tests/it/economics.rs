@@ -1644,6 +1644,45 @@ fn irr_of_a_long_horizon_is_not_thrown_off_by_overflow_at_low_rates() {
 }
 
 #[test]
+fn a_phase_cannot_change_the_whole_run_keys_of_economics() {
+    for (key, value) in [
+        ("economics.start_year", "2040"),
+        ("economics.usd_base_year", "2030"),
+        ("economics.capex_method", "\"cash\""),
+        ("economics.discount_rate", "0.5"),
+    ] {
+        let text = format!(
+            "{}\n[[phase]]\nname = \"later\"\nstart_year = 2\n[phase.set]\n\"{key}\" = {value}\n",
+            with_economics()
+        );
+        let line = line_with(&text, &format!("\"{key}\" ="));
+        refused_file(
+            &text,
+            &[],
+            &[&format!(
+                "bad.toml:{line}:1: phase[0].set.\"{key}\" = {value}: a phase cannot change `{key}` \
+                 (it holds for the whole run)"
+            )],
+        );
+    }
+    // Nor inside a table it sets.
+    let text = format!(
+        "{}\n[[phase]]\nname = \"later\"\nstart_year = 2\n[phase.set]\n\
+         \"economics.price\" = {{ light_usd_per_kg = 1, heavy_usd_per_kg = 2 }}\n\
+         \"economics\" = {{ start_year = 2040 }}\n",
+        with_economics()
+    );
+    refused_file(
+        &text,
+        &[],
+        &[
+            "phase[0].set.economics",
+            "a phase cannot change `economics.start_year`",
+        ],
+    );
+}
+
+#[test]
 fn capital_bought_in_a_phase_is_priced_in_the_runs_calendar() {
     // The phase replaces all of [economics], so its start_year is the
     // default, 2028: the second system, bought at t = 1, is still bought in
