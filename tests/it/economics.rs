@@ -1703,3 +1703,47 @@ fn capital_bought_in_a_phase_is_priced_in_the_runs_calendar() {
     let b = annuity_usd(120e6, 0.0, 5.0, 0.08);
     assert!((money(&rep).years[1].capex_usd - (a + b)).abs() < 0.01);
 }
+
+#[test]
+fn random_shocks_come_at_their_probability_and_decay_like_given_ones() {
+    // A shock every year (probability 1), ×2, σ = 0, κ = 0.5:
+    // X_t = φ X_{t−1} + ln 2.
+    let stochastic = "[economics.price.stochastic]\nreversion_per_y = 0.5\n\
+                      shock_probability_per_y = 1.0\nshock_factor = 2.0\n";
+    let rep = replicate(&scenario(&priced(stochastic, 5), &[]), 0);
+    let phi = (-0.5f64).exp();
+    let mut log = 0.0;
+    let expected: Vec<f64> = PATH_2028_2041[..5]
+        .iter()
+        .map(|path| {
+            log = phi * log + 2f64.ln();
+            path * f64::exp(log)
+        })
+        .collect();
+    close_all(
+        &each_year(money(&rep), |y| y.price_usd_per_kg),
+        &expected,
+        "shocked",
+    );
+    // At probability 0.3 about 30 % of replication-years are shocked: with
+    // σ = 0 and κ large (the shock gone by the next year), a year's factor
+    // is 2 or 1.
+    let stochastic = "[economics.price.stochastic]\nreversion_per_y = 10.0\n\
+                      shock_probability_per_y = 0.3\nshock_factor = 2.0\n";
+    let s = scenario(&priced(stochastic, 5), &[]);
+    let (mut shocked, mut years) = (0.0, 0.0);
+    for replication in 0..400 {
+        let rep = replicate(&s, replication);
+        for (m, path) in money(&rep).years.iter().zip(PATH_2028_2041) {
+            let factor = m.price_usd_per_kg / path;
+            assert!(
+                (factor - 1.0).abs() < 1e-3 || (factor - 2.0).abs() < 1e-3,
+                "{factor}"
+            );
+            shocked += f64::from(u8::from(factor > 1.5));
+            years += 1.0;
+        }
+    }
+    // 2,000 years: the share's standard error is √(0.3 × 0.7 / 2000) ≈ 0.01.
+    assert!((shocked / years - 0.3).abs() < 0.04, "{}", shocked / years);
+}
