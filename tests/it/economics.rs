@@ -1747,3 +1747,56 @@ fn random_shocks_come_at_their_probability_and_decay_like_given_ones() {
     // 2,000 years: the share's standard error is √(0.3 × 0.7 / 2000) ≈ 0.01.
     assert!((shocked / years - 0.3).abs() < 0.04, "{}", shocked / years);
 }
+
+#[test]
+fn a_sweep_sees_the_same_price_history_at_every_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = with_economics()
+        + "\n[economics.price.stochastic]\nvolatility = 0.3\nreversion_per_y = 0.5\n";
+    fs::write(dir.path().join("money.toml"), text).unwrap();
+    let output = deepmud(
+        dir.path(),
+        &[
+            "sweep",
+            "money.toml",
+            "--vary",
+            "fleet.shuttles=0,2",
+            "--metric",
+            "price_usd_per_kg@year1,price_usd_per_kg@year2,price_usd_per_kg@year3,reo_produced_t",
+            "--reps",
+            "4",
+            "--out",
+            "out",
+            "-q",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = fs::read_to_string(dir.path().join("out/replications.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let cell = |row: &csv::StringRecord, name: &str| -> String {
+        row[header.iter().position(|c| c == name).unwrap()].to_string()
+    };
+    let point = |p: &str| -> Vec<&csv::StringRecord> {
+        rows.iter().filter(|r| cell(r, "point") == p).collect()
+    };
+    let (first, second) = (point("1"), point("2"));
+    assert_eq!(first.len(), 4);
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(cell(a, "replication"), cell(b, "replication"));
+        for year in 1..=3 {
+            let column = format!("price_usd_per_kg@year{year}");
+            assert_eq!(cell(a, &column), cell(b, &column), "{column}");
+        }
+        // The operation itself differs between the points.
+        assert_ne!(cell(a, "reo_produced_t"), cell(b, "reo_produced_t"));
+    }
+    // And the replications' histories differ from one another.
+    assert_ne!(
+        cell(first[0], "price_usd_per_kg@year2"),
+        cell(first[1], "price_usd_per_kg@year2")
+    );
+}
