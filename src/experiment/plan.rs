@@ -774,9 +774,7 @@ pub fn tornado(
         match resolved(&base_scenario, path) {
             Some(toml::Value::Integer(v)) => Ok((v as f64, true)),
             Some(toml::Value::Float(v)) => Ok((v, false)),
-            Some(toml::Value::Table(_)) => Err(error(format!(
-                "{path} is a table (a distribution?): name a number in it, e.g. {path}.mean or {path}.median"
-            ))),
+            Some(toml::Value::Table(table)) => Err(error(table_hint(path, &table))),
             Some(other) => Err(error(format!(
                 "{path} is {}, not a number",
                 scenario::type_name(&other)
@@ -959,10 +957,11 @@ pub fn compare(
         .filter(|m| !m.money || base_scenario.economics.is_some())
         .map(|m| m.name)
         .collect();
-    let selectors = selectors(metrics, &all)?;
+    let mut selectors = selectors(metrics, &all)?;
     for selector in &selectors {
         selector.check(&base_scenario)?;
     }
+    let by_default = metrics.is_empty();
     for (index, variant) in variants.iter().enumerate() {
         if variant.set.is_empty() {
             return Err(DesignError {
@@ -1038,9 +1037,7 @@ pub fn compare(
         };
         let text = Text::read(Some(file))?;
         let scenario = text.load(&alternative.set, &[])?;
-        for selector in &selectors {
-            selector.check(&scenario)?;
-        }
+        check_compared(&mut selectors, &scenario, by_default)?;
         points.push(Point {
             scenario: sources.len(),
             values: Vec::new(),
@@ -1060,9 +1057,7 @@ pub fn compare(
             })
             .collect();
         let scenario = text.load(&base.set, &overrides)?;
-        for selector in &selectors {
-            selector.check(&scenario)?;
-        }
+        check_compared(&mut selectors, &scenario, by_default)?;
         points.push(Point {
             scenario: 0,
             values: Vec::new(),
@@ -1084,6 +1079,50 @@ pub fn compare(
         scenarios,
         selectors,
     })
+}
+
+/// What to name instead of the table at `path`: one of its numbers, a
+/// year of a yearly path or a parameter of a distribution, by the keys it
+/// has.
+fn table_hint(path: &str, table: &toml::Table) -> String {
+    let numbers: Vec<String> = table
+        .iter()
+        .filter(|(_, value)| value.is_integer() || value.is_float())
+        .map(|(key, _)| format!("{path}.{key}"))
+        .take(2)
+        .collect();
+    let yearly = !table.is_empty() && table.keys().all(|key| key.trim().parse::<i64>().is_ok());
+    match (yearly, numbers.is_empty()) {
+        (true, false) => format!(
+            "{path} is a yearly path: name one of its years, e.g. {}",
+            numbers.join(" or ")
+        ),
+        (false, false) => format!(
+            "{path} is a table (a distribution?): name a number in it, e.g. {}",
+            numbers.join(" or ")
+        ),
+        _ => format!(
+            "{path} is a table (a distribution?): name a number in it, e.g. {path}.mean or {path}.median"
+        ),
+    }
+}
+
+/// Checks the selectors of a comparison against one of its scenarios.
+/// Compared `by_default` (no `--metric`), every metric is every metric
+/// all the scenarios report: one without `[economics]` drops the money
+/// metrics rather than refusing a `--metric` no one gave.
+fn check_compared(
+    selectors: &mut Vec<Selector>,
+    scenario: &Scenario,
+    by_default: bool,
+) -> Result<(), SelectorError> {
+    if by_default && scenario.economics.is_none() {
+        selectors.retain(|selector| !selector.metric.money);
+    }
+    for selector in selectors.iter() {
+        selector.check(scenario)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

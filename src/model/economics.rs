@@ -151,10 +151,21 @@ pub(super) fn account(
         years.push(money);
     }
     let capital = Capital::of(scenario, economics, &draws);
+    let last = years.len().saturating_sub(1);
     for (index, money) in years.iter_mut().enumerate() {
         money.capex_usd = match economics.capex_method {
             CapexMethod::Annuity => capital.annuity_usd[index],
-            CapexMethod::Cash => capital.bought_usd[index] - capital.sold_usd[index],
+            // The book value of the units in service at the horizon is
+            // taken back in the last year, as if they were sold then
+            // (docs/MODEL.md §12.4); the cash flow does not receive it.
+            CapexMethod::Cash => {
+                let at_horizon = if index == last {
+                    capital.residual_usd
+                } else {
+                    0.0
+                };
+                capital.bought_usd[index] - capital.sold_usd[index] - at_horizon
+            }
         };
         let operating = money.cost_usd() - money.capex_usd;
         money.cash_flow_usd =
@@ -463,7 +474,9 @@ impl Capital {
             let s = in_force_at(scenario, t_y);
             let e = s.economics.as_ref().unwrap_or(economics);
             let capex: &Capex = capex_of(e, asset);
-            let year = e.start_year + t_y.max(0.0) as i64;
+            // The calendar and the rate are the whole run's (a phase
+            // replacing all of [economics] would bring its defaults).
+            let year = economics.start_year + t_y.max(0.0) as i64;
             let price_usd = capex.usd.value(year, draws.uniform(&path));
             Vintage {
                 bought_y: t_y,
@@ -475,7 +488,7 @@ impl Capital {
                     price_usd,
                     capex.salvage_usd,
                     capex.life_y,
-                    e.discount_rate,
+                    economics.discount_rate,
                 ),
             }
         };
@@ -575,7 +588,9 @@ pub fn npv(flows: &[f64], residual_usd: f64, r: f64) -> f64 {
 }
 
 /// The lowest rate in (−0.99, 10] at which [`npv`] is zero, by bisection
-/// from a scan for the first change of sign; none without one.
+/// from a scan for the first change of sign; none without one. Rates at
+/// which the NPV is not a number (∞ − ∞: discount factors near −1
+/// overflow over a long horizon) are passed over.
 pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
     const LOW: f64 = -0.99;
     const HIGH: f64 = 10.0;
@@ -586,6 +601,11 @@ pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
     for step in 1..=STEPS {
         let b = LOW + (HIGH - LOW) * step as f64 / STEPS as f64;
         let fb = f(b);
+        if fa.is_nan() || fb.is_nan() {
+            a = b;
+            fa = fb;
+            continue;
+        }
         if fa == 0.0 {
             return Some(a);
         }

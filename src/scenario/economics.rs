@@ -266,7 +266,8 @@ pub enum CapexMethod {
     #[default]
     Annuity,
     /// The price in the year a unit is bought, less what it fetches when
-    /// it leaves service.
+    /// it leaves service, and less its book value at the horizon for a
+    /// unit still in service then.
     Cash,
 }
 

@@ -9,7 +9,6 @@ use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
 use super::de::{Fault, deserialize_all, deserialize_all_at, quote};
-use super::economics::{Economics, Figure};
 use super::error::{ErrorKind, Problem, ScenarioError};
 use super::overrides::{
     child_index, child_key, is_within, lookup, override_value, parent, parse_override,
@@ -90,12 +89,15 @@ pub fn load_str_overridden(
     }
     let mut table: Table = text.parse().map_err(|error: toml::de::Error| {
         let position = error.span().map(|span| line_column(text, span.start));
-        let message = format!("TOML syntax error: {}", error.message());
+        let message = syntax_message(text, &error);
         let syntax = problem(origin, position, "", None, message);
         ScenarioError::new(ErrorKind::Syntax, origin, vec![syntax])
     })?;
 
     let mut set_paths = Vec::new();
+    // Each applied override's path and value as written, for the order of
+    // the years of a yearly path, which the parsed value no longer has.
+    let mut set_values = Vec::new();
     let mut set_problems = Vec::new();
     if let Some(problem) = both_lift_alternatives(overrides) {
         set_problems.push(problem);
@@ -103,6 +105,8 @@ pub fn load_str_overridden(
     for arg in overrides {
         let applied = parse_override(&arg.text).and_then(|(path, value)| {
             replace_lift_alternative(&mut table, &path);
+            let written = arg.text.split_once('=').map_or("", |(_, text)| text.trim());
+            set_values.push((path.clone(), written.to_string()));
             override_value(&mut table, &path, value)
         });
         match applied {
@@ -119,7 +123,7 @@ pub fn load_str_overridden(
         set_paths: &set_paths,
         root: &root,
     };
-    let (typed, mut problems) = type_and_check(&locator);
+    let (typed, mut problems) = type_and_check(&locator, &set_values);
     let kind = if set_problems.is_empty() {
         ErrorKind::Invalid
     } else {
@@ -144,6 +148,24 @@ pub fn load_str_overridden(
     }
     scenario.resolved_phases = phases;
     Ok(scenario)
+}
+
+/// The message of a TOML syntax error; a key given twice is named, as
+/// written at the second place (`{ 2030 = 1, 2030 = 2 }` names `2030`).
+fn syntax_message(text: &str, error: &toml::de::Error) -> String {
+    let reason = error.message().trim_end();
+    let key = error
+        .span()
+        .filter(|_| reason == "duplicate key")
+        .and_then(|span| text.get(span))
+        .map(str::trim)
+        .filter(|key| !key.is_empty());
+    match key {
+        Some(key) => format!(
+            "TOML syntax error: duplicate key `{key}`: a key may be given only once in a table"
+        ),
+        None => format!("TOML syntax error: {reason}"),
+    }
 }
 
 /// The two ways to give the lift rate: a rate, or a design it is derived
@@ -353,49 +375,134 @@ fn failure_index(path: &str) -> Option<usize> {
 }
 
 /// Types the tree and checks ranges, returning the problems of both stages
-/// in file order, then those of `--set` values.
-fn type_and_check(locator: &Locator<'_>) -> (Option<Scenario>, Vec<Problem>) {
+/// in file order, then those of `--set` values (`set_values`: each
+/// override's path and value as written).
+fn type_and_check(
+    locator: &Locator<'_>,
+    set_values: &[(String, String)],
+) -> (Option<Scenario>, Vec<Problem>) {
     let (typed, faults) = deserialize_all::<Scenario>(locator.root);
     let findings = typed.as_ref().map(validate).unwrap_or_default();
     let mut problems: Vec<Problem> = worth_reporting(locator.root, faults, findings)
         .into_iter()
         .map(|found| locator.locate(&found.path, found.value, found.message))
         .collect();
-    if let Some(economics) = typed.as_ref().and_then(|s| s.economics.as_ref()) {
-        problems.extend(unsorted_paths(locator, economics));
-    }
+    problems.extend(unsorted_paths(locator, set_values));
     sort_in_file_order(&mut problems);
     (typed, problems)
 }
 
-/// The yearly paths of `economics` whose years are not written in
-/// ascending order in the file: a path reads like a timeline, and one out
-/// of order is more likely a typo than meant.
-fn unsorted_paths(locator: &Locator<'_>, economics: &Economics) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (path, figure) in economics.figures() {
-        let Figure::Path(points) = figure else {
-            continue;
+/// The yearly paths whose years are not written in ascending order: in the
+/// file's `[economics]` and phase overrides (unless a `--set` replaces
+/// them), and in `--set` values. A path reads like a timeline, and one out
+/// of order is more likely a typo than meant. The order is that of the
+/// text: the parsed tables keep their keys sorted, and a year written with
+/// a leading zero (`02030`) is still the year 2030.
+fn unsorted_paths(locator: &Locator<'_>, set_values: &[(String, String)]) -> Vec<Problem> {
+    let mut found = Vec::new();
+    if let Ok(document) = DeTable::parse(locator.text) {
+        let mut in_file = Vec::new();
+        unsorted_in_table(document.get_ref(), "", &mut in_file);
+        let replaced = |path: &str| {
+            locator
+                .set_paths
+                .iter()
+                .any(|(set, _)| is_within(path, set))
         };
-        let written: Vec<(usize, i64)> = points
+        found.extend(in_file.into_iter().filter(|(path, _)| !replaced(path)));
+    }
+    // The last override of a path is the one in force.
+    for (index, (path, written)) in set_values.iter().enumerate() {
+        let replaced_later = set_values[index + 1..]
             .iter()
-            .filter_map(|&(year, _)| {
-                let offset = locator.offsets.get(&child_key(&path, &year.to_string()))?;
-                Some((*offset, year))
-            })
-            .collect();
-        let mut in_file_order = written.clone();
-        in_file_order.sort_unstable();
-        if in_file_order != written {
-            let years: Vec<String> = in_file_order.iter().map(|(_, y)| y.to_string()).collect();
+            .any(|(later, _)| is_within(path, later));
+        if replaced_later {
+            continue;
+        }
+        if let Ok(document) = DeTable::parse(&format!("value = {written}"))
+            && let Some(value) = document.get_ref().get("value")
+        {
+            unsorted_in_value(value, path, &mut found);
+        }
+    }
+    found
+        .into_iter()
+        .filter(|(path, _)| holds_figures(path))
+        .map(|(path, years)| {
             let message = format!(
                 "the years of a yearly path must be written in ascending order; found {}",
                 years.join(", ")
             );
-            problems.push(locator.locate(&path, None, message));
-        }
+            locator.locate(&path, None, message)
+        })
+        .collect()
+}
+
+/// Whether `path` lies where yearly paths are figures: in `[economics]`,
+/// or in a phase's overrides.
+fn holds_figures(path: &str) -> bool {
+    let in_phase = path
+        .strip_prefix("phase[")
+        .and_then(|rest| rest.split_once("]."))
+        .is_some_and(|(_, rest)| is_within(rest, "set"));
+    in_phase || is_within(path, "economics")
+}
+
+/// Adds the tables under `table` (at `path`) that are yearly paths with
+/// their years out of order to `found`, with the years as written.
+fn unsorted_in_table(table: &DeTable<'_>, path: &str, found: &mut Vec<(String, Vec<String>)>) {
+    for (key, value) in table {
+        unsorted_in_value(value, &child_key(path, key.get_ref()), found);
     }
-    problems
+}
+
+fn unsorted_in_value(
+    value: &Spanned<DeValue<'_>>,
+    path: &str,
+    found: &mut Vec<(String, Vec<String>)>,
+) {
+    match value.get_ref() {
+        DeValue::Table(table) => match written_years(table) {
+            Some(years) => {
+                if years.windows(2).any(|pair| pair[0].1 > pair[1].1) {
+                    let written = years.into_iter().map(|(key, _)| key).collect();
+                    found.push((path.to_string(), written));
+                }
+            }
+            None => unsorted_in_table(table, path, found),
+        },
+        DeValue::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                unsorted_in_value(item, &child_index(path, index), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The keys of `table` as written and as years, in the order of the
+/// text, when it has two or more and every one is a whole number: a
+/// yearly path. (Years out of range, or given twice, are the figure's own
+/// problems.)
+fn written_years(table: &DeTable<'_>) -> Option<Vec<(String, i64)>> {
+    if table.len() < 2 {
+        return None;
+    }
+    let mut years = table
+        .keys()
+        .map(|key| {
+            let text = key.get_ref().to_string();
+            let year = text.trim().parse::<i64>().ok()?;
+            Some((key.span().start, text, year))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    years.sort_by_key(|&(start, _, _)| start);
+    Some(
+        years
+            .into_iter()
+            .map(|(_, text, year)| (text, year))
+            .collect(),
+    )
 }
 
 /// In the order of their positions in the file, then those of `--set`.

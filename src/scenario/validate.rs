@@ -9,7 +9,7 @@ use std::fmt;
 use super::dist::Dist;
 use super::economics::{ELEMENTS, Economics, Figure, Price};
 use super::error::unknown_word_hint;
-use super::overrides::{child_index, child_key, is_within};
+use super::overrides::{child_index, child_key, is_within, lookup, override_value};
 use super::schema::{FailureMode, LiftDesign, Monthly, Phase, Scenario};
 
 /// A value outside its allowed range, by dotted path.
@@ -478,8 +478,34 @@ fn check_phases(c: &mut Checker, phases: &[Phase]) {
                 c.fail(&child_key(&child_key(&path, "set"), key), &message);
             }
         }
+        for (key, value) in &p.set {
+            // What the override sets, on its own, to see which whole-run
+            // keys of [economics] it reaches (a key, or a table holding it).
+            let mut set = toml::Table::new();
+            if override_value(&mut set, key, value.clone()).is_err() {
+                continue;
+            }
+            let set = toml::Value::Table(set);
+            for whole_run in WHOLE_RUN_ECONOMICS {
+                if lookup(&set, whole_run).is_some() {
+                    let message =
+                        format!("a phase cannot change `{whole_run}` (it holds for the whole run)");
+                    c.fail(&child_key(&child_key(&path, "set"), key), &message);
+                }
+            }
+        }
     }
 }
+
+/// The keys of `[economics]` that hold for the whole run: a phase's value
+/// would be read by some sums and not others (the calendar and the rate of
+/// the NPV are the file's).
+const WHOLE_RUN_ECONOMICS: [&str; 4] = [
+    "economics.start_year",
+    "economics.usd_base_year",
+    "economics.capex_method",
+    "economics.discount_rate",
+];
 
 /// An interval of allowed values; `None` ends are unbounded.
 #[derive(Clone, Copy, Debug)]

@@ -2,6 +2,7 @@
 
 mod aggregation;
 mod cli;
+mod economics;
 mod engine_properties;
 mod experiments;
 mod fleet;
