@@ -479,7 +479,11 @@ fn comparing_a_scenario_with_itself_gives_zero_differences_with_zero_width_paire
     for row in &rows {
         // A metric undefined in every replication has no pairs: the IRR of
         // one year whose cash flows never change sign.
-        let expected = if row["base_mean"].is_empty() { "0" } else { "4" };
+        let expected = if row["base_mean"].is_empty() {
+            "0"
+        } else {
+            "4"
+        };
         assert_eq!(row["pairs"], expected, "{row:?}");
         for column in ["difference", "paired_ci95_half_width"] {
             let cell = &row[column];
