@@ -9,7 +9,7 @@ use super::Drawn;
 use super::axis::{ValueAxis, YearAxis, usd_unit};
 use super::band::{Band, SinglePanel, draw_single_panel};
 use super::data::{Breakeven, EconomicsData, YearQuantiles};
-use super::legend::{self, Entry, Swatch, draw_row_legend, row_legend_height};
+use super::legend::{self, Entry, Swatch, draw_legend_on_top};
 use super::theme::{Theme, draw_message, palette, titled};
 
 /// The break-even line's colour.
@@ -58,14 +58,7 @@ pub(crate) fn draw_cash_flow<DB: DrawingBackend>(
         ),
         (None, None) => Entry::new("Zero", Swatch::ThinLine(palette::BLACK)),
     });
-    if !data.phases.is_empty() {
-        entries.push(Entry::new(
-            "Phase start",
-            Swatch::DashedLine(palette::BLACK),
-        ));
-    }
-    let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
-    draw_row_legend(&legend_area, &theme, &entries)?;
+    let body = draw_legend_on_top(&body, &theme, entries, !data.phases.is_empty())?;
 
     let (divisor, unit) = usd_unit(lo.abs().max(hi.abs()));
     let series: Vec<YearQuantiles> = data

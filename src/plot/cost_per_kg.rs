@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::axis::ValueAxis;
 use super::band::{Band, SinglePanel, draw_single_panel};
 use super::data::{EconomicsData, Quantiles, YearQuantiles};
-use super::legend::{Entry, Swatch, draw_row_legend, row_legend_height};
+use super::legend::{Entry, Swatch, draw_legend_on_top};
 use super::theme::{Theme, draw_message, palette, titled};
 
 /// The cost's colours: the median and range of every band chart.
@@ -41,14 +41,7 @@ pub(crate) fn draw_cost_per_kg<DB: DrawingBackend>(
     if price_varies {
         entries.push(Entry::new("Market price, P10–P90", Swatch::Range(PRICE.1)));
     }
-    if !data.phases.is_empty() {
-        entries.push(Entry::new(
-            "Phase start",
-            Swatch::DashedLine(palette::BLACK),
-        ));
-    }
-    let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
-    draw_row_legend(&legend_area, &theme, &entries)?;
+    let body = draw_legend_on_top(&body, &theme, entries, !data.phases.is_empty())?;
 
     let bands = [
         Band {

@@ -111,6 +111,25 @@ pub(crate) fn row_legend_height<DB: DrawingBackend>(
     Ok(rows(&widths, m.entry_gap, max_width).len() as i32 * m.row_h)
 }
 
+/// Draws `entries`, and a phase-start entry when `phases`, in centred rows
+/// at the top of `body`; returns the area below them.
+pub(crate) fn draw_legend_on_top<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    mut entries: Vec<Entry>,
+    phases: bool,
+) -> anyhow::Result<DrawingArea<DB, Shift>> {
+    if phases {
+        entries.push(Entry::new(
+            "Phase start",
+            Swatch::DashedLine(palette::BLACK),
+        ));
+    }
+    let (legend_area, rest) = body.split_vertically(row_legend_height(body, theme, &entries)?);
+    draw_row_legend(&legend_area, theme, &entries)?;
+    Ok(rest)
+}
+
 /// Draws entries in centred rows filling `area`'s width.
 pub(crate) fn draw_row_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

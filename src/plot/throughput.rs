@@ -10,9 +10,9 @@ use super::axis::{
 };
 use super::band::{Band, BandPanel, Margins, draw_band_panel};
 use super::data::{ThroughputData, YearQuantiles, series_max};
-use super::legend::{self, Entry, Swatch, draw_row_legend, row_legend_height};
+use super::legend::{self, draw_legend_on_top};
 use super::phase_strip::PhaseStrip;
-use super::theme::{Theme, draw_message, palette, text_width, titled};
+use super::theme::{Theme, draw_message, text_width, titled};
 
 pub(crate) fn draw_throughput<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -26,15 +26,8 @@ pub(crate) fn draw_throughput<DB: DrawingBackend>(
         return draw_message(&body, &theme, "No production in this run");
     }
 
-    let mut entries = legend::range_and_median("replications");
-    if !data.phases.is_empty() {
-        entries.push(Entry::new(
-            "Phase start",
-            Swatch::DashedLine(palette::BLACK),
-        ));
-    }
-    let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
-    draw_row_legend(&legend_area, &theme, &entries)?;
+    let entries = legend::range_and_median("replications");
+    let body = draw_legend_on_top(&body, &theme, entries, !data.phases.is_empty())?;
 
     let (reo_divisor, reo_unit) = tonnes_unit(reo_max);
     let (mud_divisor, mud_unit) = tonnes_unit(mud_max);

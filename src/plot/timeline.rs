@@ -16,7 +16,7 @@ use super::Drawn;
 use super::axis::{ValueAxis, labels_that_fit, x_label_area_height, x_to_pixel};
 use super::band::{BandPanel, Margins};
 use super::data::{Span, TimelineData};
-use super::legend::{Entry, Swatch, draw_row_legend, row_legend_height};
+use super::legend::{Entry, Swatch, draw_legend_on_top};
 use super::phase_strip::PhaseStrip;
 use super::theme::{
     Theme, draw_message, em, humanise, palette, state_colour, state_rank, text_width, titled,
@@ -108,18 +108,11 @@ pub(crate) fn draw_timeline<DB: DrawingBackend>(
             unknown_state_colour(fallback - 1)
         });
     }
-    let mut entries: Vec<Entry> = shown
+    let entries: Vec<Entry> = shown
         .iter()
         .map(|&s| Entry::new(humanise(&data.states[s]), Swatch::Fill(colours[s])))
         .collect();
-    if !phases.is_empty() {
-        entries.push(Entry::new(
-            "Phase start",
-            Swatch::DashedLine(palette::BLACK),
-        ));
-    }
-    let (legend_area, body) = body.split_vertically(row_legend_height(&body, &theme, &entries)?);
-    draw_row_legend(&legend_area, &theme, &entries)?;
+    let body = draw_legend_on_top(&body, &theme, entries, !phases.is_empty())?;
 
     // Phase names in a strip above the plot, as on the throughput chart.
     let phase_lines: Vec<(i32, &str)> = phases
