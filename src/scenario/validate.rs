@@ -268,16 +268,18 @@ fn check_relations(c: &mut Checker, s: &Scenario) {
 /// The figures, fuel use, capital costs and prices of `[economics]`.
 fn check_economics(c: &mut Checker, e: &Economics) {
     for (path, figure) in e.figures() {
+        let unit = money_unit(&path);
         match figure {
-            Figure::Dist(dist) => c.dist(&path, dist, "USD"),
+            Figure::Dist(dist) => {
+                let before = c.findings.len();
+                c.dist(&path, dist, unit);
+                if c.findings.len() == before && dist.mean() > MAX_MONEY {
+                    c.fail(&path, &format!("its mean must be ≤ {MAX_MONEY:e} {unit}"));
+                }
+            }
             Figure::Path(points) => {
                 for &(year, value) in points {
-                    c.real(
-                        &child_key(&path, &year.to_string()),
-                        value,
-                        Range::ge(0.0),
-                        "USD",
-                    );
+                    c.money(&child_key(&path, &year.to_string()), value, unit);
                 }
             }
         }
@@ -293,15 +295,22 @@ fn check_economics(c: &mut Checker, e: &Economics) {
         c.real(
             &child_key(&path, "life_y"),
             capex.life_y,
-            Range::gt_le(0.0, 200.0),
+            Range::ge_le(MIN_LIFE_Y, 200.0),
             "years",
         );
-        c.real(
-            &child_key(&path, "salvage_usd"),
-            capex.salvage_usd,
-            Range::ge(0.0),
-            "USD",
-        );
+        let salvage = child_key(&path, "salvage_usd");
+        c.money(&salvage, capex.salvage_usd, "USD");
+        // Salvage above the price would make owning a unit pay.
+        let (price, what) = match &capex.usd {
+            Figure::Dist(dist) => (dist.mean(), "the mean of usd"),
+            Figure::Path(points) => (
+                points.iter().map(|&(_, v)| v).fold(f64::INFINITY, f64::min),
+                "the lowest value of the usd path",
+            ),
+        };
+        if capex.salvage_usd > price {
+            c.fail(&salvage, &format!("must be ≤ {what} ({price} USD)"));
+        }
     }
     check_prices(c, &e.price);
 }
@@ -366,6 +375,33 @@ fn check_prices(c: &mut Checker, price: &Price) {
             c.real(&child_key(&at, "factor"), shock.factor, SHOCK, "");
         }
     }
+}
+
+/// The largest money figure, USD (or USD per unit): far above any real
+/// cost, and low enough that sums over centuries stay readable numbers.
+const MAX_MONEY: f64 = 1e15;
+/// The shortest life of a unit, years: each renewal is a purchase, so a
+/// shorter life would make a long run of renewals.
+const MIN_LIFE_Y: f64 = 0.1;
+
+/// The unit of the money figure at `path`, from its key.
+fn money_unit(path: &str) -> &'static str {
+    const SUFFIXES: [(&str, &str); 7] = [
+        ("_usd_per_t_nm", "USD per t·nm"),
+        ("_usd_per_dry_t", "USD per dry t"),
+        ("_usd_per_t_reo", "USD per t REO"),
+        ("_usd_per_t", "USD/t"),
+        ("usd_per_kg", "USD/kg"),
+        (".usd", "USD per unit"),
+        ("_usd", "USD"),
+    ];
+    if path.starts_with("economics.day_rate_usd.") {
+        return "USD/day";
+    }
+    SUFFIXES
+        .iter()
+        .find(|(suffix, _)| path.ends_with(suffix))
+        .map_or("USD", |&(_, unit)| unit)
 }
 
 /// How far the element shares may add up from 1: rounding of shares
@@ -670,6 +706,15 @@ impl Checker {
                     }
                 }
             }
+        }
+    }
+
+    /// A money amount: ≥ 0 and at most [`MAX_MONEY`].
+    fn money(&mut self, path: &str, x: f64, unit: &str) {
+        if x > MAX_MONEY {
+            self.fail(path, &format!("must be ≤ {MAX_MONEY:e} {unit}"));
+        } else {
+            self.real(path, x, Range::ge(0.0), unit);
         }
     }
 

@@ -1247,7 +1247,7 @@ fn a_bad_purity_and_a_capital_life_of_zero_are_refused() {
         "life_y = 0,",
         &[
             "economics.capex.mining_system.life_y = 0",
-            "must be in (0, 200] years",
+            "must be in [0.1, 200] years",
         ],
     );
 }
