@@ -478,15 +478,17 @@ impl Capital {
             // replacing all of [economics] would bring its defaults).
             let year = economics.start_year + t_y.max(0.0) as i64;
             let price_usd = capex.usd.value(year, draws.uniform(&path));
+            // A unit fetches at most what it cost, whatever the price drawn.
+            let salvage_usd = capex.salvage_usd.min(price_usd);
             Vintage {
                 bought_y: t_y,
                 quantity,
                 price_usd,
                 life_y: capex.life_y,
-                salvage_usd: capex.salvage_usd,
+                salvage_usd,
                 annuity_usd: annuity_usd(
                     price_usd,
-                    capex.salvage_usd,
+                    salvage_usd,
                     capex.life_y,
                     economics.discount_rate,
                 ),
@@ -588,10 +590,18 @@ pub fn npv(flows: &[f64], residual_usd: f64, r: f64) -> f64 {
 }
 
 /// The lowest rate in (−0.99, 10] at which [`npv`] is zero, by bisection
-/// from a scan for the first change of sign; none without one. Rates at
-/// which the NPV is not a number (∞ − ∞: discount factors near −1
-/// overflow over a long horizon) are passed over.
+/// from a scan for the first change of sign; none without one, and none
+/// when the yearly cash flows themselves never change sign (an operation
+/// that never earns has no rate of return, though the residual value of
+/// its units would give the NPV a root). Rates at which the NPV is not a
+/// number (∞ − ∞: discount factors near −1 overflow over a long horizon)
+/// are passed over.
 pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
+    let earns = flows.iter().any(|&cf| cf > 0.0);
+    let spends = flows.iter().any(|&cf| cf < 0.0);
+    if !(earns && spends) {
+        return None;
+    }
     const LOW: f64 = -0.99;
     const HIGH: f64 = 10.0;
     const STEPS: usize = 2000;
