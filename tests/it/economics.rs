@@ -1253,6 +1253,42 @@ fn a_bad_purity_and_a_capital_life_of_zero_are_refused() {
     );
 }
 
+/// Review regressions: a life so short that renewals would run without
+/// bound, a salvage value above the price, a figure too large to print,
+/// and each money figure's own unit in its message.
+#[test]
+fn short_lives_high_salvage_and_huge_figures_are_refused() {
+    refused_edit(
+        "life_y = 5,",
+        "life_y = 1e-6,",
+        &[
+            "economics.capex.mining_system.life_y = 1e-6",
+            "must be in [0.1, 200] years",
+        ],
+    );
+    refused_edit(
+        "salvage_usd = 10e6 }",
+        "salvage_usd = 200e6 }",
+        &[
+            "economics.capex.mining_system.salvage_usd = 200000000",
+            "must be ≤ the mean of usd (100000000 USD)",
+        ],
+    );
+    refused_edit(
+        "light_usd_per_kg = 100",
+        "light_usd_per_kg = 1e200",
+        &[
+            "economics.price.light_usd_per_kg",
+            "its mean must be ≤ 1e15 USD/kg",
+        ],
+    );
+    refused_edit(
+        "light_usd_per_kg = 100",
+        "light_usd_per_kg = -5",
+        &["must be ≥ 0 USD/kg"],
+    );
+}
+
 // ---- money metrics need [economics] ----
 
 #[test]
