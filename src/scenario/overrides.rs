@@ -199,10 +199,21 @@ pub fn parse_override(arg: &str) -> Result<(String, Value), String> {
     }
     let path = normalize_path(path).map_err(|e| format!("`{arg}`: {e}"))?;
     let text = text.trim();
-    let value = text
-        .parse::<Value>()
-        .or_else(|_| text.parse::<f64>().map(Value::Float))
-        .unwrap_or_else(|_| Value::String(text.to_string()));
+    let value = match text.parse::<Value>() {
+        Ok(value) => value,
+        // An inline table or array that does not parse is a mistake in it,
+        // not a word to take as a string.
+        Err(error) if text.starts_with('{') || text.starts_with('[') => {
+            return Err(format!(
+                "`{arg}`: the value is not valid TOML: {}",
+                error.message()
+            ));
+        }
+        Err(_) => text
+            .parse::<f64>()
+            .map(Value::Float)
+            .unwrap_or_else(|_| Value::String(text.to_string())),
+    };
     Ok((path, value))
 }
 

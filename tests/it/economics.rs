@@ -1289,6 +1289,17 @@ fn short_lives_high_salvage_and_huge_figures_are_refused() {
     );
 }
 
+/// A yearly path given on the command line with a year twice is named as
+/// bad TOML, not taken for a string.
+#[test]
+fn a_set_path_with_a_year_twice_is_bad_toml() {
+    refused_file(
+        &with_economics(),
+        &["--set", "economics.fuel_usd_per_t={2030=1,2030=2}"],
+        &["--set", "the value is not valid TOML: duplicate key"],
+    );
+}
+
 // ---- money metrics need [economics] ----
 
 #[test]
