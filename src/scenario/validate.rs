@@ -212,6 +212,9 @@ pub(crate) fn validate(scenario: &Scenario) -> Vec<Finding> {
         check_failure_mode(&mut c, index, mode);
     }
     check_phases(&mut c, &scenario.phase);
+    if scenario.economics.is_none() {
+        refuse_phase_economics(&mut c, &scenario.phase);
+    }
     if let Some(economics) = &scenario.economics {
         check_economics(&mut c, economics);
     }
@@ -524,11 +527,27 @@ fn check_phases(c: &mut Checker, phases: &[Phase]) {
             let set = toml::Value::Table(set);
             for whole_run in WHOLE_RUN_ECONOMICS {
                 if lookup(&set, whole_run).is_some() {
-                    let message =
-                        format!("a phase cannot change `{whole_run}` (it holds for the whole run)");
+                    let message = format!(
+                        "`{whole_run}` may not be set in a phase (it holds for the whole run; \
+                         give it in the file's [economics])"
+                    );
                     c.fail(&child_key(&child_key(&path, "set"), key), &message);
                 }
             }
+        }
+    }
+}
+
+/// A phase may change the figures of a file's `[economics]`, not bring
+/// one: the money is settled for a scenario whose file has it.
+fn refuse_phase_economics(c: &mut Checker, phases: &[Phase]) {
+    for (index, p) in phases.iter().enumerate() {
+        for key in p.set.keys().filter(|key| is_within(key, "economics")) {
+            let path = child_key(&child_key(&child_index("phase", index), "set"), key);
+            c.fail(
+                &path,
+                "a phase cannot add [economics]: give the section in the file (a phase may then change its figures)",
+            );
         }
     }
 }

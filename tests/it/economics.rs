@@ -1708,8 +1708,8 @@ fn a_phase_cannot_change_the_whole_run_keys_of_economics() {
             &text,
             &[],
             &[&format!(
-                "bad.toml:{line}:1: phase[0].set.\"{key}\" = {value}: a phase cannot change `{key}` \
-                 (it holds for the whole run)"
+                "bad.toml:{line}:1: phase[0].set.\"{key}\" = {value}: `{key}` may not be set in a \
+                 phase (it holds for the whole run; give it in the file's [economics])"
             )],
         );
     }
@@ -1725,7 +1725,27 @@ fn a_phase_cannot_change_the_whole_run_keys_of_economics() {
         &[],
         &[
             "phase[0].set.economics",
-            "a phase cannot change `economics.start_year`",
+            "`economics.start_year` may not be set in a phase",
+        ],
+    );
+}
+
+/// A phase may change a file's economics but not bring them: the money of
+/// a file without [economics] is never settled, so the phase would be
+/// silently ignored.
+#[test]
+fn a_phase_cannot_add_economics_to_a_file_without_them() {
+    let text = format!(
+        "{OPERATION}\n[[phase]]\nname = \"later\"\nstart_year = 2\n[phase.set]\n\
+         \"economics.fuel_usd_per_t\" = 800\n"
+    );
+    let line = line_with(&text, "\"economics.fuel_usd_per_t\" =");
+    refused_file(
+        &text,
+        &[],
+        &[
+            &format!("bad.toml:{line}:1: phase[0].set.\"economics.fuel_usd_per_t\""),
+            "a phase cannot add [economics]",
         ],
     );
 }
