@@ -174,8 +174,8 @@ pub(super) fn account(
     let flows: Vec<f64> = years.iter().map(|m| m.cash_flow_usd).collect();
     let rate = economics.discount_rate;
     Money {
-        npv_usd: npv(&flows, capital.residual_usd, rate),
-        irr: irr(&flows, capital.residual_usd),
+        npv_usd: npv_at(&flows, capital.residual_usd, rate, horizon_y),
+        irr: irr_at(&flows, capital.residual_usd, horizon_y),
         breakeven_year: breakeven(&flows).map(calendar),
         residual_usd: capital.residual_usd,
         years,
@@ -581,12 +581,27 @@ fn capex_of<'a>(e: &'a Economics, asset: &str) -> &'a Capex {
 
 /// Σ CF_t (1 + r)^−t over years t = 1..N, plus the residual value at N.
 pub fn npv(flows: &[f64], residual_usd: f64, r: f64) -> f64 {
+    npv_at(flows, residual_usd, r, flows.len() as f64)
+}
+
+/// [`npv`] of a horizon of `horizon_y` years: each year's flow at its end,
+/// the last (part) year's and the residual value at the horizon.
+pub fn npv_at(flows: &[f64], residual_usd: f64, r: f64, horizon_y: f64) -> f64 {
     let discounted: f64 = flows
         .iter()
         .enumerate()
-        .map(|(t, cf)| cf * (1.0 + r).powi(-(t as i32 + 1)))
+        .map(|(t, cf)| cf * discount(r, (t as f64 + 1.0).min(horizon_y)))
         .sum();
-    discounted + residual_usd * (1.0 + r).powi(-(flows.len() as i32))
+    discounted + residual_usd * discount(r, horizon_y)
+}
+
+/// (1 + r)^−t, by whole powers when t is a whole number of years.
+fn discount(r: f64, t_y: f64) -> f64 {
+    if t_y.fract() == 0.0 {
+        (1.0 + r).powi(-(t_y as i32))
+    } else {
+        (1.0 + r).powf(-t_y)
+    }
 }
 
 /// The lowest rate in (−0.99, 10] at which [`npv`] is zero, by bisection
@@ -597,6 +612,11 @@ pub fn npv(flows: &[f64], residual_usd: f64, r: f64) -> f64 {
 /// number (∞ − ∞: discount factors near −1 overflow over a long horizon)
 /// are passed over.
 pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
+    irr_at(flows, residual_usd, flows.len() as f64)
+}
+
+/// [`irr`] of a horizon of `horizon_y` years, discounted as [`npv_at`].
+pub fn irr_at(flows: &[f64], residual_usd: f64, horizon_y: f64) -> Option<f64> {
     let earns = flows.iter().any(|&cf| cf > 0.0);
     let spends = flows.iter().any(|&cf| cf < 0.0);
     if !(earns && spends) {
@@ -605,7 +625,7 @@ pub fn irr(flows: &[f64], residual_usd: f64) -> Option<f64> {
     const LOW: f64 = -0.99;
     const HIGH: f64 = 10.0;
     const STEPS: usize = 2000;
-    let f = |r: f64| npv(flows, residual_usd, r);
+    let f = |r: f64| npv_at(flows, residual_usd, r, horizon_y);
     let mut a = LOW;
     let mut fa = f(a);
     for step in 1..=STEPS {

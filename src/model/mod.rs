@@ -22,7 +22,7 @@ pub mod trace;
 mod unit;
 pub mod weather;
 
-pub use economics::{Money, YearMoney, annuity_usd, breakeven, irr, npv};
+pub use economics::{Money, YearMoney, annuity_usd, breakeven, irr, irr_at, npv, npv_at};
 pub use fleet::ShuttleState;
 pub use hub::HubShipState;
 pub use lift::{PlannedWork, SystemEvent, SystemState};

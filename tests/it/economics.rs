@@ -12,7 +12,8 @@ use std::process::{Command, Output};
 
 use deepmud::experiment::metrics::{Period, Span, named};
 use deepmud::model::{
-    Money, Replication, SystemState, annuity_usd, breakeven, irr, npv, run_replication,
+    Money, Replication, SystemState, annuity_usd, breakeven, irr, irr_at, npv, npv_at,
+    run_replication,
 };
 use deepmud::scenario::{Scenario, load_str};
 
@@ -887,6 +888,26 @@ fn irr_is_the_rate_of_zero_npv_or_none_without_a_change_of_sign() {
     // The residual value alone would give the NPV a root, but an operation
     // whose yearly cash flows are all negative has no rate of return.
     assert_eq!(irr(&[-10.0, -20.0], 100.0), None);
+}
+
+/// Over a part-year horizon the last flow and the residual are discounted
+/// at the horizon, not at the end of a whole year (the 2026 test runs 0.15
+/// year).
+#[test]
+fn a_part_year_is_discounted_to_the_horizon() {
+    let at = npv_at(&[-100.0, 0.0, 110.25], 20.0, 0.05, 2.5);
+    let by_hand = -100.0 / 1.05 + (110.25 + 20.0) / 1.05f64.powf(2.5);
+    close(at, by_hand, "npv over 2.5 years");
+    close(
+        npv_at(&[-100.0, 121.0], 0.0, 0.1, 2.0),
+        npv(&[-100.0, 121.0], 0.0, 0.1),
+        "whole years",
+    );
+    let x = irr_at(&[-100.0, 0.0, 110.25], 0.0, 2.5).unwrap();
+    assert!(
+        npv_at(&[-100.0, 0.0, 110.25], 0.0, x, 2.5).abs() < 1e-6,
+        "{x}"
+    );
 }
 
 #[test]
