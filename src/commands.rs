@@ -249,6 +249,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: &Charts) -> anyhow::Result<()
 
 /// Runs a planned experiment with a progress bar and prints its table.
 fn experiment(plan: &Plan, request: &ExperimentRequest) -> anyhow::Result<()> {
+    for warning in plan.phase_warnings() {
+        eprintln!("warning: {warning}");
+    }
     let options = ExperimentOptions {
         out: request
             .out

@@ -299,6 +299,35 @@ pub struct Plan {
     pub selectors: Vec<Selector>,
 }
 
+impl Plan {
+    /// A warning for each varied parameter that a scale-up phase sets: the
+    /// value varied holds only until that phase begins, so its effect on
+    /// the metrics can look nil.
+    pub fn phase_warnings(&self) -> Vec<String> {
+        let Some(scenario) = self.scenarios.iter().flatten().next() else {
+            return Vec::new();
+        };
+        let mut warnings = Vec::new();
+        for parameter in &self.manifest.parameters {
+            let path = &parameter.path;
+            for phase in &scenario.phase {
+                let set = phase
+                    .set
+                    .keys()
+                    .find(|key| scenario::is_within(path, key) || scenario::is_within(key, path));
+                if let Some(key) = set {
+                    warnings.push(format!(
+                        "{path} is set by phase `{}` (\"{key}\", from year {}): the value varied holds only before it",
+                        phase.name, phase.start_year
+                    ));
+                    break;
+                }
+            }
+        }
+        warnings
+    }
+}
+
 /// A scenario file (or the built-in default) and its `--set` values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Base {

@@ -1321,6 +1321,46 @@ fn a_set_path_with_a_year_twice_is_bad_toml() {
     );
 }
 
+/// Varying a key that a phase sets changes it only before the phase: the
+/// experiment says so instead of reporting a nil effect silently.
+#[test]
+fn varying_a_key_a_phase_sets_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[[phase]]\nname = \"dearer\"\nstart_year = 2\n[phase.set]\n\"economics.fuel_usd_per_t\" = 900\n",
+        with_economics()
+    );
+    fs::write(dir.path().join("phased.toml"), text).unwrap();
+    let output = deepmud(
+        dir.path(),
+        &[
+            "sweep",
+            "phased.toml",
+            "--vary",
+            "economics.fuel_usd_per_t=500,700",
+            "--vary",
+            "port.recovery=0.7,0.8",
+            "--reps",
+            "1",
+            "--out",
+            "sweep",
+            "-q",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "warning: economics.fuel_usd_per_t is set by phase `dearer` \
+             (\"economics.fuel_usd_per_t\", from year 2): the value varied holds only before it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("port.recovery is set"), "{err}");
+}
+
 // ---- money metrics need [economics] ----
 
 #[test]
