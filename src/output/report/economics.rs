@@ -205,14 +205,9 @@ fn percent(x: f64) -> String {
 }
 
 /// `x` to three significant figures, or all its whole digits, with
-/// thousands separators.
+/// thousands separators, counted after rounding (99.96 → "100").
 fn significant(x: f64) -> String {
-    let decimals = match x.abs() {
-        v if v >= 100.0 => 0,
-        v if v >= 10.0 => 1,
-        _ => 2,
-    };
-    format_number(x, decimals)
+    money::significant(x)
 }
 
 /// A published figure for the cost of Minamitorishima rare earths against
