@@ -184,6 +184,10 @@ pub(crate) struct EconomicsData {
     /// above are placed at its real end: year − 0.5 + the share, where its
     /// stacked block ends.
     pub last_fraction: Option<f64>,
+    /// Whether capital is counted as cash (`capex_method = "cash"`), which
+    /// credits the book value at the horizon and can make the last year's
+    /// cost zero or negative.
+    pub capex_cash: bool,
     /// Each annual metric's means across replications, by year of
     /// [`Self::years`] (`NaN` where the file has none), by name.
     means: BTreeMap<String, Vec<f64>>,
@@ -257,6 +261,7 @@ struct SummaryRun {
 #[derive(Deserialize)]
 struct SummaryEconomics {
     start_year: i64,
+    capex_method: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -400,6 +405,10 @@ fn economics(rows: &[AnnualRow], summary: Option<&SummaryFile>, phases: &[Phase]
             })
             .collect()
     };
+    let capex_cash = summary
+        .and_then(|summary| summary.scenario.economics.as_ref())
+        .and_then(|economics| economics.capex_method.as_deref())
+        == Some("cash");
     let breakeven = summary.and_then(|summary| {
         let kpi = |name: &str| summary.kpis.get(name);
         Some(Breakeven {
@@ -423,6 +432,7 @@ fn economics(rows: &[AnnualRow], summary: Option<&SummaryFile>, phases: &[Phase]
         means: annual_means(rows, &years),
         years: years.iter().map(|&year| f64::from(year) + offset).collect(),
         last_fraction,
+        capex_cash,
     }
 }
 

@@ -904,3 +904,87 @@ fn the_points_of_a_part_year_stand_at_the_horizon() {
     let whole = super::data::RunData::read(dir.path()).unwrap();
     assert_eq!(whole.economics.unwrap().last_fraction, None);
 }
+
+/// With no REO the cost per kg has no value, though the price has one: the
+/// chart says so instead of drawing a price alone.
+#[test]
+fn with_no_reo_the_cost_per_kg_chart_says_so_though_a_price_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    write_empty_run(dir.path());
+    let mut annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    for year in 1..=5 {
+        writeln!(annual, "{year},cost_per_kg,USD/kg,0,,,,,").unwrap();
+        writeln!(annual, "{year},price_usd_per_kg,USD/kg,20,40,0,40,40,40").unwrap();
+    }
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    assert!(svg.contains("No cost per kg in this run"));
+}
+
+#[test]
+fn an_extent_of_one_exact_power_of_ten_is_padded_a_decade_either_side() {
+    use super::cost_per_kg::padded_decades;
+    assert_eq!(padded_decades(100.0, 100.0), (10.0, 1000.0));
+    assert_eq!(padded_decades(1.0, 1.0), (0.1, 10.0));
+    assert_eq!(padded_decades(100.0, 1000.0), (100.0, 1000.0));
+    assert_eq!(padded_decades(150.0, 150.0), (150.0, 150.0));
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    let mut annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    for year in 1..=10 {
+        writeln!(annual, "{year},cost_per_kg,USD/kg,20,100,0,100,100,100").unwrap();
+        writeln!(
+            annual,
+            "{year},price_usd_per_kg,USD/kg,20,100,0,100,100,100"
+        )
+        .unwrap();
+    }
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    for label in ["10", "100", "1,000"] {
+        assert!(has_text(&svg, label), "{label} missing");
+    }
+}
+
+/// Under `capex_method = "cash"` the last year's cost per kg can be at or
+/// below zero (the book value credited); the log chart leaves it off and
+/// says so.
+#[test]
+fn a_cost_per_kg_at_or_below_zero_is_left_off_the_log_chart_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    let annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    let annual = annual.replace(
+        "10,cost_per_kg,USD/kg,20,500,1,300,500,750",
+        "10,cost_per_kg,USD/kg,20,-50,1,-120,-50,20",
+    );
+    assert!(annual.contains("10,cost_per_kg,USD/kg,20,-50"));
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    write_summary(dir.path(), 10.0, "cash");
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    assert!(
+        svg.contains("2037: cost ≤ 0 (book value credited), not drawn"),
+        "note missing"
+    );
+    assert!(!svg.contains("NaN"));
+    use super::cost_per_kg::dropped_note;
+    assert_eq!(
+        dropped_note(&[4.2], false, false),
+        "year 5: cost ≤ 0, not drawn"
+    );
+    assert_eq!(
+        dropped_note(&[2030.0, 2031.0, 2032.0, 2033.0], true, true),
+        "4 years: cost ≤ 0 (book value credited), not drawn"
+    );
+    // Nothing dropped, no note.
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    write_summary(dir.path(), 10.0, "cash");
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    assert!(!read_svg(dir.path(), "cost_per_kg").contains("not drawn"));
+}
