@@ -603,16 +603,36 @@ fn without_summary_json_the_economics_charts_count_simulated_years() {
 fn the_cash_flow_chart_marks_the_median_break_even_year() {
     let dir = tempfile::tempdir().unwrap();
     write_run(dir.path());
-    write_money(dir.path(), true, Some((2033.0, 0.4)));
+    write_money(dir.path(), true, Some((2033.0, 0.6)));
     draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
     let svg = read_svg(dir.path(), "cash_flow");
     for text in [
         "Cumulative cash flow",
         "Cumulative (USD million)",
-        "Break-even, median: 2033 (40% of replications break even)",
+        "Break-even, median: 2033 (60% of replications break even)",
     ] {
         assert!(svg.contains(text), "{text} missing");
     }
+}
+
+/// Under half breaking even, the median curve need not reach zero: the
+/// legend says the year is the median of those that break even.
+#[test]
+fn with_under_half_breaking_even_the_legend_says_whose_median_year_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, Some((2041.0, 0.32)));
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cash_flow");
+    assert!(
+        svg.contains("Median break-even year of the 32% that break even: 2041"),
+        "label missing"
+    );
+    assert!(!svg.contains("Break-even, median"));
+    assert_eq!(
+        super::cash_flow::breakeven_label(2041.0, 0.5),
+        "Break-even, median: 2041 (50% of replications break even)"
+    );
 }
 
 #[test]
