@@ -136,7 +136,8 @@ pub(super) fn write_section(
     {
         let _ = writeln!(
             md,
-            "\nThe IRR exists in {} of the {reps} replications; in the others the cash flows never change sign.",
+            "\nThe IRR exists in {} of the {reps} replications; in the others the yearly cash flows never \
+             change sign, or no rate in (−99%, 1,000%] makes the NPV 0.",
             irr.n
         );
     }
@@ -144,6 +145,12 @@ pub(super) fn write_section(
     let _ = writeln!(md, "\n{}\n", ratio_sentence(ratio));
     let _ = writeln!(md, "{}\n", refining_paragraph(run));
 }
+
+/// Why a run has no IRR: `irr()` finds none when the yearly cash flows
+/// never change sign, and also when no rate in its search range makes the
+/// NPV zero.
+const IRR_NONE: &str = "none: the yearly cash flows never change sign, or no rate in (−99%, 1,000%] \
+                        makes the NPV 0";
 
 /// The horizon summary of `metric` in `run`.
 fn kpi(run: &RunOutput, metric: &Metric) -> Option<Summary> {
@@ -159,7 +166,7 @@ fn cells(metric: &Metric, summary: &Summary) -> String {
     if summary.n == 0 {
         let why = match metric.name {
             "breakeven_year" => "none within the horizon",
-            "irr" => "none: the cash flows never change sign",
+            "irr" => IRR_NONE,
             "cost_to_price_ratio" => "none: no revenue",
             _ => "none: no REO produced",
         };
@@ -433,7 +440,7 @@ mod tests {
         let report = render(&output, "png");
         for text in [
             "| breakeven_year (breaking even: 0.0%) | year | none within the horizon | – |",
-            "| irr | % | none: the cash flows never change sign | – |",
+            "| irr | % | none: the yearly cash flows never change sign, or no rate in (−99%, 1,000%] makes the NPV 0 | – |",
             "| cost_to_price_ratio | ratio | none: no revenue | – |",
             "The cost-to-price ratio is undefined in this run",
         ] {
