@@ -44,14 +44,9 @@ pub(crate) fn draw_cash_flow<DB: DrawingBackend>(
     };
     let mut entries = legend::range_and_median("replications");
     entries.push(match (marker, data.breakeven) {
-        (Some((year, share)), _) => Entry::new(
-            format!(
-                "Break-even, median: {} ({:.0}% of replications break even)",
-                YearAxis::format_calendar(year),
-                100.0 * share
-            ),
-            Swatch::DashedLine(BREAKEVEN),
-        ),
+        (Some((year, share)), _) => {
+            Entry::new(breakeven_label(year, share), Swatch::DashedLine(BREAKEVEN))
+        }
         (None, Some(_)) => Entry::new(
             "Zero: no break-even within the horizon",
             Swatch::ThinLine(palette::BLACK),
@@ -101,4 +96,17 @@ pub(crate) fn draw_cash_flow<DB: DrawingBackend>(
             Ok(())
         },
     )
+}
+
+/// The break-even line's legend entry: the median calendar `year` of the
+/// replications that break even, `share` of them. Under half, the median
+/// curve need not reach zero, so the label says whose median it is.
+pub(super) fn breakeven_label(year: f64, share: f64) -> String {
+    let year = YearAxis::format_calendar(year);
+    let percent = 100.0 * share;
+    if share < 0.5 {
+        format!("Median break-even year of the {percent:.0}% that break even: {year}")
+    } else {
+        format!("Break-even, median: {year} ({percent:.0}% of replications break even)")
+    }
 }

@@ -66,6 +66,7 @@ pub(crate) fn draw_cost_breakdown<DB: DrawingBackend>(
             years: &data.years,
             layers: &layers,
             calendar: data.calendar,
+            last_fraction: data.last_fraction,
             unit: usd_unit,
             y_title: |unit| format!("Cost ({unit}/yr)"),
             empty: "No cost in this run",

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::ValueAxis;
+use super::axis::{ValueAxis, YearAxis, format_number};
 use super::band::{Band, SinglePanel, draw_single_panel};
 use super::data::{EconomicsData, Quantiles, YearQuantiles};
 use super::legend::{Entry, Swatch, draw_legend_on_top};
@@ -24,14 +24,22 @@ pub(crate) fn draw_cost_per_kg<DB: DrawingBackend>(
     let body = titled(root, &theme, "Cost per kg REO against the market price")?;
     let cost = log10_series(&data.cost_per_kg);
     let price = log10_series(&data.price_per_kg);
-    let Some((lo, hi)) = positive_extent(data.cost_per_kg.iter().chain(&data.price_per_kg)) else {
-        return draw_message(
-            &body,
-            &theme,
-            "No cost per kg in this run (no REO produced)",
-        );
+    // Decided from the cost alone: the price is always positive.
+    if positive_extent(data.cost_per_kg.iter()).is_none() {
+        let message = if dropped_years(&data.cost_per_kg).is_empty() {
+            "No cost per kg in this run (no REO produced)"
+        } else {
+            "No positive cost per kg in this run to draw on a log scale"
+        };
+        return draw_message(&body, &theme, message);
+    }
+    let Some((lo, hi)) = positive_extent(data.cost_per_kg.iter().chain(&data.price_per_kg))
+        .map(|(lo, hi)| padded_decades(lo, hi))
+    else {
+        return draw_message(&body, &theme, "No cost per kg in this run");
     };
     let price_varies = data.price_per_kg.iter().any(|p| spread(p.q));
+    let dropped = dropped_years(&data.cost_per_kg);
 
     let mut entries = vec![
         Entry::new("Cost per kg, median", Swatch::Line(COST.0)),
@@ -40,6 +48,12 @@ pub(crate) fn draw_cost_per_kg<DB: DrawingBackend>(
     ];
     if price_varies {
         entries.push(Entry::new("Market price, P10–P90", Swatch::Range(PRICE.1)));
+    }
+    if !dropped.is_empty() {
+        entries.push(Entry::new(
+            dropped_note(&dropped, data.calendar, data.capex_cash),
+            Swatch::Note,
+        ));
     }
     let body = draw_legend_on_top(&body, &theme, entries, !data.phases.is_empty())?;
 
@@ -68,6 +82,60 @@ pub(crate) fn draw_cost_per_kg<DB: DrawingBackend>(
         |labels| ValueAxis::decades(lo, hi, labels),
         |_, _| Ok(()),
     )
+}
+
+/// The years (as the series places them) with a cost per kg at or below
+/// zero in any of its quantiles, which a log scale cannot show: under
+/// `capex_method = "cash"` the book value credited at the horizon can
+/// make the last year's cost negative.
+pub(crate) fn dropped_years(series: &[YearQuantiles]) -> Vec<f64> {
+    series
+        .iter()
+        .filter(|p| {
+            [p.q.p10, p.q.p50, p.q.p90]
+                .iter()
+                .any(|v| v.is_finite() && *v <= 0.0)
+        })
+        .map(|p| p.year)
+        .collect()
+}
+
+/// The legend's note on `years` (not empty) left off the log scale.
+pub(crate) fn dropped_note(years: &[f64], calendar: bool, capex_cash: bool) -> String {
+    let named: Vec<String> = years
+        .iter()
+        .map(|&year| {
+            let whole = year.ceil();
+            if calendar {
+                YearAxis::format_calendar(whole)
+            } else {
+                format!("year {}", format_number(whole, 0))
+            }
+        })
+        .collect();
+    // Short enough for one legend row: a few years by name, more counted.
+    let years = if named.len() <= 3 {
+        named.join(", ")
+    } else {
+        format!("{} years", named.len())
+    };
+    let why = if capex_cash {
+        " (book value credited)"
+    } else {
+        ""
+    };
+    format!("{years}: cost ≤ 0{why}, not drawn")
+}
+
+/// The log extent from `lo` to `hi` (positive): when both fall within one
+/// power of ten exactly (the decades' floor and ceiling meet), a decade
+/// more either side, so the axis has a range and labels.
+pub(crate) fn padded_decades(lo: f64, hi: f64) -> (f64, f64) {
+    if lo.log10().floor() == hi.log10().ceil() {
+        (lo / 10.0, hi * 10.0)
+    } else {
+        (lo, hi)
+    }
 }
 
 /// The series with each quantile replaced by its log10; values that are

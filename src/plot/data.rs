@@ -177,6 +177,17 @@ pub(crate) struct EconomicsData {
     pub breakeven: Option<Breakeven>,
     /// The years of [`Self::means`], ascending.
     pub years: Vec<f64>,
+    /// The share of a year the last of [`Self::years`] lasts, under 1 when
+    /// the horizon (`summary.json`'s `scenario.scenario.years`) ends part
+    /// way through it; `None` for a whole last year or without the horizon.
+    /// Its annual figures are totals over that part year, and its points
+    /// above are placed at its real end: year − 0.5 + the share, where its
+    /// stacked block ends.
+    pub last_fraction: Option<f64>,
+    /// Whether capital is counted as cash (`capex_method = "cash"`), which
+    /// credits the book value at the horizon and can make the last year's
+    /// cost zero or negative.
+    pub capex_cash: bool,
     /// Each annual metric's means across replications, by year of
     /// [`Self::years`] (`NaN` where the file has none), by name.
     means: BTreeMap<String, Vec<f64>>,
@@ -239,11 +250,18 @@ struct SummaryFile {
 #[derive(Deserialize)]
 struct SummaryScenario {
     economics: Option<SummaryEconomics>,
+    scenario: Option<SummaryRun>,
+}
+
+#[derive(Deserialize)]
+struct SummaryRun {
+    years: Option<f64>,
 }
 
 #[derive(Deserialize)]
 struct SummaryEconomics {
     start_year: i64,
+    capex_method: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -367,15 +385,30 @@ fn economics(rows: &[AnnualRow], summary: Option<&SummaryFile>, phases: &[Phase]
         .map(|economics| economics.start_year);
     // Simulated year 1 is calendar year `start`.
     let offset = start.map_or(0.0, |start| (start - 1) as f64);
+    let horizon = summary
+        .and_then(|summary| summary.scenario.scenario.as_ref())
+        .and_then(|run| run.years);
+    let last_year = years.last().copied();
+    let last_fraction = last_year.and_then(|last| part_year(horizon?, last));
+    // A year y spans y ± 0.5 on the charts, its point at y; a part year
+    // lasting f spans y − 0.5 to y − 0.5 + f (as its stacked block does),
+    // its point at that real end, within its year's label.
     let shifted = |series: Vec<YearQuantiles>| -> Vec<YearQuantiles> {
         series
             .into_iter()
-            .map(|p| YearQuantiles {
-                year: p.year + offset,
-                ..p
+            .map(|p| {
+                let part = last_fraction.filter(|_| Some(p.year) == last_year.map(f64::from));
+                YearQuantiles {
+                    year: p.year + part.map_or(0.0, |f| f - 0.5) + offset,
+                    ..p
+                }
             })
             .collect()
     };
+    let capex_cash = summary
+        .and_then(|summary| summary.scenario.economics.as_ref())
+        .and_then(|economics| economics.capex_method.as_deref())
+        == Some("cash");
     let breakeven = summary.and_then(|summary| {
         let kpi = |name: &str| summary.kpis.get(name);
         Some(Breakeven {
@@ -398,7 +431,19 @@ fn economics(rows: &[AnnualRow], summary: Option<&SummaryFile>, phases: &[Phase]
         breakeven,
         means: annual_means(rows, &years),
         years: years.iter().map(|&year| f64::from(year) + offset).collect(),
+        last_fraction,
+        capex_cash,
     }
+}
+
+/// The share of a year simulated year `last` lasts within a horizon of
+/// `horizon` years, when it ends part way through it (0.15 for year 1 of a
+/// 0.15-year run, 0.2 for year 5 of 4.2 years); `None` for a whole year, a
+/// horizon that does not end in `last`, or one that is not a length.
+pub(crate) fn part_year(horizon: f64, last: u32) -> Option<f64> {
+    let fraction = horizon - f64::from(last.saturating_sub(1));
+    (horizon.is_finite() && horizon > 0.0 && fraction > 1e-9 && fraction < 1.0 - 1e-9)
+        .then_some(fraction)
 }
 
 /// Reads `weather_monthly.csv`: a `month` column and, per operation, a

@@ -21,6 +21,8 @@ pub(crate) enum Swatch {
     Range(RGBColor),
     /// An opaque box (a stacked area or a bar).
     Fill(RGBColor),
+    /// None: a note about what the chart leaves out.
+    Note,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -241,6 +243,7 @@ fn draw_entry<DB: DrawingBackend>(
                 colour.filled(),
             ))
             .drawn()?,
+        Swatch::Note => {}
     }
     let style = theme.legend_text().pos(Pos::new(HPos::Left, VPos::Center));
     area.draw_text(&entry.label, &style, (x1 + m.text_gap, y))

@@ -51,6 +51,7 @@ pub(crate) fn draw_refining<DB: DrawingBackend>(
             years: &data.years,
             layers: &layers,
             calendar: data.calendar,
+            last_fraction: data.last_fraction,
             unit: tonnes_unit,
             y_title: |unit| format!("REO ({unit}/yr)"),
             empty: "No REO produced in this run",

@@ -603,16 +603,36 @@ fn without_summary_json_the_economics_charts_count_simulated_years() {
 fn the_cash_flow_chart_marks_the_median_break_even_year() {
     let dir = tempfile::tempdir().unwrap();
     write_run(dir.path());
-    write_money(dir.path(), true, Some((2033.0, 0.4)));
+    write_money(dir.path(), true, Some((2033.0, 0.6)));
     draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
     let svg = read_svg(dir.path(), "cash_flow");
     for text in [
         "Cumulative cash flow",
         "Cumulative (USD million)",
-        "Break-even, median: 2033 (40% of replications break even)",
+        "Break-even, median: 2033 (60% of replications break even)",
     ] {
         assert!(svg.contains(text), "{text} missing");
     }
+}
+
+/// Under half breaking even, the median curve need not reach zero: the
+/// legend says the year is the median of those that break even.
+#[test]
+fn with_under_half_breaking_even_the_legend_says_whose_median_year_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, Some((2041.0, 0.32)));
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cash_flow");
+    assert!(
+        svg.contains("Median break-even year of the 32% that break even: 2041"),
+        "label missing"
+    );
+    assert!(!svg.contains("Break-even, median"));
+    assert_eq!(
+        super::cash_flow::breakeven_label(2041.0, 0.5),
+        "Break-even, median: 2041 (50% of replications break even)"
+    );
 }
 
 #[test]
@@ -706,4 +726,285 @@ fn an_annual_csv_cut_mid_row_is_an_error_naming_it() {
         message.contains("annual.csv") && message.contains("truncated"),
         "{message}"
     );
+}
+
+/// The colour of a test layer: pure, not in any other chart element.
+const PROBE: plotters::style::RGBColor = plotters::style::RGBColor(0xEE, 0x11, 0xEE);
+
+/// Draws `layers` (bottom-up) over `years` into a 900 × 600 RGB buffer.
+fn draw_stacked_bitmap(
+    years: &[f64],
+    layers: &[super::stacked::Layer],
+    last_fraction: Option<f64>,
+) -> Vec<u8> {
+    use plotters::prelude::*;
+    super::register_font().unwrap();
+    let (w, h) = (900u32, 600u32);
+    let mut buffer = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
+        super::stacked::draw_stacked(
+            &root,
+            &super::stacked::Stacked {
+                title: "Test",
+                years,
+                layers,
+                calendar: true,
+                last_fraction,
+                unit: super::axis::usd_unit,
+                y_title: |unit| format!("Cost ({unit}/yr)"),
+                empty: "Nothing",
+            },
+        )
+        .unwrap();
+        root.present().unwrap();
+    }
+    buffer
+}
+
+/// Pixels of `colour` in columns `x0..x1` and rows `y0..y1` of a 900-px
+/// wide RGB buffer.
+fn count_colour(
+    buffer: &[u8],
+    colour: plotters::style::RGBColor,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) -> usize {
+    let mut count = 0;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = (y * 900 + x) * 3;
+            if buffer[i..i + 3] == [colour.0, colour.1, colour.2] {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// A layer that is zero in a year has nothing drawn there: no 1-px line in
+/// its colour along the top of the block below (the bitmap backend drew a
+/// zero-height polygon as one, the last zero layer's colour winning).
+#[test]
+fn a_zero_layer_paints_no_line_in_its_colour() {
+    use super::stacked::Layer;
+    let layers = [
+        Layer {
+            label: "Capital".into(),
+            colour: plotters::style::RGBColor(0x8C, 0x8C, 0x8C),
+            values: vec![1e8, 1e8, 1e8],
+        },
+        Layer {
+            label: "Probe".into(),
+            colour: PROBE,
+            values: vec![5e7, 0.0, 0.0],
+        },
+    ];
+    let buffer = draw_stacked_bitmap(&[2028.0, 2029.0, 2030.0], &layers, None);
+    // The right half of the plot (2029–30), below the legend: no probe.
+    assert_eq!(count_colour(&buffer, PROBE, (500, 890), (150, 590)), 0);
+    // Its block in 2028 is drawn.
+    assert!(count_colour(&buffer, PROBE, (0, 450), (150, 590)) > 100);
+}
+
+#[test]
+fn blocks_are_left_out_where_a_layer_is_zero() {
+    use super::stacked::{Block, blocks};
+    let a = [1.0, 2.0, 0.0];
+    let b = [0.0, 3.0, f64::NAN];
+    let c = [-1.0, 0.0, 4.0];
+    let all = blocks(&[1.0, 2.0, 3.0], &[&a, &b, &c], None);
+    let block = |layer, year, x: f64, base, top| Block {
+        layer,
+        year,
+        x0: x - 0.5,
+        x1: x + 0.5,
+        base,
+        top,
+    };
+    assert_eq!(
+        all,
+        [
+            block(0, 0, 1.0, 0.0, 1.0),
+            block(2, 0, 1.0, 0.0, -1.0),
+            block(0, 1, 2.0, 0.0, 2.0),
+            block(1, 1, 2.0, 2.0, 5.0),
+            block(2, 2, 3.0, 0.0, 4.0),
+        ]
+    );
+}
+
+/// A rule parts two blocks only where both are taller than it, and never
+/// tops the outermost block (where it would erase a grid line).
+#[test]
+fn separators_part_only_blocks_taller_than_the_rule() {
+    use super::stacked::{blocks, separators};
+    let a = [10.0, 10.0, 10.0];
+    let b = [10.0, 0.1, 10.0];
+    let c = [10.0, 10.0, 0.0];
+    let all = blocks(&[1.0, 2.0, 3.0], &[&a, &b, &c], None);
+    // 1 px per unit; a 3-px rule.
+    let rules = separators(&all, |b| (b.top - b.base).abs(), 3.0);
+    assert_eq!(
+        rules,
+        [
+            // Year 1: between a and b, b and c; none above c.
+            (0.5, 1.5, 10.0),
+            (0.5, 1.5, 20.0),
+            // Year 2: b is 0.1 px, so neither of its edges has a rule.
+            // Year 3: between a and b only (c is zero).
+            (2.5, 3.5, 10.0),
+        ]
+    );
+}
+
+/// The horizon's part year: 0.15 of year 1, 0.2 of year 5 of 4.2 years.
+#[test]
+fn a_horizon_ending_part_way_through_its_last_year_gives_that_share() {
+    use super::data::part_year;
+    assert_eq!(part_year(0.15, 1), Some(0.15));
+    assert!((part_year(4.2, 5).unwrap() - 0.2).abs() < 1e-12);
+    assert_eq!(part_year(4.0, 4), None);
+    assert_eq!(part_year(1.0, 1), None);
+    assert_eq!(part_year(4.2, 4), None);
+    assert_eq!(part_year(f64::NAN, 1), None);
+}
+
+/// A part year's block is as wide as its share of a year, its height the
+/// rate per year (its total over that share).
+#[test]
+fn a_part_year_is_drawn_as_wide_as_its_share_at_its_rate() {
+    use super::stacked::blocks;
+    let totals = [100.0, 100.0, 20.0];
+    let all = blocks(&[1.0, 2.0, 3.0], &[&totals], Some(0.2));
+    let last = all.last().unwrap();
+    assert_eq!((last.x0, last.top), (2.5, 100.0));
+    assert!((last.x1 - 2.7).abs() < 1e-12);
+    assert_eq!(all[0].x1 - all[0].x0, 1.0);
+}
+
+/// Writes a `summary.json` for the money fixture: a horizon of `years`,
+/// capital by `capex_method`, from 2028.
+fn write_summary(dir: &Path, years: f64, capex_method: &str) {
+    fs::write(
+        dir.join("summary.json"),
+        format!(
+            r#"{{"scenario": {{"scenario": {{"name": "fixture", "years": {years}}},
+                 "economics": {{"start_year": 2028, "capex_method": "{capex_method}"}}}},
+              "kpis": {{}}}}"#
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_points_of_a_part_year_stand_at_the_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    write_summary(dir.path(), 9.25, "annuity");
+    let run = super::data::RunData::read(dir.path()).unwrap();
+    let economics = run.economics.unwrap();
+    assert_eq!(economics.last_fraction, Some(0.25));
+    // Year 10 (2037, drawn from 2036.5 to 2037.5) ends after a quarter of
+    // it: 2036.75; year 9 stays at 2036.
+    let cash: Vec<f64> = economics
+        .cumulative_cash_usd
+        .iter()
+        .map(|p| p.year)
+        .collect();
+    assert_eq!(cash[8..], [2036.0, 2036.75]);
+    let cost: Vec<f64> = economics.cost_per_kg.iter().map(|p| p.year).collect();
+    assert_eq!(cost.last(), Some(&2036.75));
+    // The stacked charts draw it.
+    draw_all(dir.path(), Format::Both, 1200, 800).unwrap();
+    assert!(!read_svg(dir.path(), "cost_breakdown").contains("NaN"));
+
+    write_summary(dir.path(), 10.0, "annuity");
+    let whole = super::data::RunData::read(dir.path()).unwrap();
+    assert_eq!(whole.economics.unwrap().last_fraction, None);
+}
+
+/// With no REO the cost per kg has no value, though the price has one: the
+/// chart says so instead of drawing a price alone.
+#[test]
+fn with_no_reo_the_cost_per_kg_chart_says_so_though_a_price_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    write_empty_run(dir.path());
+    let mut annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    for year in 1..=5 {
+        writeln!(annual, "{year},cost_per_kg,USD/kg,0,,,,,").unwrap();
+        writeln!(annual, "{year},price_usd_per_kg,USD/kg,20,40,0,40,40,40").unwrap();
+    }
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    assert!(svg.contains("No cost per kg in this run"));
+}
+
+#[test]
+fn an_extent_of_one_exact_power_of_ten_is_padded_a_decade_either_side() {
+    use super::cost_per_kg::padded_decades;
+    assert_eq!(padded_decades(100.0, 100.0), (10.0, 1000.0));
+    assert_eq!(padded_decades(1.0, 1.0), (0.1, 10.0));
+    assert_eq!(padded_decades(100.0, 1000.0), (100.0, 1000.0));
+    assert_eq!(padded_decades(150.0, 150.0), (150.0, 150.0));
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    let mut annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    for year in 1..=10 {
+        writeln!(annual, "{year},cost_per_kg,USD/kg,20,100,0,100,100,100").unwrap();
+        writeln!(
+            annual,
+            "{year},price_usd_per_kg,USD/kg,20,100,0,100,100,100"
+        )
+        .unwrap();
+    }
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    for label in ["10", "100", "1,000"] {
+        assert!(has_text(&svg, label), "{label} missing");
+    }
+}
+
+/// Under `capex_method = "cash"` the last year's cost per kg can be at or
+/// below zero (the book value credited); the log chart leaves it off and
+/// says so.
+#[test]
+fn a_cost_per_kg_at_or_below_zero_is_left_off_the_log_chart_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    let annual = fs::read_to_string(dir.path().join("annual.csv")).unwrap();
+    let annual = annual.replace(
+        "10,cost_per_kg,USD/kg,20,500,1,300,500,750",
+        "10,cost_per_kg,USD/kg,20,-50,1,-120,-50,20",
+    );
+    assert!(annual.contains("10,cost_per_kg,USD/kg,20,-50"));
+    fs::write(dir.path().join("annual.csv"), annual).unwrap();
+    write_summary(dir.path(), 10.0, "cash");
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    let svg = read_svg(dir.path(), "cost_per_kg");
+    assert!(
+        svg.contains("2037: cost ≤ 0 (book value credited), not drawn"),
+        "note missing"
+    );
+    assert!(!svg.contains("NaN"));
+    use super::cost_per_kg::dropped_note;
+    assert_eq!(
+        dropped_note(&[4.2], false, false),
+        "year 5: cost ≤ 0, not drawn"
+    );
+    assert_eq!(
+        dropped_note(&[2030.0, 2031.0, 2032.0, 2033.0], true, true),
+        "4 years: cost ≤ 0 (book value credited), not drawn"
+    );
+    // Nothing dropped, no note.
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path());
+    write_money(dir.path(), true, None);
+    write_summary(dir.path(), 10.0, "cash");
+    draw_all(dir.path(), Format::Svg, 1200, 800).unwrap();
+    assert!(!read_svg(dir.path(), "cost_per_kg").contains("not drawn"));
 }

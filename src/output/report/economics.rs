@@ -24,6 +24,11 @@ const EXPORTED_PURITY: &Metric = named("reo_exported_purity_t");
 const REFINED_HOME: &Metric = named("reo_refined_home_t");
 const COST_HOME: &Metric = named("cost_refining_home_usd");
 const COST_ABROAD: &Metric = named("cost_refining_abroad_usd");
+const COST: &Metric = named("cost_usd");
+const COST_PROGRAMME: &Metric = named("cost_programme_usd");
+const REVENUE: &Metric = named("revenue_usd");
+const REO_PRODUCED: &Metric = named("reo_produced_t");
+const CASH_FLOW: &Metric = named("cash_flow_usd");
 
 /// The KPIs of the section's table, in its order.
 const TABLE: [&Metric; 7] = [
@@ -66,13 +71,45 @@ pub(super) fn write_section(
     let band = format!(
         "shaded bands: P10–P90 of the {reps} replications' values for each year; lines: their medians{phases}"
     );
+    let years = run.scenario.scenario.years;
+    let fraction = years - (years.ceil().max(1.0) - 1.0);
+    let part = fraction > 1e-9 && fraction < 1.0 - 1e-9;
+    let (part_points, part_blocks) = if part {
+        (
+            format!(
+                " The last year lasts {} of a year (the horizon is {} years): its point stands at the horizon.",
+                short(fraction),
+                short(years)
+            ),
+            format!(
+                " The last year lasts {} of a year: its blocks are that wide, at the rate per year of what \
+                 that part year had.",
+                short(fraction)
+            ),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    let dropped = dropped_cost_years(run, economics.start_year);
+    let dropped_note = if dropped.is_empty() {
+        String::new()
+    } else {
+        let why = match economics.capex_method {
+            CapexMethod::Cash => " (capital as cash: the book value at the horizon is credited)",
+            CapexMethod::Annuity => "",
+        };
+        format!(
+            " A cost per kg at or below zero{why} cannot be drawn on a log scale: {} left off.",
+            dropped.join(", ")
+        )
+    };
     let charts = [
         (
             "cost_per_kg",
             "Cost per kg REO against the market price",
             format!(
                 "Each year's cost (every part) over the REO produced that year, and the basket's market price; \
-                 log scale; {band}."
+                 log scale; {band}.{part_points}{dropped_note}"
             ),
         ),
         (
@@ -81,22 +118,24 @@ pub(super) fn write_section(
             format!(
                 "Cash flow summed to the end of each year (capital as cash, without the residual value); {band}; \
                  the thick dashed line marks the median break-even year of the replications that break even, \
-                 if any do."
+                 if any do.{part_points}"
             ),
         ),
         (
             "refining",
             "REO refined at home and abroad",
-            "Means across replications per year: refined at home, exported beyond home capacity, and exported \
-             because home refining cannot reach the purity that share needs."
-                .to_string(),
+            format!(
+                "Means across replications per year: refined at home, exported beyond home capacity, and \
+                 exported because home refining cannot reach the purity that share needs.{part_blocks}"
+            ),
         ),
         (
             "cost_breakdown",
             "Cost per year by part",
-            "Means across replications per year of each part of the cost; parts that are zero throughout are \
-             left out."
-                .to_string(),
+            format!(
+                "Means across replications per year of each part of the cost; parts that are zero throughout \
+                 are left out.{part_blocks}"
+            ),
         ),
     ];
     for (stem, title, method) in charts {
@@ -136,13 +175,88 @@ pub(super) fn write_section(
     {
         let _ = writeln!(
             md,
-            "\nThe IRR exists in {} of the {reps} replications; in the others the cash flows never change sign.",
+            "\nThe IRR exists in {} of the {reps} replications; in the others the yearly cash flows never \
+             change sign, or no rate in (−99%, 1,000%] makes the NPV 0.",
             irr.n
         );
     }
+    let _ = writeln!(md, "\n{}", totals_paragraph(run));
     let ratio = kpi(run, RATIO).map_or(f64::NAN, |s| s.p50);
     let _ = writeln!(md, "\n{}\n", ratio_sentence(ratio));
     let _ = writeln!(md, "{}\n", refining_paragraph(run));
+}
+
+/// Why a run has no IRR: `irr()` finds none when the yearly cash flows
+/// never change sign, and also when no rate in its search range makes the
+/// NPV zero.
+const IRR_NONE: &str = "none: the yearly cash flows never change sign, or no rate in (−99%, 1,000%] \
+                        makes the NPV 0";
+
+/// The years (calendar, from `start_year`) whose cost per kg is at or
+/// below zero in any quantile across replications: left off the log chart.
+fn dropped_cost_years(run: &RunOutput, start_year: i64) -> Vec<String> {
+    run.annual
+        .iter()
+        .filter(|row| row.metric == COST_PER_KG)
+        .filter(|row| {
+            [row.summary.p10, row.summary.p50, row.summary.p90]
+                .iter()
+                .any(|v| v.is_finite() && *v <= 0.0)
+        })
+        .map(|row| (start_year + row.year as i64 - 1).to_string())
+        .collect()
+}
+
+/// The run's totals over its horizon: each KPI's mean rate per year times
+/// the horizon's length, and, for a horizon under a year, what its rates
+/// per year are.
+fn totals_paragraph(run: &RunOutput) -> String {
+    let years = run.scenario.scenario.years;
+    let total = |metric: &Metric| kpi(run, metric).map_or(f64::NAN, |s| s.mean) * years;
+    let usd = |x: f64| {
+        if x.is_finite() {
+            format!("USD {}", money::usd(x))
+        } else {
+            "–".to_string()
+        }
+    };
+    let reo_t = total(REO_PRODUCED);
+    let reo = if reo_t.is_finite() {
+        format!("{} t", significant(reo_t))
+    } else {
+        "–".to_string()
+    };
+    let mut text = format!(
+        "**Totals over the run** ({}; means across replications of the rates per year times the \
+         horizon): cost {}, of which programme {}; revenue {}; REO produced {reo}; cash flow {}.",
+        if years == 1.0 {
+            "1 year".to_string()
+        } else {
+            format!("{} years", short(years))
+        },
+        usd(total(COST)),
+        usd(total(COST_PROGRAMME)),
+        usd(total(REVENUE)),
+        usd(total(CASH_FLOW)),
+    );
+    if years < 1.0 {
+        let _ = write!(
+            text,
+            " The horizon is under a year, so every rate per year in this report is that of a part year \
+             of {} years scaled to a whole year: a one-off sum, such as the programme's, reads {} times \
+             its size.",
+            short(years),
+            short(1.0 / years)
+        );
+    }
+    text
+}
+
+/// A length in years with up to three decimals, trailing zeros dropped:
+/// 0.15, 4.2, 10, 6.667.
+fn short(x: f64) -> String {
+    let text = format!("{x:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The horizon summary of `metric` in `run`.
@@ -159,7 +273,7 @@ fn cells(metric: &Metric, summary: &Summary) -> String {
     if summary.n == 0 {
         let why = match metric.name {
             "breakeven_year" => "none within the horizon",
-            "irr" => "none: the cash flows never change sign",
+            "irr" => IRR_NONE,
             "cost_to_price_ratio" => "none: no revenue",
             _ => "none: no REO produced",
         };
@@ -205,14 +319,9 @@ fn percent(x: f64) -> String {
 }
 
 /// `x` to three significant figures, or all its whole digits, with
-/// thousands separators.
+/// thousands separators, counted after rounding (99.96 → "100").
 fn significant(x: f64) -> String {
-    let decimals = match x.abs() {
-        v if v >= 100.0 => 0,
-        v if v >= 10.0 => 1,
-        _ => 2,
-    };
-    format_number(x, decimals)
+    money::significant(x)
 }
 
 /// A published figure for the cost of Minamitorishima rare earths against
@@ -384,8 +493,9 @@ fn refining_paragraph(run: &RunOutput) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{PUBLISHED, closest, ratio_sentence};
+    use super::{COST_PER_KG, COST_PROGRAMME, PUBLISHED, closest, kpi, ratio_sentence};
     use crate::experiment::run::{RunOptions, RunOutput, ShipmentRow, run};
+    use crate::output::money;
     use crate::output::report::render;
     use crate::scenario::{DEFAULT_SCENARIO, Scenario, load_str};
 
@@ -438,13 +548,64 @@ mod tests {
         let report = render(&output, "png");
         for text in [
             "| breakeven_year (breaking even: 0.0%) | year | none within the horizon | – |",
-            "| irr | % | none: the cash flows never change sign | – |",
+            "| irr | % | none: the yearly cash flows never change sign, or no rate in (−99%, 1,000%] makes the NPV 0 | – |",
             "| cost_to_price_ratio | ratio | none: no revenue | – |",
             "The cost-to-price ratio is undefined in this run",
         ] {
             assert!(report.contains(text), "{text} missing");
         }
         assert!(!report.contains("NaN"));
+    }
+
+    /// A 0.15-year run's rates per year are a part year's scaled up: the
+    /// section gives the totals over the run and says so.
+    #[test]
+    fn a_part_year_run_gives_its_totals_and_says_its_rates_are_scaled() {
+        let output = run_default(|scenario| scenario.scenario.years = 0.15);
+        let report = render(&output, "png");
+        let programme = kpi(&output, COST_PROGRAMME).unwrap().mean * 0.15;
+        for text in [
+            "**Totals over the run** (0.15 years; ".to_string(),
+            format!("of which programme USD {}", money::usd(programme)),
+            "The horizon is under a year, so every rate per year in this report is that of a part \
+             year of 0.15 years scaled to a whole year"
+                .to_string(),
+            "The last year lasts 0.15 of a year (the horizon is 0.15 years): its point stands at the \
+             horizon."
+                .to_string(),
+            "The last year lasts 0.15 of a year: its blocks are that wide".to_string(),
+        ] {
+            assert!(report.contains(&text), "{text} missing");
+        }
+        assert!(!report.contains("NaN"));
+
+        let whole = render(&run_default(|_| {}), "png");
+        assert!(whole.contains("**Totals over the run** (1 year; "));
+        assert!(!whole.contains("under a year") && !whole.contains("The last year lasts"));
+    }
+
+    /// A cost per kg at or below zero (capital as cash, the book value
+    /// credited) is left off the log chart, and the caption says so.
+    #[test]
+    fn a_cost_per_kg_at_or_below_zero_is_named_in_the_caption() {
+        let mut output = run_default(|scenario| {
+            if let Some(economics) = &mut scenario.economics {
+                economics.capex_method = crate::scenario::CapexMethod::Cash;
+            }
+        });
+        assert!(!render(&output, "png").contains("left off."));
+        let start = output.scenario.economics.as_ref().unwrap().start_year;
+        for row in &mut output.annual {
+            if row.metric == COST_PER_KG {
+                row.summary.p10 = -20.0;
+            }
+        }
+        let report = render(&output, "png");
+        let text = format!(
+            "A cost per kg at or below zero (capital as cash: the book value at the horizon is \
+             credited) cannot be drawn on a log scale: {start} left off."
+        );
+        assert!(report.contains(&text), "{text} missing");
     }
 
     #[test]
