@@ -15,7 +15,7 @@ use super::lift::SystemState;
 use super::records::{Replication, YearRecord};
 use super::streams::{Owner, Purpose, figure_uniform, stream};
 use crate::scenario::{
-    ByState, ByVessel, Capex, CapexMethod, Economics, Figure, Scenario, StateGroup,
+    ByState, Capex, CapexMethod, CapexTable, Economics, Figure, Scenario, StateGroup,
 };
 use crate::stats::budget::TimeBudget;
 
@@ -97,22 +97,35 @@ pub(super) fn account(
         let figure = |path: &str, figure: &Figure| figure.value(year, draws.uniform(path));
         let mut money = YearMoney::default();
         let fuel_price = figure("economics.fuel_usd_per_t", &e.fuel_usd_per_t);
-        let fleets = [
+        let (rates, fuel) = (&e.day_rate_usd, &e.fuel_t_per_d);
+        let fleets: [Fleet; 3] = [
             (
                 "mining_system",
                 &replication.system_budget,
-                system_group as fn(usize) -> StateGroup,
+                system_group,
+                &rates.mining_system,
+                &fuel.mining_system,
             ),
-            ("shuttle", &replication.shuttle_budget, shuttle_group),
-            ("hub_ship", &replication.hub_ship_budget, hub_ship_group),
+            (
+                "shuttle",
+                &replication.shuttle_budget,
+                shuttle_group,
+                &rates.shuttle,
+                &fuel.shuttle,
+            ),
+            (
+                "hub_ship",
+                &replication.hub_ship_budget,
+                hub_ship_group,
+                &rates.hub_ship,
+                &fuel.hub_ship,
+            ),
         ];
-        for (vessel, budget, group) in fleets {
+        for (vessel, budget, group, rates, fuel) in fleets {
             let days = group_days(budget, index, group);
-            let rates = vessel_of(&e.day_rate_usd, vessel);
-            let fuel = vessel_of(&e.fuel_t_per_d, vessel);
-            for (name, &d) in days.each() {
-                let at = group_of(name);
-                let path = format!("economics.day_rate_usd.{vessel}.{name}");
+            for at in StateGroup::ALL {
+                let d = *days.get(at);
+                let path = format!("economics.day_rate_usd.{vessel}.{}", at.name());
                 money.vessels_usd += d * figure(&path, rates.get(at));
                 money.fuel_usd += d * fuel.get(at) * fuel_price;
             }
@@ -293,22 +306,14 @@ fn route_nm(s: &Scenario) -> f64 {
     })
 }
 
-fn vessel_of<'a, T>(by: &'a ByVessel<T>, vessel: &str) -> &'a T {
-    match vessel {
-        "shuttle" => &by.shuttle,
-        "hub_ship" => &by.hub_ship,
-        _ => &by.mining_system,
-    }
-}
-
-fn group_of(name: &str) -> StateGroup {
-    match name {
-        "operating" => StateGroup::Operating,
-        "standby" => StateGroup::Standby,
-        "transit" => StateGroup::Transit,
-        _ => StateGroup::InPort,
-    }
-}
+/// One vessel type's name, time budget, state groups, day rates and fuel.
+type Fleet<'a> = (
+    &'static str,
+    &'a TimeBudget,
+    fn(usize) -> StateGroup,
+    &'a ByState<Figure>,
+    &'a ByState<f64>,
+);
 
 /// Vessel-days of year `year` of `budget` in each state group.
 fn group_days(budget: &TimeBudget, year: usize, group: fn(usize) -> StateGroup) -> ByState<f64> {
@@ -428,18 +433,30 @@ impl Capital {
             residual_usd: 0.0,
         };
         type Quantity = fn(&Scenario) -> f64;
-        let assets: [(&str, Quantity); 5] = [
-            ("mining_system", |s| f64::from(s.mining.systems)),
-            ("shuttle", |s| f64::from(s.fleet.shuttles)),
-            ("hub_ship", |s| {
-                s.hub.as_ref().map_or(0.0, |h| f64::from(h.ships))
-            }),
-            ("hub", |s| if s.hub.is_some() { 1.0 } else { 0.0 }),
-            ("plant_per_dry_t_per_d", |s| {
-                s.port.plant_capacity_dry_t_per_d
-            }),
+        let assets: [(&str, CapexOf, Quantity); 5] = [
+            (
+                "mining_system",
+                |c| &c.mining_system,
+                |s| f64::from(s.mining.systems),
+            ),
+            ("shuttle", |c| &c.shuttle, |s| f64::from(s.fleet.shuttles)),
+            (
+                "hub_ship",
+                |c| &c.hub_ship,
+                |s| s.hub.as_ref().map_or(0.0, |h| f64::from(h.ships)),
+            ),
+            (
+                "hub",
+                |c| &c.hub,
+                |s| if s.hub.is_some() { 1.0 } else { 0.0 },
+            ),
+            (
+                "plant_per_dry_t_per_d",
+                |c| &c.plant_per_dry_t_per_d,
+                |s| s.port.plant_capacity_dry_t_per_d,
+            ),
         ];
-        for (asset, quantity) in assets {
+        for (asset, capex, quantity) in assets {
             let mut schedule: Schedule = vec![(0.0, quantity(scenario))];
             for phase in &scenario.resolved_phases {
                 let at_y = phase.start_year - 1.0;
@@ -447,7 +464,7 @@ impl Capital {
                     schedule.push((at_y, quantity(&phase.scenario)));
                 }
             }
-            capital.add_asset(scenario, economics, draws, asset, &schedule);
+            capital.add_asset(scenario, economics, draws, (asset, capex), &schedule);
         }
         capital
     }
@@ -465,7 +482,7 @@ impl Capital {
         scenario: &Scenario,
         economics: &Economics,
         draws: &Draws,
-        asset: &str,
+        (asset, capex_of): (&str, CapexOf),
         schedule: &Schedule,
     ) {
         let horizon_y = scenario.scenario.years;
@@ -473,7 +490,7 @@ impl Capital {
         let buy = |t_y: f64, quantity: f64| {
             let s = in_force_at(scenario, t_y);
             let e = s.economics.as_ref().unwrap_or(economics);
-            let capex: &Capex = capex_of(e, asset);
+            let capex: &Capex = capex_of(&e.capex);
             // The calendar and the rate are the whole run's (a phase
             // replacing all of [economics] would bring its defaults).
             let year = economics.start_year + t_y.max(0.0) as i64;
@@ -568,16 +585,8 @@ impl Capital {
     }
 }
 
-fn capex_of<'a>(e: &'a Economics, asset: &str) -> &'a Capex {
-    let c = &e.capex;
-    match asset {
-        "shuttle" => &c.shuttle,
-        "hub_ship" => &c.hub_ship,
-        "hub" => &c.hub,
-        "plant_per_dry_t_per_d" => &c.plant_per_dry_t_per_d,
-        _ => &c.mining_system,
-    }
-}
+/// Where an asset's capital cost is in `[economics.capex]`.
+type CapexOf = fn(&CapexTable) -> &Capex;
 
 /// Σ CF_t (1 + r)^−t over years t = 1..N, plus the residual value at N.
 pub fn npv(flows: &[f64], residual_usd: f64, r: f64) -> f64 {

@@ -335,15 +335,30 @@ pub enum StateGroup {
     InPort,
 }
 
+impl StateGroup {
+    /// Every group, in the order of [`ByState::each`].
+    pub const ALL: [StateGroup; 4] = [
+        StateGroup::Operating,
+        StateGroup::Standby,
+        StateGroup::Transit,
+        StateGroup::InPort,
+    ];
+
+    /// The group's key in scenarios.
+    pub fn name(self) -> &'static str {
+        match self {
+            StateGroup::Operating => "operating",
+            StateGroup::Standby => "standby",
+            StateGroup::Transit => "transit",
+            StateGroup::InPort => "in_port",
+        }
+    }
+}
+
 impl<T> ByState<T> {
     /// Each group's name and value.
     pub fn each(&self) -> [(&'static str, &T); 4] {
-        [
-            ("operating", &self.operating),
-            ("standby", &self.standby),
-            ("transit", &self.transit),
-            ("in_port", &self.in_port),
-        ]
+        StateGroup::ALL.map(|group| (group.name(), self.get(group)))
     }
 
     /// The value of `group`.
