@@ -222,7 +222,7 @@ fn totals_paragraph(run: &RunOutput) -> String {
     };
     let reo_t = total(REO_PRODUCED);
     let reo = if reo_t.is_finite() {
-        format!("{} t", significant(reo_t))
+        format!("{} t", money::significant(reo_t))
     } else {
         "–".to_string()
     };
@@ -305,7 +305,7 @@ fn value(unit: &str, x: f64, spread: bool) -> String {
         "USD" => money::usd(x),
         "year" if spread => format!("{x:.1}"),
         "year" => format!("{x:.0}"),
-        _ => significant(x),
+        _ => money::significant(x),
     }
 }
 
@@ -316,12 +316,6 @@ fn percent(x: f64) -> String {
     } else {
         "–".to_string()
     }
-}
-
-/// `x` to three significant figures, or all its whole digits, with
-/// thousands separators, counted after rounding (99.96 → "100").
-fn significant(x: f64) -> String {
-    money::significant(x)
 }
 
 /// A published figure for the cost of Minamitorishima rare earths against
@@ -426,7 +420,7 @@ fn ratio_sentence(ratio: f64) -> String {
          These figures divide different costs by different prices (a programme's spend per kg of a sample; \
          a production cost against Chinese concentrate or against separated oxide): `docs/MODEL.md` §12.7 \
          explains the differences.",
-        significant(ratio),
+        money::significant(ratio),
         closest(ratio).name,
         against(ratio, 1200.0),
         test.text,
@@ -461,11 +455,15 @@ fn refining_paragraph(run: &RunOutput) -> String {
             format!(
                 "{} t/yr because it needs a purity home refining cannot reach and {} t/yr beyond home \
                  capacity",
-                significant(purity_t),
-                significant(over_capacity_t)
+                money::significant(purity_t),
+                money::significant(over_capacity_t)
             )
         };
-        let _ = write!(text, " Exported: {} t/yr, {why}.", significant(exported_t));
+        let _ = write!(
+            text,
+            " Exported: {} t/yr, {why}.",
+            money::significant(exported_t)
+        );
     }
     let routes = [
         ("at home", home_t, mean(COST_HOME)),
